@@ -1,0 +1,171 @@
+"""The node contract: what one node type declares and how the engine calls it.
+
+A node type is a class with class-level declarations (id, version, ports, Params) and three pure
+methods: `validate` (issues as data, never raises), `infer_schema` (output schemas before any run)
+and `execute` (stateless compute). Nothing here knows about Dagster: the compiler adapts nodes to
+assets, and the tests call nodes directly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from node_library.datatypes import DataType
+from node_library.schema import TableSchema
+from node_library.settings import NodeSettings
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Issue(BaseModel):
+    """One problem found before (or while) running a workflow, precise enough to act on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity = Severity.ERROR
+    code: str
+    message: str
+    hint: str = ""
+    node_id: str | None = None
+    port: str | None = None
+    param: str | None = None
+
+    def located(self, node_id: str) -> Issue:
+        return self if self.node_id else self.model_copy(update={"node_id": node_id})
+
+    def __str__(self) -> str:
+        where = ".".join(p for p in (self.node_id, self.param or self.port) if p)
+        text = f"[{self.code}] {where + ': ' if where else ''}{self.message}"
+        return f"{text} (fix: {self.hint})" if self.hint else text
+
+
+class NodeError(Exception):
+    """Raised by `execute` for bad data found only at run time; carries an Issue for the user."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(str(issue))
+        self.issue = issue
+
+
+def error(code: str, message: str, hint: str = "", *, param: str | None = None,
+          port: str | None = None) -> Issue:
+    return Issue(code=code, message=message, hint=hint, param=param, port=port)
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+    data_type: DataType
+    label: str = ""
+    required: bool = True
+    # Other data types this input port converts by itself (for example a series into a dataframe).
+    accepts: tuple[DataType, ...] = ()
+    description: str = ""
+
+
+# Output schema of one port: a TableSchema for dataframes and series, None when it cannot be known
+# before running (a REST response, a SQL query) or does not apply (models, plots, files).
+PortSchema = TableSchema | None
+
+
+class ExecutionContext(Protocol):
+    """What a running node may use: settings, progress and log lines. Provided by the engine."""
+
+    @property
+    def node_id(self) -> str: ...
+
+    @property
+    def settings(self) -> NodeSettings: ...
+
+    def progress(self, done: int, total: int | None = None, message: str = "") -> None: ...
+
+    def log(self, message: str) -> None: ...
+
+
+@dataclass
+class RecordingContext:
+    """An ExecutionContext that keeps progress and logs in memory (tests, previews, the CLI)."""
+
+    node_id: str = "node"
+    settings: NodeSettings = field(default_factory=NodeSettings.from_env)
+    on_progress: Callable[[int, int | None, str], None] | None = None
+    events: list[tuple[float, str]] = field(default_factory=list)
+
+    def progress(self, done: int, total: int | None = None, message: str = "") -> None:
+        self.events.append((time.monotonic(), f"progress {done}/{total or '?'} {message}".strip()))
+        if self.on_progress:
+            self.on_progress(done, total, message)
+
+    def log(self, message: str) -> None:
+        self.events.append((time.monotonic(), message))
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+class NodeType(Generic[P]):
+    """Base class of every node type. Subclasses set the ClassVars and override the methods."""
+
+    type_id: ClassVar[str]  # "<category>.<name>", stable forever
+    version: ClassVar[int] = 1
+    display_name: ClassVar[str]
+    category: ClassVar[str]
+    description: ClassVar[str]  # one line
+    tags: ClassVar[tuple[str, ...]] = ()
+    Params: ClassVar[type[BaseModel]]
+    inputs: ClassVar[tuple[Port, ...]] = ()
+    outputs: ClassVar[tuple[Port, ...]] = ()
+    # False when running twice with the same params and inputs may give different results.
+    deterministic: ClassVar[bool] = True
+    # Params migrations: {from_version: function(old params dict) -> params dict of from_version+1}.
+    migrations: ClassVar[Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+
+    def validate(
+        self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        """Problems that can be found without running; an empty list when the node can run."""
+        return []
+
+    def infer_schema(
+        self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        """Output schemas known before a run, keyed by output port name."""
+        return {port.name: None for port in self.outputs}
+
+    def execute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def fingerprint(self, params: P, settings: NodeSettings) -> str | None:
+        """A cheap marker of data that changes outside the graph (file hash, ETag); None if none."""
+        return None
+
+    # -- helpers shared by the engine -------------------------------------------------------
+
+    @classmethod
+    def input_port(cls, name: str) -> Port | None:
+        return next((p for p in cls.inputs if p.name == name), None)
+
+    @classmethod
+    def output_port(cls, name: str) -> Port | None:
+        return next((p for p in cls.outputs if p.name == name), None)
+
+    @classmethod
+    def migrate_params(cls, params: dict[str, Any], from_version: int) -> dict[str, Any]:
+        """Bring params saved by an older version of this node type up to the current version."""
+        for version in range(from_version, cls.version):
+            step = cls.migrations.get(version)
+            if step is None:
+                raise ValueError(
+                    f"{cls.type_id} has no migration from version {version} to {version + 1}"
+                )
+            params = step(params)
+        return params

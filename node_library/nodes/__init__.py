@@ -1,0 +1,25 @@
+"""Built-in node types, one small file each, grouped by category folder.
+
+`builtin_nodes` is the entry point of the `visual_ml_canvas.nodes` group for this package: it imports
+every module under this folder and returns the NodeType subclasses they define, so adding a node is
+adding a file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+from node_library.contract import NodeType
+
+
+def builtin_nodes() -> list[type[NodeType]]:
+    found: dict[str, type[NodeType]] = {}
+    for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        module = importlib.import_module(info.name)
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            if (issubclass(obj, NodeType) and obj is not NodeType
+                    and obj.__module__ == module.__name__ and hasattr(obj, "type_id")):
+                found[obj.type_id] = obj
+    return [found[k] for k in sorted(found)]

@@ -1,0 +1,61 @@
+"""Sample datasets shipped with scikit-learn, as a dataframe with the target as the last column."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from node_library.contract import ExecutionContext, NodeType, Port, PortSchema
+from node_library.datatypes import DataType
+from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
+from node_library.settings import NodeSettings
+
+DatasetName = Literal["iris", "wine", "breast_cancer", "diabetes", "digits"]
+
+
+class SampleDatasetParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dataset: DatasetName = Field("iris", description="Which bundled scikit-learn dataset to load.")
+    target_column: str = Field("target", min_length=1,
+                               description="Name of the column that holds the target.")
+
+
+def load_sample(dataset: str, target_column: str = "target") -> pd.DataFrame:
+    from sklearn import datasets
+
+    loader = getattr(datasets, f"load_{dataset}")
+    bunch = loader(as_frame=True)
+    frame: pd.DataFrame = bunch.frame.copy()
+    frame.columns = [str(c) for c in frame.columns]
+    return frame.rename(columns={"target": target_column})
+
+
+class SampleDatasetNode(NodeType[SampleDatasetParams]):
+    type_id = "sources.sample_dataset"
+    display_name = "Sample dataset"
+    category = "sources"
+    description = "Load a small dataset bundled with scikit-learn (iris, wine, digits, ...)."
+    tags = ("example", "sklearn", "demo")
+    Params = SampleDatasetParams
+    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+
+    _schemas: ClassVar[dict[tuple[str, str], TableSchema]] = {}
+
+    def infer_schema(self, params: SampleDatasetParams, inputs: Mapping[str, PortSchema],
+                     settings: NodeSettings) -> dict[str, PortSchema]:
+        key = (params.dataset, params.target_column)
+        if key not in self._schemas:
+            # The bundled files are small and local: reading them is the honest schema.
+            schema = schema_of_frame(load_sample(params.dataset, params.target_column).head(0))
+            self._schemas[key] = TableSchema(columns=tuple(
+                Column(name=c.name, dtype=c.dtype if c.dtype is not Dtype.UNKNOWN else Dtype.FLOAT)
+                for c in schema.columns))
+        return {"data": self._schemas[key]}
+
+    def execute(self, ctx: ExecutionContext, params: SampleDatasetParams,
+                **inputs: Any) -> dict[str, Any]:
+        return {"data": load_sample(params.dataset, params.target_column)}

@@ -1,0 +1,84 @@
+"""Discovery of node types through the entry-point group `visual_ml_canvas.nodes`.
+
+Each entry point loads to an iterable of NodeType subclasses (or one subclass). A plugin that fails
+to import or declares a broken node is logged and skipped; it never takes the registry down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib.metadata import entry_points
+
+from node_library.contract import NodeType
+
+ENTRY_POINT_GROUP = "visual_ml_canvas.nodes"
+log = logging.getLogger(__name__)
+
+
+class NodeRegistry:
+    def __init__(self, node_types: Iterable[type[NodeType]] = ()) -> None:
+        self._types: dict[str, NodeType] = {}
+        for node_type in node_types:
+            self.register(node_type)
+
+    def register(self, node_type: type[NodeType]) -> None:
+        problem = _declaration_problem(node_type)
+        if problem:
+            raise ValueError(f"node type {node_type.__name__}: {problem}")
+        if node_type.type_id in self._types:
+            raise ValueError(f"node type id {node_type.type_id!r} is registered twice")
+        self._types[node_type.type_id] = node_type()
+
+    def get(self, type_id: str) -> NodeType | None:
+        return self._types.get(type_id)
+
+    def __contains__(self, type_id: object) -> bool:
+        return type_id in self._types
+
+    def __iter__(self) -> Iterator[NodeType]:
+        return iter(self._types.values())
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    @property
+    def type_ids(self) -> list[str]:
+        return sorted(self._types)
+
+    @classmethod
+    def from_entry_points(cls, group: str = ENTRY_POINT_GROUP) -> NodeRegistry:
+        registry = cls()
+        for ep in entry_points(group=group):
+            try:
+                loaded = ep.load()
+                candidates = loaded() if callable(loaded) and not isinstance(loaded, type) else loaded
+                node_types = [candidates] if isinstance(candidates, type) else list(candidates)
+            except Exception:
+                log.exception("node plugin %r failed to load; skipping it", ep.value)
+                continue
+            for node_type in node_types:
+                try:
+                    registry.register(node_type)
+                except Exception:
+                    log.exception("node plugin %r: skipping %r", ep.value, node_type)
+        return registry
+
+
+def _declaration_problem(node_type: type[NodeType]) -> str | None:
+    for attr in ("type_id", "display_name", "category", "description", "Params"):
+        if not hasattr(node_type, attr):
+            return f"missing class attribute {attr}"
+    if node_type.type_id.count(".") != 1:
+        return f"type_id {node_type.type_id!r} must look like '<category>.<name>'"
+    names = [p.name for p in node_type.outputs]
+    if len(set(names)) != len(names) or not names:
+        return "needs at least one output port, with unique names"
+    return None
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> NodeRegistry:
+    """Every node type installed in this environment (built-ins and plugins)."""
+    return NodeRegistry.from_entry_points()

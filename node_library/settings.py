@@ -1,0 +1,48 @@
+"""Settings that nodes need at validation and run time: data roots, network policy, named
+connections and S3 access. Read from the environment so that every process (CLI, code server, run
+workers, Celery workers) sees the same values without passing them around.
+
+Environment:
+- CANVAS_DATA_ROOTS: folders that file sources may read, separated by os.pathsep (default ./data).
+- CANVAS_NET_ALLOWLIST: comma-separated hosts or CIDR ranges that REST sources may reach even
+  though they are private, loopback or link-local.
+- CANVAS_CONNECTION_<NAME>: a SQLAlchemy URL for the named SQL connection <name> (lowercase).
+- CANVAS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION: S3 access.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CONNECTION_PREFIX = "CANVAS_CONNECTION_"
+
+
+class NodeSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    data_roots: tuple[Path, ...] = (Path("data"),)
+    net_allowlist: tuple[str, ...] = ()
+    connections: dict[str, str] = Field(default_factory=dict, repr=False)
+    s3_endpoint_url: str | None = None
+    sql_statement_timeout_ms: int = 30_000
+    http_timeout_s: float = 30.0
+
+    @classmethod
+    def from_env(cls) -> NodeSettings:
+        env = os.environ
+        roots = [r for r in env.get("CANVAS_DATA_ROOTS", "data").split(os.pathsep) if r]
+        allow = [h.strip() for h in env.get("CANVAS_NET_ALLOWLIST", "").split(",") if h.strip()]
+        connections = {
+            key[len(CONNECTION_PREFIX) :].lower(): value
+            for key, value in env.items()
+            if key.startswith(CONNECTION_PREFIX)
+        }
+        return cls(
+            data_roots=tuple(Path(r).resolve() for r in roots),
+            net_allowlist=tuple(allow),
+            connections=connections,
+            s3_endpoint_url=env.get("CANVAS_S3_ENDPOINT_URL") or None,
+        )

@@ -1,0 +1,206 @@
+"""Whole-workflow validation and schema propagation, before any run.
+
+One pass in topological order: structural checks (ids, edges, ports, types, cycles), params
+checked against each node's Params model (one issue per field), then the node's own `validate` and
+`infer_schema` with the schemas of its inputs. A node with errors yields unknown output schemas, so
+one mistake is reported once and not again on every node downstream.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from node_library.checks import did_you_mean
+from node_library.contract import Issue, NodeType, PortSchema, Severity, error
+from node_library.datatypes import can_connect, connection_refusal
+from node_library.graph import Workflow
+from node_library.registry import NodeRegistry
+from node_library.settings import NodeSettings
+
+
+@dataclass
+class ValidationResult:
+    issues: list[Issue] = field(default_factory=list)
+    # node id -> output port -> schema (None where unknown before a run)
+    schemas: dict[str, dict[str, PortSchema]] = field(default_factory=dict)
+    # topological order of the node ids (empty when the graph has a cycle)
+    order: list[str] = field(default_factory=list)
+    # node id -> parsed Params, for nodes whose params are valid
+    params: dict[str, BaseModel] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def errors_for(self, node_id: str) -> list[Issue]:
+        return [i for i in self.errors if i.node_id == node_id]
+
+
+def parse_params(node_type: NodeType, raw: dict[str, Any]) -> tuple[BaseModel | None, list[Issue]]:
+    try:
+        return node_type.Params.model_validate(raw), []
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors():
+            param = ".".join(str(p) for p in err["loc"]) or None
+            code = "unknown_param" if err["type"] == "extra_forbidden" else "invalid_param"
+            issues.append(error(code, err["msg"], _param_hint(node_type, err), param=param))
+        return None, issues
+
+
+def _param_hint(node_type: NodeType, err: Any) -> str:
+    if err["type"] == "extra_forbidden":
+        known = list(node_type.Params.model_fields)
+        guess = did_you_mean(str(err["loc"][-1]), known)
+        return f"did you mean {guess!r}?" if guess else "known params: " + ", ".join(known)
+    ctx = err.get("ctx") or {}
+    for key, text in (("ge", "at least"), ("gt", "greater than"), ("le", "at most"),
+                      ("lt", "less than")):
+        if key in ctx:
+            return f"use a value {text} {ctx[key]}"
+    if "expected" in ctx:
+        return f"use one of {ctx['expected']}"
+    return "check the value's type and range in the properties panel"
+
+
+def validate_workflow(workflow: Workflow, registry: NodeRegistry,
+                      settings: NodeSettings | None = None) -> ValidationResult:
+    settings = settings or NodeSettings.from_env()
+    result = ValidationResult()
+    issues = result.issues
+
+    node_types: dict[str, NodeType] = {}
+    seen: set[str] = set()
+    for node in workflow.nodes:
+        if node.id in seen:
+            issues.append(error("duplicate_node_id", f"two nodes have the id {node.id!r}",
+                                "give every node a unique id").located(node.id))
+            continue
+        seen.add(node.id)
+        node_type = registry.get(node.type)
+        if node_type is None:
+            guess = did_you_mean(node.type, registry.type_ids)
+            issues.append(error("unknown_node_type", f"unknown node type {node.type!r}",
+                                f"did you mean {guess!r}?" if guess
+                                else "install the package that provides it or remove the node"
+                                ).located(node.id))
+            continue
+        node_types[node.id] = node_type
+
+    # input wiring: node id -> input port -> (source node, source port)
+    wiring: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    edge_ids: set[str] = set()
+    deps: dict[str, set[str]] = {n.id: set() for n in workflow.nodes}
+    for edge in workflow.edges:
+        if edge.id in edge_ids:
+            issues.append(error("duplicate_edge_id", f"two edges have the id {edge.id!r}",
+                                "give every edge a unique id").located(edge.target))
+            continue
+        edge_ids.add(edge.id)
+        issue = _check_edge(workflow, edge, node_types, seen, wiring)
+        if issue:
+            issues.append(issue)
+            continue
+        wiring[edge.target][edge.target_port] = (edge.source, edge.source_port)
+        deps[edge.target].add(edge.source)
+
+    try:
+        result.order = list(TopologicalSorter(deps).static_order())
+    except CycleError as exc:
+        cycle = list(dict.fromkeys(exc.args[1]))
+        issues.append(error("cycle", "the graph has a cycle: " + " -> ".join(
+            [*cycle, cycle[0]]), "remove one of the edges in the cycle").located(cycle[0]))
+        return result
+
+    for node_id in result.order:
+        node_type = node_types.get(node_id)
+        node = workflow.node(node_id)
+        if node_type is None or node is None:
+            continue
+        node_issues: list[Issue] = []
+        params, param_issues = parse_params(node_type, node.params)
+        node_issues.extend(param_issues)
+
+        inputs: dict[str, PortSchema] = {}
+        upstream_broken = False
+        for port in node_type.inputs:
+            source = wiring[node_id].get(port.name)
+            if source is None:
+                if port.required:
+                    node_issues.append(error(
+                        "missing_input", f"required input {port.name!r} is not connected",
+                        f"connect a {port.data_type.value} output to it", port=port.name))
+                continue
+            source_schemas = result.schemas.get(source[0])
+            if source_schemas is None:
+                upstream_broken = True
+            inputs[port.name] = (source_schemas or {}).get(source[1])
+
+        if params is not None:
+            result.params[node_id] = params
+            try:
+                node_issues.extend(node_type.validate(params, inputs, settings))
+            except Exception as exc:  # a node's validate must never take validation down
+                node_issues.append(error("validator_crashed",
+                                         f"{node_type.type_id} validation failed: {exc}",
+                                         "report this to the node's author"))
+
+        located = [i.located(node_id) for i in node_issues]
+        issues.extend(located)
+        if params is None or upstream_broken or any(i.severity is Severity.ERROR for i in located):
+            continue  # leaves schemas[node_id] unset: downstream column checks are skipped
+        try:
+            result.schemas[node_id] = node_type.infer_schema(params, inputs, settings)
+        except Exception as exc:
+            issues.append(error("schema_inference_failed",
+                                f"could not infer the output columns: {exc}",
+                                "check the node's params and inputs").located(node_id))
+    return result
+
+
+def _check_edge(workflow: Workflow, edge: Any, node_types: dict[str, NodeType],
+                node_ids: set[str], wiring: dict[str, dict[str, tuple[str, str]]]) -> Issue | None:
+    for end, node_id in (("source", edge.source), ("target", edge.target)):
+        if node_id not in node_ids:
+            return error("edge_to_missing_node",
+                         f"edge {edge.id!r} {end} {node_id!r} is not a node of this workflow",
+                         "remove the edge or add the node").located(
+                             edge.target if end == "source" else edge.source)
+    source_type, target_type = node_types.get(edge.source), node_types.get(edge.target)
+    if source_type is None or target_type is None:
+        return None  # unknown node types are reported once, on the node
+    out_port = source_type.output_port(edge.source_port)
+    if out_port is None:
+        return error("missing_port",
+                     f"edge {edge.id!r}: {edge.source!r} has no output {edge.source_port!r}",
+                     "outputs: " + ", ".join(p.name for p in source_type.outputs),
+                     port=edge.source_port).located(edge.source)
+    in_port = target_type.input_port(edge.target_port)
+    if in_port is None:
+        names = ", ".join(p.name for p in target_type.inputs) or "none"
+        return error("missing_port",
+                     f"edge {edge.id!r}: {edge.target!r} has no input {edge.target_port!r}",
+                     f"inputs: {names}", port=edge.target_port).located(edge.target)
+    if not can_connect(out_port.data_type, in_port.data_type, in_port.accepts):
+        return error("port_type_mismatch",
+                     f"edge {edge.id!r}: " + connection_refusal(out_port.data_type,
+                                                                 in_port.data_type),
+                     f"{edge.source}.{edge.source_port} is {out_port.data_type.value}; "
+                     f"{edge.target}.{edge.target_port} needs {in_port.data_type.value}",
+                     port=edge.target_port).located(edge.target)
+    if edge.target_port in wiring.get(edge.target, {}):
+        return error("input_already_connected",
+                     f"input {edge.target_port!r} already has a connection",
+                     "remove the other edge first", port=edge.target_port).located(edge.target)
+    if edge.source == edge.target:
+        return error("cycle", "a node cannot feed itself", "remove the edge").located(edge.target)
+    return None

@@ -1,0 +1,109 @@
+"""One contract test over every registered node type (STYLE.md): declarations, params schema,
+defaults, JSON round trip, execution on fixture inputs, and inferred schema == real schema."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from node_library import default_registry
+from node_library.contract import NodeType, RecordingContext
+from node_library.datatypes import DataType
+from node_library.schema import TableSchema, schema_of_frame
+from node_library.values import FileValue
+from tests.node_library.node_cases import CaseEnv, all_cases
+
+REGISTRY = default_registry()
+CASES = all_cases()
+TYPE_IDS = REGISTRY.type_ids
+
+
+def test_every_registered_node_has_a_contract_case() -> None:
+    missing = sorted(set(TYPE_IDS) - set(CASES))
+    assert not missing, f"add a case for these node types in tests/node_library/cases_*.py: {missing}"
+
+
+def test_builtin_nodes_cover_the_core_catalogue() -> None:
+    expected = {
+        "sources.csv", "sources.parquet", "sources.json", "sources.excel", "sources.postgres",
+        "sources.rest_api", "sources.s3_object", "sources.sample_dataset",
+        "transforms.filter_rows", "transforms.select_columns", "transforms.computed_column",
+        "transforms.convert_types", "transforms.sort", "transforms.deduplicate",
+        "transforms.missing_values", "transforms.join", "transforms.aggregate", "transforms.sample",
+        "outputs.table", "outputs.chart", "outputs.export",
+    }
+    assert expected <= set(TYPE_IDS), sorted(expected - set(TYPE_IDS))
+
+
+@pytest.mark.parametrize("type_id", TYPE_IDS)
+def test_node_declaration_is_complete(type_id: str) -> None:
+    node = REGISTRY.get(type_id)
+    assert node is not None
+    category, _, name = type_id.partition(".")
+    assert node.category == category and name
+    assert node.display_name and node.description and "\n" not in node.description
+    assert node.outputs, "a node needs at least one output"
+    schema = node.Params.model_json_schema()
+    assert schema["type"] == "object"
+    for field_name, field in node.Params.model_fields.items():
+        assert field.description, f"{type_id}.{field_name} needs a description for the form"
+
+
+@pytest.mark.parametrize("type_id", TYPE_IDS)
+def test_params_round_trip_through_json(type_id: str, tmp_path, request) -> None:
+    node = REGISTRY.get(type_id)
+    assert node is not None and type_id in CASES
+    case = CASES[type_id](CaseEnv(tmp_path, request))
+    params = node.Params.model_validate(case.params)
+    again = node.Params.model_validate(json.loads(params.model_dump_json()))
+    assert again == params
+
+
+@pytest.mark.parametrize("type_id", TYPE_IDS)
+def test_node_executes_and_matches_its_inferred_schema(type_id: str, tmp_path, request) -> None:
+    node: NodeType | None = REGISTRY.get(type_id)
+    assert node is not None and type_id in CASES
+    env = CaseEnv(tmp_path, request)
+    case = CASES[type_id](env)
+    settings = case.settings or env.settings
+    params = node.Params.model_validate(case.params)
+
+    input_schemas = {
+        name: schema_of_frame(value) if isinstance(value, pd.DataFrame)
+        else schema_of_frame(value.to_frame()) if isinstance(value, pd.Series) else None
+        for name, value in case.inputs.items()
+    }
+    issues = node.validate(params, input_schemas, settings)
+    assert not [i for i in issues if i.severity == "error"], issues
+    inferred = node.infer_schema(params, input_schemas, settings)
+    assert set(inferred) == {p.name for p in node.outputs}
+
+    outputs = node.execute(RecordingContext(node_id="n", settings=settings), params, **case.inputs)
+    assert set(outputs) == {p.name for p in node.outputs}
+    for port in node.outputs:
+        value = outputs[port.name]
+        _assert_value_type(port.data_type, value, f"{type_id}.{port.name}")
+        expected = inferred[port.name]
+        if expected is not None and isinstance(value, (pd.DataFrame, pd.Series)):
+            frame = value if isinstance(value, pd.DataFrame) else value.to_frame()
+            actual = schema_of_frame(frame)
+            assert isinstance(expected, TableSchema)
+            assert actual == expected, (
+                f"{type_id}.{port.name}: inferred {expected.model_dump()} but produced "
+                f"{actual.model_dump()}"
+            )
+
+
+def _assert_value_type(data_type: DataType, value: object, where: str) -> None:
+    checks = {
+        DataType.DATAFRAME: lambda v: isinstance(v, pd.DataFrame),
+        DataType.SERIES: lambda v: isinstance(v, pd.Series),
+        DataType.METRICS: lambda v: isinstance(v, dict),
+        DataType.PLOT: lambda v: isinstance(v, dict) and "data" in v,
+        DataType.JSON: lambda v: json.dumps(v) is not None,
+        DataType.FILE: lambda v: isinstance(v, FileValue) and bool(v.content),
+        DataType.MODEL: lambda v: hasattr(v, "fit") or hasattr(v, "predict"),
+    }
+    assert checks[data_type](value), f"{where}: {type(value).__name__} is not a {data_type.value}"
