@@ -1,0 +1,44 @@
+# The two commands: `make run` (install if needed, start the product) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOME_DIR := $(CURDIR)/dagster_home
+
+export DAGSTER_HOME ?= $(HOME_DIR)
+export CANVAS_HOME ?= $(HOME_DIR)
+export CANVAS_DATA_ROOTS ?= $(CURDIR)/data
+
+.PHONY: install run test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -c "import importlib.metadata as m; \
+	  bad=[(d, m.version(d)) for d in ('dagster-postgres','dagster-aws','dagster-celery') if not m.version(d).startswith('0.29.')]; \
+	  assert not bad, f'dagster libraries must be 0.29.x to match dagster 1.13.x: {bad}'"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/mlcanvas up
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy node_library canvas_assets graphql_api
+
+test: install lint typecheck
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_validation.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

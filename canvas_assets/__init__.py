@@ -1,0 +1,28 @@
+"""Dagster side of Visual ML Canvas: the workflow store, the compiler from graphs to assets, the
+typed artifact storage and IO manager, planning (cache keys, fresh/stale/missing) and runs.
+
+graphql_api and the CLI use the façade exported here, never the internals.
+"""
+
+from canvas_assets.config import CanvasConfig
+from canvas_assets.planner import NodeStatus, Plan, PlanError, State
+from canvas_assets.services import CanvasServices, NodeRun, RunRefused, RunReport, Selection
+from canvas_assets.store import Conflict, NotFound, StoreError, StoredWorkflow, WorkflowStore
+
+__all__ = [
+    "CanvasConfig",
+    "CanvasServices",
+    "Conflict",
+    "NodeRun",
+    "NodeStatus",
+    "NotFound",
+    "Plan",
+    "PlanError",
+    "RunRefused",
+    "RunReport",
+    "Selection",
+    "State",
+    "StoreError",
+    "StoredWorkflow",
+    "WorkflowStore",
+]

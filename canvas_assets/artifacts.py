@@ -1,0 +1,259 @@
+"""Immutable, cache-key-addressed artifact storage on a local folder or S3, with typed codecs.
+
+Layout: `<workflow slug>/<node id>/<cache key>/<port>.<ext>` plus `<port>.meta.json`, written
+last, so a result exists exactly when its meta file does. Objects are never overwritten in place:
+the same cache key always holds the same result, which is what makes "change a param back and get
+the old result instantly" safe. Formats: Parquet for dataframes and series, JSON for metrics, json
+and plots, native formats for XGBoost (.ubj) and LightGBM (.txt) and skops for scikit-learn models,
+raw bytes for files. Nothing is ever unpickled: skops loads only types it is told to trust.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from node_library.datatypes import DataType
+from node_library.schema import schema_of_frame
+from node_library.values import FileValue
+
+
+class ArtifactError(Exception):
+    """The artifact store cannot be reached or holds something unreadable."""
+
+
+class Backend(Protocol):
+    def put(self, key: str, data: bytes) -> None: ...
+    def get(self, key: str) -> bytes: ...
+    def exists(self, key: str) -> bool: ...
+    def describe(self) -> str: ...
+
+
+class LocalBackend:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root):
+            raise ArtifactError(f"artifact key {key!r} escapes the artifact root")
+        return path
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)  # atomic: readers see the old object or the whole new one
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError as exc:
+            raise ArtifactError(f"artifact {key!r} is missing from {self.root}") from exc
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def describe(self) -> str:
+        return str(self.root)
+
+
+class S3Backend:
+    def __init__(self, bucket: str, prefix: str, endpoint_url: str | None) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket, self.prefix, self.endpoint_url = bucket, prefix.strip("/"), endpoint_url
+        self.client = boto3.client(
+            "s3", endpoint_url=endpoint_url,
+            config=Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 2}))
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _fail(self, action: str, key: str, exc: Exception) -> ArtifactError:
+        where = self.endpoint_url or "AWS S3"
+        return ArtifactError(
+            f"could not {action} s3://{self.bucket}/{self._key(key)} at {where}: {exc}; check"
+            " CANVAS_ARTIFACTS, CANVAS_S3_ENDPOINT_URL and the AWS credentials")
+
+    def put(self, key: str, data: bytes) -> None:
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        except Exception as exc:
+            raise self._fail("write", key, exc) from exc
+
+    def get(self, key: str) -> bytes:
+        try:
+            body: bytes = self.client.get_object(Bucket=self.bucket,
+                                                 Key=self._key(key))["Body"].read()
+        except Exception as exc:
+            raise self._fail("read", key, exc) from exc
+        return body
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise self._fail("check", key, exc) from exc
+        except Exception as exc:
+            raise self._fail("check", key, exc) from exc
+        return True
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+def open_backend(location: str, endpoint_url: str | None = None) -> Backend:
+    """A folder path, or s3://bucket/prefix (with an optional S3-compatible endpoint)."""
+    if location.startswith("s3://"):
+        parsed = urlparse(location)
+        if not parsed.netloc:
+            raise ArtifactError(f"CANVAS_ARTIFACTS={location!r} names no bucket;"
+                                " use s3://bucket/prefix")
+        return S3Backend(parsed.netloc, parsed.path, endpoint_url)
+    return LocalBackend(Path(location))
+
+
+@dataclass(frozen=True)
+class ArtifactRef:
+    workflow: str
+    node_id: str
+    cache_key: str
+    port: str
+
+    @property
+    def base(self) -> str:
+        return f"{self.workflow}/{self.node_id}/{self.cache_key}/{self.port}"
+
+
+class ArtifactStore:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def exists(self, ref: ArtifactRef) -> bool:
+        return self.backend.exists(f"{ref.base}.meta.json")
+
+    def read_meta(self, ref: ArtifactRef) -> dict[str, Any]:
+        meta: dict[str, Any] = json.loads(self.backend.get(f"{ref.base}.meta.json"))
+        return meta
+
+    def write(self, ref: ArtifactRef, data_type: DataType, value: Any) -> dict[str, Any]:
+        """Encode and store a value; returns its meta (format, size, rows, schema, ...)."""
+        data, meta = encode(data_type, value)
+        self.backend.put(f"{ref.base}.{meta['ext']}", data)
+        meta.update(bytes=len(data), data_type=data_type.value)
+        self.backend.put(f"{ref.base}.meta.json", json.dumps(meta).encode())
+        return meta
+
+    def read(self, ref: ArtifactRef) -> Any:
+        meta = self.read_meta(ref)
+        return decode(DataType(meta["data_type"]), self.backend.get(f"{ref.base}.{meta['ext']}"),
+                      meta)
+
+
+def encode(data_type: DataType, value: Any) -> tuple[bytes, dict[str, Any]]:
+    if data_type in (DataType.DATAFRAME, DataType.SERIES):
+        frame = value.to_frame() if isinstance(value, pd.Series) else value
+        if not isinstance(frame, pd.DataFrame):
+            raise ArtifactError(f"expected a {data_type.value}, got {type(value).__name__}")
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        return buffer.getvalue(), {
+            "format": "parquet", "ext": "parquet", "rows": len(frame),
+            "schema": schema_of_frame(frame).model_dump(mode="json"),
+            "series_name": str(value.name) if isinstance(value, pd.Series) else None,
+        }
+    if data_type in (DataType.METRICS, DataType.JSON, DataType.PLOT):
+        return json.dumps(value, default=_json_default).encode(), {"format": "json", "ext": "json"}
+    if data_type is DataType.FILE:
+        if not isinstance(value, FileValue):
+            raise ArtifactError(f"expected a FileValue, got {type(value).__name__}")
+        return value.content, {"format": "bytes", "ext": "bin", "name": value.name,
+                               "media_type": value.media_type}
+    if data_type is DataType.MODEL:
+        return _encode_model(value)
+    raise ArtifactError(f"no codec for data type {data_type}")
+
+
+def decode(data_type: DataType, data: bytes, meta: dict[str, Any]) -> Any:
+    fmt = meta["format"]
+    if fmt == "parquet":
+        frame = pd.read_parquet(io.BytesIO(data))
+        if data_type is DataType.SERIES:
+            series = frame.iloc[:, 0]
+            return series.rename(meta.get("series_name"))
+        return frame
+    if fmt == "json":
+        return json.loads(data)
+    if fmt == "bytes":
+        return FileValue(meta["name"], data, meta.get("media_type", "application/octet-stream"))
+    return _decode_model(fmt, data, meta)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _encode_model(model: Any) -> tuple[bytes, dict[str, Any]]:
+    module = type(model).__module__
+    if module.startswith("xgboost"):
+        raw = model.get_booster().save_raw(raw_format="ubj") if hasattr(model, "get_booster") \
+            else model.save_raw(raw_format="ubj")
+        return bytes(raw), {"format": "xgboost-ubj", "ext": "ubj",
+                            "class": f"{module}.{type(model).__name__}"}
+    if module.startswith("lightgbm"):
+        booster = model.booster_ if hasattr(model, "booster_") else model
+        return booster.model_to_string().encode(), {"format": "lightgbm-text", "ext": "txt",
+                                                    "class": f"{module}.{type(model).__name__}"}
+    import skops.io as sio
+
+    return sio.dumps(model), {"format": "skops", "ext": "skops",
+                              "class": f"{module}.{type(model).__name__}"}
+
+
+def _decode_model(fmt: str, data: bytes, meta: dict[str, Any]) -> Any:
+    if fmt == "xgboost-ubj":
+        import xgboost
+
+        booster = xgboost.Booster()
+        booster.load_model(bytearray(data))
+        return booster
+    if fmt == "lightgbm-text":
+        import lightgbm
+
+        return lightgbm.Booster(model_str=data.decode())
+    if fmt == "skops":
+        import skops.io as sio
+
+        # Only our own artifacts are loaded here, and skops still refuses types that are not
+        # scikit-learn's or numpy's own, so a planted object cannot run code.
+        untrusted = sio.get_untrusted_types(data=data)
+        return sio.loads(data, trusted=_trusted_model_types(untrusted))
+    raise ArtifactError(f"unknown artifact format {fmt!r}")
+
+
+def _trusted_model_types(types: list[str]) -> list[str]:
+    allowed_prefixes = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
+    refused = [t for t in types if not t.startswith(allowed_prefixes)]
+    if refused:
+        raise ArtifactError(f"model artifact contains types that are not trusted: {refused}")
+    return types

@@ -1,0 +1,227 @@
+"""`mlcanvas`: the command line of Visual ML Canvas.
+
+  mlcanvas up                      start the Dagster UI and daemon on the embedded default
+  mlcanvas run WORKFLOW [--node N] [--upstream|--only] [--stale] [--force]
+  mlcanvas validate FILE           issues of a workflow file (exit 1 on errors)
+  mlcanvas status WORKFLOW         fresh / stale / missing per node, with the reason
+  mlcanvas import FILE             store a workflow file;  mlcanvas export WORKFLOW [-o FILE]
+  mlcanvas list                    stored workflows;       mlcanvas examples  (re)load examples
+
+`run` is cache-aware: it executes only the selected nodes that are stale or missing (that is what
+--stale states explicitly); --force recomputes them even when fresh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from canvas_assets.examples import seed_examples
+from canvas_assets.planner import PlanError
+from canvas_assets.services import CanvasServices, RunRefused, Selection
+from canvas_assets.store import StoreError
+from node_library.contract import Severity
+from node_library.graph import DocumentError, load_workflow
+from node_library.validation import validate_workflow
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+        return code
+    except (StoreError, RunRefused, DocumentError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except PlanError as exc:
+        print("error: the workflow does not validate:", file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlcanvas", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    up = sub.add_parser("up", help="start the Dagster UI and daemon")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--port", type=int, default=3000)
+    up.add_argument("--no-daemon", action="store_true", help="start the webserver only")
+    up.set_defaults(handler=_up)
+
+    run = sub.add_parser("run", help="materialize a workflow through Dagster")
+    run.add_argument("workflow", help="workflow id or slug")
+    run.add_argument("--node", help="run this node (with its upstream unless --only)")
+    scope = run.add_mutually_exclusive_group()
+    scope.add_argument("--upstream", action="store_true", help="the node and its upstream")
+    scope.add_argument("--only", action="store_true", help="only the node itself")
+    run.add_argument("--stale", action="store_true",
+                     help="only stale and missing nodes (the default; see --force)")
+    run.add_argument("--force", action="store_true", help="recompute even fresh nodes")
+    run.set_defaults(handler=_run)
+
+    validate = sub.add_parser("validate", help="validate a workflow file")
+    validate.add_argument("file", type=Path)
+    validate.set_defaults(handler=_validate)
+
+    status = sub.add_parser("status", help="fresh / stale / missing per node")
+    status.add_argument("workflow")
+    status.set_defaults(handler=_status)
+
+    imp = sub.add_parser("import", help="store a workflow file")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=_import)
+
+    exp = sub.add_parser("export", help="print or write a stored workflow as JSON")
+    exp.add_argument("workflow")
+    exp.add_argument("-o", "--output", type=Path)
+    exp.set_defaults(handler=_export)
+
+    sub.add_parser("list", help="stored workflows").set_defaults(handler=_list)
+    sub.add_parser("examples", help="load the bundled examples").set_defaults(handler=_examples)
+    return parser
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in [header, *rows]]
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    services = CanvasServices.from_env()
+    if args.only and not args.node:
+        print("error: --only needs --node NODE", file=sys.stderr)
+        return 2
+    selection = Selection.ONLY if args.only else Selection.UPSTREAM if args.node else Selection.ALL
+    report = services.run(args.workflow, node=args.node, selection=selection, force=args.force)
+    if report.nothing_to_do:
+        print(f"nothing to do: every selected node of {report.workflow!r} is fresh"
+              f" ({report.wall_s * 1000:.0f} ms)")
+    rows = []
+    for node_id, node in report.nodes.items():
+        rows.append([node_id, node.status,
+                     f"{node.duration_s:.2f}s" if node.duration_s is not None else "-",
+                     str(node.rows_out) if node.rows_out is not None else "-", node.message])
+    print(_table(rows, ["node", "status", "duration", "rows", "message"]))
+    if report.run_id:
+        print(f"run {report.run_id} {'succeeded' if report.success else 'FAILED'}"
+              f" in {report.wall_s:.2f}s")
+    return 0 if report.success else 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    services = CanvasServices.from_env()
+    try:
+        text = args.file.read_text()
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    workflow = load_workflow(text, services.registry)
+    result = validate_workflow(workflow, services.registry, services.settings)
+    for issue in result.issues:
+        print(f"{issue.severity.value}: {issue}")
+    errors = sum(1 for i in result.issues if i.severity is Severity.ERROR)
+    print(f"{workflow.slug}: {len(workflow.nodes)} nodes, {errors} errors,"
+          f" {len(result.issues) - errors} warnings")
+    return 1 if errors else 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    services = CanvasServices.from_env()
+    stored = services.store.get(args.workflow)
+    statuses = services.statuses(services.plan(stored))
+    rows = [[s.node_id, s.state.value, s.reason + ("" if s.deterministic
+                                                   else " (not deterministic)")]
+            for s in statuses.values()]
+    print(f"{stored.workflow.slug} (revision {stored.revision})")
+    print(_table(rows, ["node", "status", "why"]))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    services = CanvasServices.from_env()
+    workflow = load_workflow(args.file.read_text(), services.registry)
+    stored = services.store.create(workflow)
+    print(f"imported {stored.workflow.slug} ({stored.id}), revision {stored.revision}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    services = CanvasServices.from_env()
+    text = services.store.get(args.workflow).workflow.to_json()
+    if args.output:
+        args.output.write_text(text + "\n")
+    else:
+        print(text)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    services = CanvasServices.from_env()
+    rows = [[s.workflow.slug, s.workflow.name, str(s.revision), str(len(s.workflow.nodes)), s.id]
+            for s in services.store.list(limit=10_000)]
+    print(_table(rows, ["slug", "name", "revision", "nodes", "id"]))
+    return 0
+
+
+def _examples(args: argparse.Namespace) -> int:
+    services = CanvasServices.from_env()
+    added = seed_examples(services.store, services.registry)
+    print("loaded: " + (", ".join(added) if added else "nothing new (all examples present)"))
+    return 0
+
+
+def _up(args: argparse.Namespace) -> int:
+    services = CanvasServices.from_env()
+    home = services.config.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    if not services.store.list(limit=1):
+        added = seed_examples(services.store, services.registry)
+        print(f"first start: loaded example workflows {', '.join(added)}")
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    bin_dir = Path(sys.executable).parent
+    workspace = Path("workspace.yaml").resolve()
+    commands = [[str(bin_dir / "dagster-webserver"), "-h", args.host, "-p", str(args.port),
+                 "-w", str(workspace)]]
+    if not args.no_daemon:
+        commands.append([str(bin_dir / "dagster-daemon"), "run", "-w", str(workspace)])
+    for command in commands:
+        if not shutil.which(command[0]):
+            print(f"error: {command[0]} is missing; run `make run` to install", file=sys.stderr)
+            return 1
+    procs = [subprocess.Popen(c, env=env) for c in commands]
+    print(f"Dagster UI (lineage, runs):  http://{args.host}:{args.port}")
+    print(f"workflow store: {services.config.database_url}")
+    print(f"artifacts:      {services.config.artifacts}")
+    print("Ctrl-C stops everything.")
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return 0 if all(p.returncode in (0, -signal.SIGINT, None) for p in procs) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

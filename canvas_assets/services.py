@@ -1,0 +1,190 @@
+"""The engine's façade: one object that knows the store, the artifacts, the node registry, the
+settings and the Dagster instance, with the operations the CLI and the API call."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+import dagster as dg
+
+from canvas_assets.artifacts import ArtifactStore, open_backend
+from canvas_assets.compiler import build_workflow_assets, output_keys
+from canvas_assets.config import CanvasConfig
+from canvas_assets.history import latest_records
+from canvas_assets.io_manager import CanvasIOManager
+from canvas_assets.planner import NodeStatus, Plan, State, build_plan, node_statuses
+from canvas_assets.plans import PlanSource
+from canvas_assets.store import StoredWorkflow, WorkflowStore
+from node_library.graph import Workflow
+from node_library.registry import NodeRegistry, default_registry
+from node_library.settings import NodeSettings
+
+
+class Selection(StrEnum):
+    ALL = "all"            # every node of the workflow
+    UPSTREAM = "upstream"  # the target node and everything it depends on
+    ONLY = "only"          # just the target node (its inputs must already have results)
+
+
+class RunRefused(Exception):
+    """A run that cannot start; the message says why and what to do."""
+
+
+@dataclass
+class NodeRun:
+    node_id: str
+    status: str  # succeeded | failed | skipped | fresh
+    duration_s: float | None = None
+    rows_out: int | None = None
+    message: str = ""
+
+
+@dataclass
+class RunReport:
+    workflow: str
+    run_id: str | None
+    executed: list[str]
+    nodes: dict[str, NodeRun] = field(default_factory=dict)
+    success: bool = True
+    wall_s: float = 0.0
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.run_id is None and self.success
+
+
+@dataclass
+class CanvasServices:
+    config: CanvasConfig
+    registry: NodeRegistry
+    settings: NodeSettings
+    # Dagster's console log level for runs started here (the full log is in the Dagster UI).
+    log_level: str = "WARNING"
+
+    @classmethod
+    def from_env(cls) -> CanvasServices:
+        return cls(CanvasConfig.from_env(), default_registry(), NodeSettings.from_env())
+
+    @cached_property
+    def store(self) -> WorkflowStore:
+        self.config.home.mkdir(parents=True, exist_ok=True)
+        return WorkflowStore(self.config.database_url)
+
+    @cached_property
+    def artifacts(self) -> ArtifactStore:
+        return ArtifactStore(open_backend(self.config.artifacts, self.config.s3_endpoint_url))
+
+    @cached_property
+    def instance(self) -> dg.DagsterInstance:
+        self.config.dagster_home.mkdir(parents=True, exist_ok=True)
+        return dg.DagsterInstance.from_config(str(self.config.dagster_home))
+
+    # -- planning and status ----------------------------------------------------------------
+
+    def plan(self, stored: StoredWorkflow) -> Plan:
+        return build_plan(stored.workflow, self.registry, self.settings, stored.revision)
+
+    def statuses(self, plan: Plan) -> dict[str, NodeStatus]:
+        history = latest_records(self.instance, plan, self.registry)
+        return node_statuses(plan, self.artifacts, history)
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self, ref: str, node: str | None = None, selection: Selection = Selection.ALL,
+            force: bool = False, on_plan: Callable[[dict[str, NodeStatus]], None] | None = None,
+            ) -> RunReport:
+        """Materialize the selection's stale and missing nodes (all of them with force)."""
+        started = time.perf_counter()
+        stored = self.store.get(ref)
+        plan = self.plan(stored)
+        statuses = self.statuses(plan)
+        if on_plan:
+            on_plan(statuses)
+        selected = self._select(plan, node, selection)
+        to_run = [n for n in plan.order if n in selected
+                  and (force or statuses[n].state is not State.FRESH)]
+        report = RunReport(plan.slug, None, to_run)
+        for node_id in plan.order:
+            if node_id in selected and node_id not in to_run:
+                report.nodes[node_id] = NodeRun(node_id, "fresh")
+        if not to_run:
+            report.wall_s = time.perf_counter() - started
+            return report
+        self._check_inputs_available(plan, set(to_run), statuses)
+
+        plans = PlanSource(pinned={plan.slug: plan})
+        assets = build_workflow_assets(plan.workflow, self.registry, self.settings, plans)
+        keys = output_keys(plan.workflow, self.registry)
+        selection_keys = [k for (n, _), k in keys.items() if n in set(to_run)]
+        result = dg.materialize(
+            assets, instance=self.instance, selection=selection_keys, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": self.log_level}}}},
+            resources={"io_manager": CanvasIOManager(self.artifacts, plans)},
+            tags={"canvas/workflow": plan.slug, "canvas/revision": str(stored.revision),
+                  "canvas/trigger": "cli"},
+        )
+        report.run_id = result.run_id
+        report.success = result.success
+        report.nodes.update(self._node_runs(result, plan, to_run))
+        report.wall_s = time.perf_counter() - started
+        return report
+
+    def _select(self, plan: Plan, node: str | None, selection: Selection) -> set[str]:
+        if node is None:
+            return set(plan.nodes)
+        if node not in plan.nodes:
+            raise RunRefused(f"workflow {plan.slug!r} has no node {node!r}; its nodes: "
+                             + ", ".join(plan.order))
+        if selection is Selection.ONLY:
+            return {node}
+        return plan.upstream({node})
+
+    def _check_inputs_available(self, plan: Plan, to_run: set[str],
+                                statuses: dict[str, NodeStatus]) -> None:
+        for node_id in to_run:
+            for port, ref in plan.nodes[node_id].inputs.items():
+                if ref.node_id not in to_run and statuses[ref.node_id].state is not State.FRESH:
+                    raise RunRefused(
+                        f"node {node_id!r} reads input {port!r} from {ref.node_id!r}, which has"
+                        f" no result for its current params ({statuses[ref.node_id].reason});"
+                        " run it too (select upstream instead of only this node)")
+
+    def _node_runs(self, result: Any, plan: Plan, to_run: list[str]) -> dict[str, NodeRun]:
+        runs: dict[str, NodeRun] = {}
+        stats = {s.step_key: s for s in self.instance.get_run_step_stats(result.run_id)}
+        failures = {e.step_key: e for e in result.all_events if e.is_step_failure}
+        for node_id in to_run:
+            step_key = f"{plan.slug}__{node_id}"
+            stat = stats.get(step_key)
+            if step_key in failures:
+                error = failures[step_key].step_failure_data.error
+                message = error.message.strip() if error else "failed"
+                runs[node_id] = NodeRun(node_id, "failed", _duration(stat), None, message)
+            elif stat is None or stat.status is None or stat.status.value != "SUCCESS":
+                runs[node_id] = NodeRun(node_id, "skipped", None, None,
+                                        "not run because an upstream node failed")
+            else:
+                rows = None
+                for mat in result.asset_materializations_for_node(step_key):
+                    value = mat.metadata.get("canvas/rows_out")
+                    rows = getattr(value, "value", value) if value is not None else rows
+                runs[node_id] = NodeRun(node_id, "succeeded", _duration(stat),
+                                        int(rows) if rows is not None else None)
+        return runs
+
+    # -- import / export ---------------------------------------------------------------------
+
+    def import_workflow(self, workflow: Workflow) -> StoredWorkflow:
+        return self.store.create(workflow)
+
+
+def _duration(stat: Any) -> float | None:
+    if stat is None or stat.start_time is None or stat.end_time is None:
+        return None
+    return float(stat.end_time - stat.start_time)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from canvas_assets.config import CanvasConfig
+from canvas_assets.services import CanvasServices
+from node_library.settings import NodeSettings
+from tests.canvas_assets.toy_nodes import EXECUTIONS, toy_registry
+
+
+def make_services(tmp_path: Path, registry=None, artifacts: str | None = None,
+                  endpoint: str | None = None, database_url: str | None = None) -> CanvasServices:
+    home = tmp_path / "home"
+    data = tmp_path / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    config = CanvasConfig(
+        home=home,
+        database_url=database_url or f"sqlite:///{home / 'canvas.db'}",
+        artifacts=artifacts or str(home / "artifacts"),
+        s3_endpoint_url=endpoint,
+        dagster_home=home,
+    )
+    settings = NodeSettings(data_roots=(data.resolve(),), s3_endpoint_url=endpoint)
+    return CanvasServices(config, registry or toy_registry(), settings)
+
+
+@pytest.fixture
+def toy_services(tmp_path: Path) -> CanvasServices:
+    EXECUTIONS.clear()
+    services = make_services(tmp_path)
+    yield services
+    services.store.dispose()
