@@ -5,6 +5,7 @@ store changed in between. An upgrade of Dagster that moves these APIs touches th
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import dagster as dg
@@ -29,4 +30,6 @@ def pinned_snapshot(key: str, load: Callable[[], str]) -> str:
 def with_snapshot(defs: dg.Definitions, key: str, snapshot: str) -> dg.Definitions:
     # Both calls are needed: with only this one the run worker saw an empty mapping
     # (shared/research/dagster-design.md, section 1).
-    return defs.with_reconstruction_metadata({key: snapshot})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.PreviewWarning)  # known and pinned: see module doc
+        return defs.with_reconstruction_metadata({key: snapshot})

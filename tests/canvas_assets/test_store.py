@@ -1,0 +1,78 @@
+"""The workflow store on SQLite and on the real PostgreSQL: revisions, conflicts, versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from canvas_assets.store import Conflict, NotFound, StoreError, WorkflowStore
+from node_library.graph import load_workflow
+from tests.canvas_assets.toy_nodes import chain_workflow
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> WorkflowStore:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'canvas.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    store = WorkflowStore(url)
+    yield store
+    store.dispose()
+
+
+def test_created_workflow_reads_back_by_id_and_slug(store: WorkflowStore) -> None:
+    created = store.create(load_workflow(chain_workflow("alpha")))
+    assert created.revision == 1 and created.id
+    by_slug = store.get("alpha")
+    assert by_slug.workflow == created.workflow
+    assert store.get(created.id).workflow.slug == "alpha"
+
+
+def test_save_with_the_current_revision_creates_the_next_one(store: WorkflowStore) -> None:
+    created = store.create(load_workflow(chain_workflow("alpha")))
+    edited = created.workflow.model_copy(update={"name": "Renamed"})
+    saved = store.save(edited, base_revision=1)
+    assert saved.revision == 2
+    assert store.get("alpha").workflow.name == "Renamed"
+    assert store.version(created.id, 1).name == "Toy chain"  # history is kept
+
+
+def test_save_with_a_stale_revision_is_a_conflict_and_changes_nothing(
+        store: WorkflowStore) -> None:
+    created = store.create(load_workflow(chain_workflow("alpha")))
+    store.save(created.workflow.model_copy(update={"name": "First"}), base_revision=1)
+    with pytest.raises(Conflict) as caught:
+        store.save(created.workflow.model_copy(update={"name": "Second"}), base_revision=1)
+    assert caught.value.current_revision == 2
+    assert "revision 2, not 1" in str(caught.value)
+    assert store.get("alpha").workflow.name == "First"
+
+
+def test_a_taken_slug_is_refused(store: WorkflowStore) -> None:
+    store.create(load_workflow(chain_workflow("alpha")))
+    with pytest.raises(StoreError, match="already exists"):
+        store.create(load_workflow(chain_workflow("alpha")))
+    assert len(store.list()) == 1
+
+
+def test_changing_the_slug_on_save_is_refused(store: WorkflowStore) -> None:
+    created = store.create(load_workflow(chain_workflow("alpha")))
+    with pytest.raises(StoreError, match="slug"):
+        store.save(created.workflow.model_copy(update={"slug": "beta"}), base_revision=1)
+
+
+def test_list_searches_names_and_slugs(store: WorkflowStore) -> None:
+    store.create(load_workflow({**chain_workflow("alpha"), "name": "Sales report"}))
+    store.create(load_workflow({**chain_workflow("beta"), "name": "Churn model"}))
+    assert [s.workflow.slug for s in store.list(search="churn")] == ["beta"]
+    assert [s.workflow.slug for s in store.list(search="alp")] == ["alpha"]
+    assert len(store.list()) == 2
+
+
+def test_deleted_workflow_is_gone_with_its_history(store: WorkflowStore) -> None:
+    created = store.create(load_workflow(chain_workflow("alpha")))
+    store.delete("alpha")
+    with pytest.raises(NotFound, match="mlcanvas list"):
+        store.get("alpha")
+    with pytest.raises(NotFound):
+        store.version(created.id, 1)
