@@ -10,7 +10,8 @@ from node_library.schema import Dtype, TableSchema
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    candidates = list(candidates)  # read twice below: a generator would be empty the second time
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     if not matches:
         lowered = {c.lower(): c for c in candidates}
         return lowered.get(name.lower())
@@ -22,7 +23,9 @@ def missing_column(name: str, schema: TableSchema, *, param: str, port: str = ""
     hint = (
         f"did you mean {suggestion!r}?"
         if suggestion
-        else "pick one of: " + ", ".join(schema.names[:20]) if schema.names else "the input has no columns"
+        else "pick one of: " + ", ".join(schema.names[:20])
+        if schema.names
+        else "the input has no columns"
     )
     where = f" of input {port!r}" if port else ""
     return error("missing_column", f"column {name!r} is not in the columns{where}", hint,

@@ -125,14 +125,23 @@ def load_workflow(source: str | bytes | dict[str, Any],
                 f"workflow file is not valid JSON: {exc.msg} at line {exc.lineno}, column"
                 f" {exc.colno}"
             ) from exc
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"workflow file is not UTF-8 text: {exc.reason}") from exc
     else:
         data = dict(source)
     if not isinstance(data, dict):
         raise DocumentError("workflow document must be a JSON object with nodes and edges")
 
     version = data.get("schema_version", 1)
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DocumentError(f"schema_version must be a positive integer, got {version!r}")
+    if version > SCHEMA_VERSION:
+        # Refused before the shape check: a newer document may have fields this version lacks,
+        # and "upgrade" is the one useful message then, not a list of unknown fields.
+        raise DocumentError(
+            f"schema_version {version} is newer than this server understands"
+            f" ({SCHEMA_VERSION}); upgrade Visual ML Canvas"
+        )
     while version < SCHEMA_VERSION:
         data = DOCUMENT_MIGRATIONS[version](data)
         version += 1
@@ -162,8 +171,11 @@ def _migrate_nodes(workflow: Workflow, registry: NodeRegistry) -> Workflow:
             )
         try:
             params = node_type.migrate_params(dict(node.params), node.type_version)
-        except ValueError as exc:
-            raise DocumentError(f"node {node.id!r}: {exc}") from exc
+        except Exception as exc:  # a missing step, or a step that fails on these params
+            raise DocumentError(
+                f"node {node.id!r} ({node.type} version {node.type_version}) cannot be"
+                f" migrated: {exc}"
+            ) from exc
         nodes.append(node.model_copy(update={"params": params,
                                              "type_version": node_type.version}))
     return workflow.model_copy(update={"nodes": nodes})

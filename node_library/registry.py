@@ -7,37 +7,42 @@ to import or declares a broken node is logged and skipped; it never takes the re
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.metadata import entry_points
+from typing import Any
+
+from pydantic import BaseModel
 
 from node_library.contract import NodeType
 
 ENTRY_POINT_GROUP = "visual_ml_canvas.nodes"
+_TYPE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 log = logging.getLogger(__name__)
 
 
 class NodeRegistry:
-    def __init__(self, node_types: Iterable[type[NodeType]] = ()) -> None:
-        self._types: dict[str, NodeType] = {}
+    def __init__(self, node_types: Iterable[type[NodeType[Any]]] = ()) -> None:
+        self._types: dict[str, NodeType[Any]] = {}
         for node_type in node_types:
             self.register(node_type)
 
-    def register(self, node_type: type[NodeType]) -> None:
+    def register(self, node_type: type[NodeType[Any]]) -> None:
         problem = _declaration_problem(node_type)
         if problem:
-            raise ValueError(f"node type {node_type.__name__}: {problem}")
+            raise ValueError(f"node type {getattr(node_type, '__name__', node_type)!r}: {problem}")
         if node_type.type_id in self._types:
             raise ValueError(f"node type id {node_type.type_id!r} is registered twice")
         self._types[node_type.type_id] = node_type()
 
-    def get(self, type_id: str) -> NodeType | None:
+    def get(self, type_id: str) -> NodeType[Any] | None:
         return self._types.get(type_id)
 
     def __contains__(self, type_id: object) -> bool:
         return type_id in self._types
 
-    def __iter__(self) -> Iterator[NodeType]:
+    def __iter__(self) -> Iterator[NodeType[Any]]:
         return iter(self._types.values())
 
     def __len__(self) -> int:
@@ -53,7 +58,9 @@ class NodeRegistry:
         for ep in entry_points(group=group):
             try:
                 loaded = ep.load()
-                candidates = loaded() if callable(loaded) and not isinstance(loaded, type) else loaded
+                candidates = (
+                    loaded() if callable(loaded) and not isinstance(loaded, type) else loaded
+                )
                 node_types = [candidates] if isinstance(candidates, type) else list(candidates)
             except Exception:
                 log.exception("node plugin %r failed to load; skipping it", ep.value)
@@ -66,15 +73,25 @@ class NodeRegistry:
         return registry
 
 
-def _declaration_problem(node_type: type[NodeType]) -> str | None:
+def _declaration_problem(node_type: type[NodeType[Any]]) -> str | None:
+    if not (isinstance(node_type, type) and issubclass(node_type, NodeType)):
+        return "is not a NodeType subclass"
     for attr in ("type_id", "display_name", "category", "description", "Params"):
         if not hasattr(node_type, attr):
             return f"missing class attribute {attr}"
-    if node_type.type_id.count(".") != 1:
-        return f"type_id {node_type.type_id!r} must look like '<category>.<name>'"
+    if not isinstance(node_type.type_id, str) or not _TYPE_ID_RE.match(node_type.type_id):
+        return (
+            f"type_id {node_type.type_id!r} must look like '<category>.<name>' (lowercase"
+            " letters, digits and underscores, each part starting with a letter)"
+        )
+    if not (isinstance(node_type.Params, type) and issubclass(node_type.Params, BaseModel)):
+        return "Params must be a pydantic BaseModel subclass"
     names = [p.name for p in node_type.outputs]
     if len(set(names)) != len(names) or not names:
         return "needs at least one output port, with unique names"
+    inputs = [p.name for p in node_type.inputs]
+    if len(set(inputs)) != len(inputs):
+        return "input port names must be unique"
     return None
 
 

@@ -7,7 +7,7 @@ reason about "a number", "a string", "a date", not about int32 versus Int64.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -78,7 +78,7 @@ class TableSchema(BaseModel):
         return TableSchema(columns=(*self.columns, Column(name=name, dtype=dtype)))
 
 
-def dtype_of_pandas(dtype: object) -> Dtype:
+def dtype_of_pandas(dtype: Any) -> Dtype:
     """Map a pandas/numpy dtype to its logical dtype."""
     import pandas as pd
     from pandas.api import types as pdt

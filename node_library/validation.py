@@ -45,7 +45,9 @@ class ValidationResult:
         return [i for i in self.errors if i.node_id == node_id]
 
 
-def parse_params(node_type: NodeType, raw: dict[str, Any]) -> tuple[BaseModel | None, list[Issue]]:
+def parse_params(
+    node_type: NodeType[Any], raw: dict[str, Any]
+) -> tuple[BaseModel | None, list[Issue]]:
     try:
         return node_type.Params.model_validate(raw), []
     except ValidationError as exc:
@@ -55,9 +57,12 @@ def parse_params(node_type: NodeType, raw: dict[str, Any]) -> tuple[BaseModel | 
             code = "unknown_param" if err["type"] == "extra_forbidden" else "invalid_param"
             issues.append(error(code, err["msg"], _param_hint(node_type, err), param=param))
         return None, issues
+    except Exception as exc:  # a Params validator that raises something pydantic does not wrap
+        return None, [error("invalid_param", f"{node_type.type_id} params failed to parse: {exc}",
+                            "report this to the node's author")]
 
 
-def _param_hint(node_type: NodeType, err: Any) -> str:
+def _param_hint(node_type: NodeType[Any], err: Any) -> str:
     if err["type"] == "extra_forbidden":
         known = list(node_type.Params.model_fields)
         guess = did_you_mean(str(err["loc"][-1]), known)
@@ -78,7 +83,7 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
     result = ValidationResult()
     issues = result.issues
 
-    node_types: dict[str, NodeType] = {}
+    node_types: dict[str, NodeType[Any]] = {}
     seen: set[str] = set()
     for node in workflow.nodes:
         if node.id in seen:
@@ -100,15 +105,20 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
     wiring: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     edge_ids: set[str] = set()
     deps: dict[str, set[str]] = {n.id: set() for n in workflow.nodes}
+    # inputs whose edge was refused (wrong type, missing source): already reported on the edge,
+    # so they are neither "not connected" nor a source of known columns.
+    refused_inputs: set[tuple[str, str]] = set()
     for edge in workflow.edges:
         if edge.id in edge_ids:
             issues.append(error("duplicate_edge_id", f"two edges have the id {edge.id!r}",
                                 "give every edge a unique id").located(edge.target))
+            refused_inputs.add((edge.target, edge.target_port))
             continue
         edge_ids.add(edge.id)
         issue = _check_edge(workflow, edge, node_types, seen, wiring)
         if issue:
             issues.append(issue)
+            refused_inputs.add((edge.target, edge.target_port))
             continue
         wiring[edge.target][edge.target_port] = (edge.source, edge.source_port)
         deps[edge.target].add(edge.source)
@@ -121,13 +131,16 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
             [*cycle, cycle[0]]), "remove one of the edges in the cycle").located(cycle[0]))
         return result
 
+    # a dict, not workflow.node(): that is a linear scan, quadratic over a 500-node graph.
+    # reversed() keeps the first of duplicate ids, like the checks above.
+    nodes_by_id = {n.id: n for n in reversed(workflow.nodes)}
     for node_id in result.order:
         node_type = node_types.get(node_id)
-        node = workflow.node(node_id)
-        if node_type is None or node is None:
+        current = nodes_by_id.get(node_id)
+        if node_type is None or current is None:
             continue
         node_issues: list[Issue] = []
-        params, param_issues = parse_params(node_type, node.params)
+        params, param_issues = parse_params(node_type, current.params)
         node_issues.extend(param_issues)
 
         inputs: dict[str, PortSchema] = {}
@@ -135,7 +148,9 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
         for port in node_type.inputs:
             source = wiring[node_id].get(port.name)
             if source is None:
-                if port.required:
+                if (node_id, port.name) in refused_inputs:
+                    upstream_broken = True
+                elif port.required:
                     node_issues.append(error(
                         "missing_input", f"required input {port.name!r} is not connected",
                         f"connect a {port.data_type.value} output to it", port=port.name))
@@ -167,7 +182,7 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
     return result
 
 
-def _check_edge(workflow: Workflow, edge: Any, node_types: dict[str, NodeType],
+def _check_edge(workflow: Workflow, edge: Any, node_types: dict[str, NodeType[Any]],
                 node_ids: set[str], wiring: dict[str, dict[str, tuple[str, str]]]) -> Issue | None:
     for end, node_id in (("source", edge.source), ("target", edge.target)):
         if node_id not in node_ids:
