@@ -1,0 +1,229 @@
+"""Export a table as a downloadable file: CSV, JSON, Parquet or Excel.
+
+The output is a FileValue (name, bytes, media type); nothing is written to the server's disk, and
+the name is only what the browser offers on download. It is still checked as a plain file name
+(letters, digits, space, ".", "_" and "-"; no path separators, no ".."), because it ends up in a
+Content-Disposition header and in users' download folders. The format's extension is added when it
+is missing; a name ending with another format's extension is an issue.
+
+Formats: CSV (UTF-8, comma separated, no index), JSON (an array of row objects, ISO dates),
+Parquet (pyarrow, types preserved), Excel (.xlsx through openpyxl, one sheet; at most 1,048,575
+data rows and 16,384 columns, the sheet's limits; time zones are dropped because Excel has none,
+keeping the wall-clock time).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import pandas as pd
+from pandas.api import types as pdt
+from pydantic import BaseModel, ConfigDict, Field
+
+from node_library.contract import (
+    ExecutionContext,
+    Issue,
+    NodeError,
+    NodeType,
+    Port,
+    PortSchema,
+    Severity,
+    error,
+)
+from node_library.datatypes import DataType
+from node_library.settings import NodeSettings
+from node_library.values import FileValue
+
+Format = Literal["csv", "json", "parquet", "excel"]
+
+EXTENSIONS: dict[str, str] = {
+    "csv": ".csv",
+    "json": ".json",
+    "parquet": ".parquet",
+    "excel": ".xlsx",
+}
+MEDIA_TYPES: dict[str, str] = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "excel": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Extensions that announce another format: "data.csv" exported as parquet would mislead.
+_OTHER_EXTENSIONS = (*EXTENSIONS.values(), ".xls", ".tsv", ".txt", ".ndjson", ".pq", ".parq")
+EXCEL_MAX_ROWS = 1_048_576 - 1  # the header takes one row of the sheet
+EXCEL_MAX_COLUMNS = 16_384
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9 ._-]*")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+CSV_CHUNK_ROWS = 200_000
+EXCEL_CHUNK_ROWS = 20_000
+Progress = Callable[[int, int], None]
+
+
+class ExportParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Format = Field("csv", description="File format of the export.")
+    file_name: str = Field(
+        "export",
+        max_length=120,
+        description="Download name: letters, digits, spaces, . _ -; the extension is added.",
+    )
+    sheet_name: str = Field(
+        "data", min_length=1, max_length=31, description="Excel only: name of the sheet."
+    )
+
+
+def file_name_issues(file_name: str, file_format: str) -> list[Issue]:
+    name = file_name.strip()
+    hint = 'use a plain name such as "sales_2026" (letters, digits, spaces, ".", "_", "-")'
+    if not name:
+        return [error("invalid_file_name", "the file name is empty", hint, param="file_name")]
+    if "/" in name or "\\" in name or ".." in name or not _SAFE_NAME.fullmatch(name):
+        return [
+            error(
+                "invalid_file_name",
+                f"{file_name!r} is not a plain file name (no folders, no '..', no special "
+                "characters)",
+                hint,
+                param="file_name",
+            )
+        ]
+    lowered = name.lower()
+    wanted = EXTENSIONS[file_format]
+    for extension in _OTHER_EXTENSIONS:
+        if lowered.endswith(extension) and extension != wanted:
+            return [
+                error(
+                    "extension_mismatch",
+                    f"{file_name!r} ends with {extension} but the format is {file_format}",
+                    f"remove {extension} from the name or change the format",
+                    param="file_name",
+                )
+            ]
+    return []
+
+
+def export_file_name(file_name: str, file_format: str) -> str:
+    name = file_name.strip()
+    extension = EXTENSIONS[file_format]
+    return name if name.lower().endswith(extension) else name + extension
+
+
+class ExportNode(NodeType[ExportParams]):
+    type_id = "outputs.export"
+    display_name = "Export file"
+    category = "outputs"
+    description = "Export a table as a CSV, JSON, Parquet or Excel file to download."
+    tags = ("download", "save", "csv", "excel", "parquet", "json", "file")
+    Params = ExportParams
+    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    outputs = (Port("file", DataType.FILE, "File"),)
+
+    def validate(
+        self, params: ExportParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        issues = file_name_issues(params.file_name, params.format)
+        if params.format == "excel":
+            if _SHEET_FORBIDDEN.search(params.sheet_name):
+                issues.append(
+                    error(
+                        "invalid_sheet_name",
+                        f"Excel sheet names cannot contain [ ] : * ? / \\ ({params.sheet_name!r})",
+                        "remove those characters",
+                        param="sheet_name",
+                    )
+                )
+            schema = inputs.get("data")
+            if schema is not None and len(schema.columns) > EXCEL_MAX_COLUMNS:
+                issues.append(_too_big(f"{len(schema.columns):,} columns", "columns"))
+        return issues
+
+    def infer_schema(
+        self, params: ExportParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        return {"file": None}
+
+    def execute(self, ctx: ExecutionContext, params: ExportParams, **inputs: Any) -> dict[str, Any]:
+        for issue in self.validate(params, {}, ctx.settings):
+            if issue.severity is Severity.ERROR:
+                raise NodeError(issue)
+        frame: pd.DataFrame = inputs["data"]
+        if params.format == "excel" and len(frame) > EXCEL_MAX_ROWS:
+            raise NodeError(_too_big(f"{len(frame):,} rows", "rows"))
+        if params.format == "excel" and len(frame.columns) > EXCEL_MAX_COLUMNS:
+            raise NodeError(_too_big(f"{len(frame.columns):,} columns", "columns"))
+        file = export_frame(
+            frame, params, lambda done, total: ctx.progress(done, total, "rows written")
+        )
+        ctx.log(f"exported {len(frame):,} rows to {file.name} ({len(file.content):,} bytes)")
+        return {"file": file}
+
+
+def _too_big(size: str, what: str) -> Issue:
+    limit = EXCEL_MAX_ROWS if what == "rows" else EXCEL_MAX_COLUMNS
+    return error(
+        "too_large_for_excel",
+        f"the table has {size}; an Excel sheet holds at most {limit:,} {what}",
+        "export as CSV or Parquet, or sample or aggregate the rows first",
+        param="format",
+    )
+
+
+def export_frame(
+    frame: pd.DataFrame, params: ExportParams, progress: Progress | None = None
+) -> FileValue:
+    name = export_file_name(params.file_name, params.format)
+    content = _encode(frame, params, progress or (lambda done, total: None))
+    return FileValue(name, content, MEDIA_TYPES[params.format])
+
+
+def _chunks(rows: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, rows)) for start in range(0, max(rows, 1), size)]
+
+
+def _encode(frame: pd.DataFrame, params: ExportParams, progress: Progress) -> bytes:
+    rows = len(frame)
+    if params.format == "csv":
+        text = io.StringIO()
+        for start, stop in _chunks(rows, CSV_CHUNK_ROWS):
+            part = frame.iloc[start:stop]
+            part.to_csv(text, index=False, header=start == 0, lineterminator="\n")
+            progress(stop, rows)
+        return text.getvalue().encode("utf-8")
+    if params.format == "json":
+        text_json = frame.to_json(orient="records", date_format="iso", force_ascii=False)
+        return (text_json or "[]").encode("utf-8")
+    buffer = io.BytesIO()
+    if params.format == "parquet":
+        frame.to_parquet(buffer, index=False, engine="pyarrow")
+        return buffer.getvalue()
+    sheet = _without_time_zones(frame)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        # openpyxl writes about 10,000 rows a second: report progress chunk by chunk.
+        for start, stop in _chunks(rows, EXCEL_CHUNK_ROWS):
+            sheet.iloc[start:stop].to_excel(
+                writer,
+                index=False,
+                header=start == 0,
+                startrow=0 if start == 0 else start + 1,
+                sheet_name=params.sheet_name,
+            )
+            progress(stop, rows)
+    return buffer.getvalue()
+
+
+def _without_time_zones(frame: pd.DataFrame) -> pd.DataFrame:
+    aware = [
+        name
+        for name, dtype in frame.dtypes.items()
+        if pdt.is_datetime64_any_dtype(dtype) and getattr(dtype, "tz", None) is not None
+    ]
+    if not aware:
+        return frame
+    result = frame.copy(deep=False)
+    for name in aware:
+        result[name] = frame[name].dt.tz_localize(None)
+    return result

@@ -1,0 +1,97 @@
+"""Keep the rows for which a boolean expression is true.
+
+The expression uses the safe expression language of node_library.expressions (never `eval`).
+Rows where the condition is missing (a comparison with a missing value) are dropped, as in SQL's
+WHERE. The output has a fresh 0..n-1 index: row labels carry no meaning on the canvas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from node_library.contract import (
+    ExecutionContext,
+    Issue,
+    NodeError,
+    NodeType,
+    Port,
+    PortSchema,
+    Severity,
+    error,
+)
+from node_library.datatypes import DataType
+from node_library.expressions import ExpressionError, compile_expression, expression_issues
+from node_library.schema import Dtype, schema_of_frame
+from node_library.settings import NodeSettings
+
+
+class FilterRowsParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expression: str = Field(
+        "",
+        max_length=2_000,
+        description='Condition a row must meet to be kept, e.g. `units > 3 and region == "north"`.',
+    )
+
+
+class FilterRowsNode(NodeType[FilterRowsParams]):
+    type_id = "transforms.filter_rows"
+    display_name = "Filter rows"
+    category = "transforms"
+    description = "Keep the rows for which a condition is true."
+    tags = ("filter", "where", "query", "rows")
+    Params = FilterRowsParams
+    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+
+    def validate(
+        self, params: FilterRowsParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        if not params.expression.strip():
+            return [
+                error(
+                    "missing_expression",
+                    "the filter has no condition",
+                    'write a condition such as `price > 10` or `region == "north"`',
+                    param="expression",
+                )
+            ]
+        return expression_issues(
+            params.expression, inputs.get("data"), param="expression", expect=Dtype.BOOLEAN
+        )
+
+    def infer_schema(
+        self, params: FilterRowsParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        return {"data": inputs.get("data")}
+
+    def execute(
+        self, ctx: ExecutionContext, params: FilterRowsParams, **inputs: Any
+    ) -> dict[str, Any]:
+        frame: pd.DataFrame = inputs["data"]
+        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
+            if issue.severity is Severity.ERROR:
+                raise NodeError(issue)
+        return {"data": filter_rows(frame, params.expression)}
+
+
+def filter_rows(frame: pd.DataFrame, expression: str) -> pd.DataFrame:
+    try:
+        compiled = compile_expression(expression, schema_of_frame(frame))
+    except ExpressionError as exc:
+        raise NodeError(
+            error(
+                "invalid_expression",
+                exc.message,
+                exc.hint or "fix the condition",
+                param="expression",
+            )
+        ) from exc
+    mask = compiled.evaluate(frame)
+    keep = mask.to_numpy(dtype=bool, na_value=False)
+    return frame.loc[keep].reset_index(drop=True)
