@@ -99,6 +99,17 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
                                 else "install the package that provides it or remove the node"
                                 ).located(node.id))
             continue
+        if node.type_version != node_type.version:
+            # load_workflow migrates saved params; a document that skipped it must not be
+            # checked against a Params model of another version.
+            newer = node.type_version > node_type.version
+            issues.append(error(
+                "node_version_mismatch",
+                f"node was saved by {node.type} version {node.type_version}; this server has"
+                f" version {node_type.version}",
+                "upgrade the node package" if newer
+                else "re-import the workflow so its params are migrated").located(node.id))
+            continue
         node_types[node.id] = node_type
 
     # input wiring: node id -> input port -> (source node, source port)
