@@ -7,7 +7,7 @@ graphql_api and the CLI use the façade exported here, never the internals.
 from canvas_assets.config import CanvasConfig
 from canvas_assets.planner import NodeStatus, Plan, PlanError, State
 from canvas_assets.services import CanvasServices, NodeRun, RunRefused, RunReport, Selection
-from canvas_assets.store import Conflict, NotFound, StoreError, StoredWorkflow, WorkflowStore
+from canvas_assets.store import Conflict, NotFound, StoredWorkflow, StoreError, WorkflowStore
 
 __all__ = [
     "CanvasConfig",

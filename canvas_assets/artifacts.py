@@ -75,8 +75,10 @@ class S3Backend:
 
         self.bucket, self.prefix, self.endpoint_url = bucket, prefix.strip("/"), endpoint_url
         self.client = boto3.client(
-            "s3", endpoint_url=endpoint_url,
-            config=Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 2}))
+            "s3",
+            endpoint_url=endpoint_url,
+            config=Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 2}),
+        )
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -85,7 +87,8 @@ class S3Backend:
         where = self.endpoint_url or "AWS S3"
         return ArtifactError(
             f"could not {action} s3://{self.bucket}/{self._key(key)} at {where}: {exc}; check"
-            " CANVAS_ARTIFACTS, CANVAS_S3_ENDPOINT_URL and the AWS credentials")
+            " CANVAS_ARTIFACTS, CANVAS_S3_ENDPOINT_URL and the AWS credentials"
+        )
 
     def put(self, key: str, data: bytes) -> None:
         try:
@@ -95,8 +98,9 @@ class S3Backend:
 
     def get(self, key: str) -> bytes:
         try:
-            body: bytes = self.client.get_object(Bucket=self.bucket,
-                                                 Key=self._key(key))["Body"].read()
+            body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(key))[
+                "Body"
+            ].read()
         except Exception as exc:
             raise self._fail("read", key, exc) from exc
         return body
@@ -123,8 +127,9 @@ def open_backend(location: str, endpoint_url: str | None = None) -> Backend:
     if location.startswith("s3://"):
         parsed = urlparse(location)
         if not parsed.netloc:
-            raise ArtifactError(f"CANVAS_ARTIFACTS={location!r} names no bucket;"
-                                " use s3://bucket/prefix")
+            raise ArtifactError(
+                f"CANVAS_ARTIFACTS={location!r} names no bucket; use s3://bucket/prefix"
+            )
         return S3Backend(parsed.netloc, parsed.path, endpoint_url)
     return LocalBackend(Path(location))
 
@@ -162,8 +167,9 @@ class ArtifactStore:
 
     def read(self, ref: ArtifactRef) -> Any:
         meta = self.read_meta(ref)
-        return decode(DataType(meta["data_type"]), self.backend.get(f"{ref.base}.{meta['ext']}"),
-                      meta)
+        return decode(
+            DataType(meta["data_type"]), self.backend.get(f"{ref.base}.{meta['ext']}"), meta
+        )
 
 
 def encode(data_type: DataType, value: Any) -> tuple[bytes, dict[str, Any]]:
@@ -174,7 +180,9 @@ def encode(data_type: DataType, value: Any) -> tuple[bytes, dict[str, Any]]:
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         return buffer.getvalue(), {
-            "format": "parquet", "ext": "parquet", "rows": len(frame),
+            "format": "parquet",
+            "ext": "parquet",
+            "rows": len(frame),
             "schema": schema_of_frame(frame).model_dump(mode="json"),
             "series_name": str(value.name) if isinstance(value, pd.Series) else None,
         }
@@ -183,8 +191,12 @@ def encode(data_type: DataType, value: Any) -> tuple[bytes, dict[str, Any]]:
     if data_type is DataType.FILE:
         if not isinstance(value, FileValue):
             raise ArtifactError(f"expected a FileValue, got {type(value).__name__}")
-        return value.content, {"format": "bytes", "ext": "bin", "name": value.name,
-                               "media_type": value.media_type}
+        return value.content, {
+            "format": "bytes",
+            "ext": "bin",
+            "name": value.name,
+            "media_type": value.media_type,
+        }
     if data_type is DataType.MODEL:
         return _encode_model(value)
     raise ArtifactError(f"no codec for data type {data_type}")
@@ -216,18 +228,30 @@ def _json_default(value: Any) -> Any:
 def _encode_model(model: Any) -> tuple[bytes, dict[str, Any]]:
     module = type(model).__module__
     if module.startswith("xgboost"):
-        raw = model.get_booster().save_raw(raw_format="ubj") if hasattr(model, "get_booster") \
+        raw = (
+            model.get_booster().save_raw(raw_format="ubj")
+            if hasattr(model, "get_booster")
             else model.save_raw(raw_format="ubj")
-        return bytes(raw), {"format": "xgboost-ubj", "ext": "ubj",
-                            "class": f"{module}.{type(model).__name__}"}
+        )
+        return bytes(raw), {
+            "format": "xgboost-ubj",
+            "ext": "ubj",
+            "class": f"{module}.{type(model).__name__}",
+        }
     if module.startswith("lightgbm"):
         booster = model.booster_ if hasattr(model, "booster_") else model
-        return booster.model_to_string().encode(), {"format": "lightgbm-text", "ext": "txt",
-                                                    "class": f"{module}.{type(model).__name__}"}
+        return booster.model_to_string().encode(), {
+            "format": "lightgbm-text",
+            "ext": "txt",
+            "class": f"{module}.{type(model).__name__}",
+        }
     import skops.io as sio
 
-    return sio.dumps(model), {"format": "skops", "ext": "skops",
-                              "class": f"{module}.{type(model).__name__}"}
+    return sio.dumps(model), {
+        "format": "skops",
+        "ext": "skops",
+        "class": f"{module}.{type(model).__name__}",
+    }
 
 
 def _decode_model(fmt: str, data: bytes, meta: dict[str, Any]) -> Any:

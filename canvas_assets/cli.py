@@ -49,8 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlcanvas", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="mlcanvas", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     up = sub.add_parser("up", help="start the Dagster UI and daemon")
@@ -65,8 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     scope = run.add_mutually_exclusive_group()
     scope.add_argument("--upstream", action="store_true", help="the node and its upstream")
     scope.add_argument("--only", action="store_true", help="only the node itself")
-    run.add_argument("--stale", action="store_true",
-                     help="only stale and missing nodes (the default; see --force)")
+    run.add_argument(
+        "--stale",
+        action="store_true",
+        help="only stale and missing nodes (the default; see --force)",
+    )
     run.add_argument("--force", action="store_true", help="recompute even fresh nodes")
     run.set_defaults(handler=_run)
 
@@ -94,8 +98,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-             for r in [header, *rows]]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *rows]
+    ]
     return "\n".join(lines)
 
 
@@ -107,17 +113,27 @@ def _run(args: argparse.Namespace) -> int:
     selection = Selection.ONLY if args.only else Selection.UPSTREAM if args.node else Selection.ALL
     report = services.run(args.workflow, node=args.node, selection=selection, force=args.force)
     if report.nothing_to_do:
-        print(f"nothing to do: every selected node of {report.workflow!r} is fresh"
-              f" ({report.wall_s * 1000:.0f} ms)")
+        print(
+            f"nothing to do: every selected node of {report.workflow!r} is fresh"
+            f" ({report.wall_s * 1000:.0f} ms)"
+        )
     rows = []
     for node_id, node in report.nodes.items():
-        rows.append([node_id, node.status,
-                     f"{node.duration_s:.2f}s" if node.duration_s is not None else "-",
-                     str(node.rows_out) if node.rows_out is not None else "-", node.message])
+        rows.append(
+            [
+                node_id,
+                node.status,
+                f"{node.duration_s:.2f}s" if node.duration_s is not None else "-",
+                str(node.rows_out) if node.rows_out is not None else "-",
+                node.message,
+            ]
+        )
     print(_table(rows, ["node", "status", "duration", "rows", "message"]))
     if report.run_id:
-        print(f"run {report.run_id} {'succeeded' if report.success else 'FAILED'}"
-              f" in {report.wall_s:.2f}s")
+        print(
+            f"run {report.run_id} {'succeeded' if report.success else 'FAILED'}"
+            f" in {report.wall_s:.2f}s"
+        )
     return 0 if report.success else 1
 
 
@@ -133,8 +149,10 @@ def _validate(args: argparse.Namespace) -> int:
     for issue in result.issues:
         print(f"{issue.severity.value}: {issue}")
     errors = sum(1 for i in result.issues if i.severity is Severity.ERROR)
-    print(f"{workflow.slug}: {len(workflow.nodes)} nodes, {errors} errors,"
-          f" {len(result.issues) - errors} warnings")
+    print(
+        f"{workflow.slug}: {len(workflow.nodes)} nodes, {errors} errors,"
+        f" {len(result.issues) - errors} warnings"
+    )
     return 1 if errors else 0
 
 
@@ -142,9 +160,10 @@ def _status(args: argparse.Namespace) -> int:
     services = CanvasServices.from_env()
     stored = services.store.get(args.workflow)
     statuses = services.statuses(services.plan(stored))
-    rows = [[s.node_id, s.state.value, s.reason + ("" if s.deterministic
-                                                   else " (not deterministic)")]
-            for s in statuses.values()]
+    rows = [
+        [s.node_id, s.state.value, s.reason + ("" if s.deterministic else " (not deterministic)")]
+        for s in statuses.values()
+    ]
     print(f"{stored.workflow.slug} (revision {stored.revision})")
     print(_table(rows, ["node", "status", "why"]))
     return 0
@@ -170,8 +189,10 @@ def _export(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     services = CanvasServices.from_env()
-    rows = [[s.workflow.slug, s.workflow.name, str(s.revision), str(len(s.workflow.nodes)), s.id]
-            for s in services.store.list(limit=10_000)]
+    rows = [
+        [s.workflow.slug, s.workflow.name, str(s.revision), str(len(s.workflow.nodes)), s.id]
+        for s in services.store.list(limit=10_000)
+    ]
     print(_table(rows, ["slug", "name", "revision", "nodes", "id"]))
     return 0
 
@@ -193,15 +214,24 @@ def _up(args: argparse.Namespace) -> int:
     env = {**os.environ, "DAGSTER_HOME": str(home)}
     bin_dir = Path(sys.executable).parent
     workspace = Path("workspace.yaml").resolve()
-    commands = [[str(bin_dir / "dagster-webserver"), "-h", args.host, "-p", str(args.port),
-                 "-w", str(workspace)]]
+    commands = [
+        [
+            str(bin_dir / "dagster-webserver"),
+            "-h",
+            args.host,
+            "-p",
+            str(args.port),
+            "-w",
+            str(workspace),
+        ]
+    ]
     if not args.no_daemon:
         commands.append([str(bin_dir / "dagster-daemon"), "run", "-w", str(workspace)])
     for command in commands:
         if not shutil.which(command[0]):
             print(f"error: {command[0]} is missing; run `make run` to install", file=sys.stderr)
             return 1
-    procs = [subprocess.Popen(c, env=env) for c in commands]
+    procs = [subprocess.Popen(c, env=env) for c in commands]  # noqa: S603  # our own binaries
     print(f"Dagster UI (lineage, runs):  http://{args.host}:{args.port}")
     print(f"workflow store: {services.config.database_url}")
     print(f"artifacts:      {services.config.artifacts}")

@@ -3,10 +3,11 @@ workflow, keys [workflow slug, node id] (plus the port for nodes with several ou
 
 Each node becomes a multi_asset whose outputs carry the node's code_version and typed metadata;
 the compute function runs the node's `execute` with its inputs loaded by the typed IO manager and
-attaches the cache-key record that status explanations read back later. (No `from __future__ import annotations` here: Dagster inspects the
-compute function's context annotation at runtime.)
-"""
+attaches the cache-key record that status explanations read back later.
 
+No `from __future__ import annotations` here: Dagster inspects the compute function's context
+annotation at runtime.
+"""
 
 import json
 import resource
@@ -46,8 +47,9 @@ def output_keys(workflow: Workflow, registry: NodeRegistry) -> dict[tuple[str, s
 class DagsterNodeContext:
     """The node ExecutionContext inside a Dagster step: progress and logs go to the run's log."""
 
-    def __init__(self, context: dg.AssetExecutionContext, node_id: str,
-                 settings: NodeSettings) -> None:
+    def __init__(
+        self, context: dg.AssetExecutionContext, node_id: str, settings: NodeSettings
+    ) -> None:
         self._context, self._node_id, self._settings = context, node_id, settings
 
     @property
@@ -65,8 +67,9 @@ class DagsterNodeContext:
         self._context.log.info(message)
 
 
-def build_workflow_assets(workflow: Workflow, registry: NodeRegistry, settings: NodeSettings,
-                          plans: PlanSource) -> list[dg.AssetsDefinition]:
+def build_workflow_assets(
+    workflow: Workflow, registry: NodeRegistry, settings: NodeSettings, plans: PlanSource
+) -> list[dg.AssetsDefinition]:
     keys = output_keys(workflow, registry)
     wiring = {(e.target, e.target_port): (e.source, e.source_port) for e in workflow.edges}
     assets = []
@@ -76,15 +79,22 @@ def build_workflow_assets(workflow: Workflow, registry: NodeRegistry, settings: 
             continue
         ins = {
             port.name: dg.AssetIn(key=keys[wiring[(node.id, port.name)]])
-            for port in node_type.inputs if (node.id, port.name) in wiring
+            for port in node_type.inputs
+            if (node.id, port.name) in wiring
         }
         assets.append(_node_asset(workflow, node, node_type, ins, keys, settings, plans))
     return assets
 
 
-def _node_asset(workflow: Workflow, node: Node, node_type: NodeType,
-                ins: dict[str, dg.AssetIn], keys: dict[tuple[str, str], dg.AssetKey],
-                settings: NodeSettings, plans: PlanSource) -> dg.AssetsDefinition:
+def _node_asset(
+    workflow: Workflow,
+    node: Node,
+    node_type: NodeType[Any],
+    ins: dict[str, dg.AssetIn],
+    keys: dict[tuple[str, str], dg.AssetKey],
+    settings: NodeSettings,
+    plans: PlanSource,
+) -> dg.AssetsDefinition:
     slug, node_id = workflow.slug, node.id
     from canvas_assets.planner import code_version
 
@@ -96,26 +106,39 @@ def _node_asset(workflow: Workflow, node: Node, node_type: NodeType,
             description=port.description or f"{node_type.display_name}: {port.name}",
             code_version=version,
             is_required=True,
-            metadata={WORKFLOW: slug, NODE_ID: node_id, PORT: port.name,
-                      DATA_TYPE: port.data_type.value, "canvas/type_id": node_type.type_id},
+            metadata={
+                WORKFLOW: slug,
+                NODE_ID: node_id,
+                PORT: port.name,
+                DATA_TYPE: port.data_type.value,
+                "canvas/type_id": node_type.type_id,
+            },
             kinds={_kind(port.data_type.value)},
         )
         for port in node_type.outputs
     }
 
-    @dg.multi_asset(name=f"{slug}__{node_id}", outs=outs, ins=ins, group_name=slug,
-                    description=node.label or node_type.description,
-                    op_tags={"canvas/node_id": node_id, "canvas/type_id": node_type.type_id})
+    @dg.multi_asset(
+        name=f"{slug}__{node_id}",
+        outs=outs,
+        ins=ins,
+        group_name=slug,
+        description=node.label or node_type.description,
+        op_tags={"canvas/node_id": node_id, "canvas/type_id": node_type.type_id},
+    )
     def compute(context: dg.AssetExecutionContext, **inputs: Any) -> Iterator[dg.Output[Any]]:
         plan = plans.get(context.run.run_id, slug)
         node_plan = plan.nodes[node_id]
         started = time.perf_counter()
         try:
-            values = node_type.execute(DagsterNodeContext(context, node_id, settings),
-                                       node_plan.params, **inputs)
+            values = node_type.execute(
+                DagsterNodeContext(context, node_id, settings), node_plan.params, **inputs
+            )
         except NodeError as exc:
-            raise dg.Failure(description=str(exc.issue),
-                             metadata={"canvas/issue": exc.issue.model_dump(mode="json")}) from exc
+            raise dg.Failure(
+                description=str(exc.issue),
+                metadata={"canvas/issue": exc.issue.model_dump(mode="json")},
+            ) from exc
         duration = time.perf_counter() - started
         rows_in = sum(len(v) for v in inputs.values() if isinstance(v, (pd.DataFrame, pd.Series)))
         for port in node_type.outputs:
@@ -126,21 +149,30 @@ def _node_asset(workflow: Workflow, node: Node, node_type: NodeType,
                 "canvas/duration_s": round(duration, 4),
                 "canvas/rows_in": rows_in,
                 "canvas/peak_rss_mb": round(
-                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+                ),
             }
             if isinstance(value, (pd.DataFrame, pd.Series)):
                 metadata["canvas/rows_out"] = len(value)
                 if isinstance(value, pd.DataFrame):
-                    metadata["dagster/column_schema"] = dg.TableSchema(columns=[
-                        dg.TableColumn(str(c), str(t)) for c, t in value.dtypes.items()])
+                    metadata["dagster/column_schema"] = dg.TableSchema(
+                        columns=[dg.TableColumn(str(c), str(t)) for c, t in value.dtypes.items()]
+                    )
             yield dg.Output(value, output_name=port.name, metadata=metadata)
 
     return compute
 
 
 def _kind(data_type: str) -> str:
-    return {"dataframe": "pandas", "series": "pandas", "model": "sklearn", "plot": "plotly",
-            "metrics": "json", "json": "json", "file": "file"}.get(data_type, data_type)
+    return {
+        "dataframe": "pandas",
+        "series": "pandas",
+        "model": "sklearn",
+        "plot": "plotly",
+        "metrics": "json",
+        "json": "json",
+        "file": "file",
+    }.get(data_type, data_type)
 
 
 def record_of(metadata: dict[str, Any]) -> dict[str, Any]:

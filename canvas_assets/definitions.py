@@ -7,8 +7,10 @@ launched from the Dagster UI execute the graph versions the UI showed.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+from collections.abc import Callable
 
 import dagster as dg
 
@@ -26,31 +28,35 @@ log = logging.getLogger(__name__)
 
 
 def _read_store(services: CanvasServices) -> str:
-    return json.dumps([
-        {"revision": s.revision, "document": s.workflow.model_dump(mode="json")}
-        for s in services.store.list(limit=10_000)
-    ])
+    return json.dumps(
+        [
+            {"revision": s.revision, "document": s.workflow.model_dump(mode="json")}
+            for s in services.store.list(limit=10_000)
+        ]
+    )
 
 
 def build_definitions(services: CanvasServices) -> dg.Definitions:
     snapshot = pinned_snapshot(SNAPSHOT_KEY, lambda: _read_store(services))
-    builders = {}
+    builders: dict[str, Callable[[], Plan]] = {}
     assets: list[dg.AssetsDefinition] = []
     workflows: list[tuple[Workflow, int]] = []
     for item in json.loads(snapshot):
         workflow = load_workflow(item["document"], services.registry)
         result = validate_workflow(workflow, services.registry, services.settings)
         if not result.ok:
-            log.warning("workflow %s is not shown in Dagster until it validates: %s",
-                        workflow.slug, "; ".join(str(i) for i in result.errors[:3]))
+            log.warning(
+                "workflow %s is not shown in Dagster until it validates: %s",
+                workflow.slug,
+                "; ".join(str(i) for i in result.errors[:3]),
+            )
             continue
         workflows.append((workflow, int(item["revision"])))
 
-    def builder(workflow: Workflow, revision: int) -> Plan:
-        return build_plan(workflow, services.registry, services.settings, revision)
-
     for workflow, revision in workflows:
-        builders[workflow.slug] = (lambda w=workflow, r=revision: builder(w, r))
+        builders[workflow.slug] = functools.partial(
+            build_plan, workflow, services.registry, services.settings, revision
+        )
     plans = PlanSource(builders=builders)
     for workflow, _ in workflows:
         assets.extend(build_workflow_assets(workflow, services.registry, services.settings, plans))

@@ -11,9 +11,11 @@ from node_library.registry import NodeRegistry
 
 def example_workflows(registry: NodeRegistry | None = None) -> list[Workflow]:
     folder = resources.files("canvas_assets") / "examples"
-    return [load_workflow(item.read_text(), registry)
-            for item in sorted(folder.iterdir(), key=lambda p: p.name)
-            if item.name.endswith(".json")]
+    return [
+        load_workflow(item.read_text(), registry)
+        for item in sorted(folder.iterdir(), key=lambda p: p.name)
+        if item.name.endswith(".json")
+    ]
 
 
 def seed_examples(store: WorkflowStore, registry: NodeRegistry | None = None) -> list[str]:

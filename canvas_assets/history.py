@@ -12,8 +12,9 @@ from canvas_assets.planner import Plan
 from node_library.registry import NodeRegistry
 
 
-def latest_records(instance: dg.DagsterInstance, plan: Plan,
-                   registry: NodeRegistry) -> dict[str, dict[str, Any]]:
+def latest_records(
+    instance: dg.DagsterInstance, plan: Plan, registry: NodeRegistry
+) -> dict[str, dict[str, Any]]:
     keys = output_keys(plan.workflow, registry)
     first_key = {node_id: keys[(node_id, node.outputs[0])] for node_id, node in plan.nodes.items()}
     events = instance.get_latest_materialization_events(list(first_key.values()))

@@ -101,13 +101,20 @@ def _digest(payload: Any, size: int = 24) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:size]
 
 
-def code_version(node_type: NodeType, params: BaseModel) -> str:
-    return _digest({"type": node_type.type_id, "version": node_type.version,
-                    "params": params.model_dump(mode="json")}, 16)
+def code_version(node_type: NodeType[Any], params: BaseModel) -> str:
+    return _digest(
+        {
+            "type": node_type.type_id,
+            "version": node_type.version,
+            "params": params.model_dump(mode="json"),
+        },
+        16,
+    )
 
 
-def build_plan(workflow: Workflow, registry: NodeRegistry, settings: NodeSettings,
-               revision: int | None = None) -> Plan:
+def build_plan(
+    workflow: Workflow, registry: NodeRegistry, settings: NodeSettings, revision: int | None = None
+) -> Plan:
     """Validate, then compute every node's cache key. Raises PlanError on validation errors."""
     result = validate_workflow(workflow, registry, settings)
     if not result.ok:
@@ -125,21 +132,41 @@ def build_plan(workflow: Workflow, registry: NodeRegistry, settings: NodeSetting
         try:
             fingerprint = node_type.fingerprint(params, settings)
         except Exception as exc:
-            raise PlanError([Issue(code="fingerprint_failed", node_id=node_id,
-                                   message=f"could not read the source to fingerprint it: {exc}",
-                                   hint="check that the source exists and is reachable")]) from exc
+            raise PlanError(
+                [
+                    Issue(
+                        code="fingerprint_failed",
+                        node_id=node_id,
+                        message=f"could not read the source to fingerprint it: {exc}",
+                        hint="check that the source exists and is reachable",
+                    )
+                ]
+            ) from exc
         inputs = {
             port: InputRef(src, src_port, nodes[src].cache_key)
             for port, (src, src_port) in wiring.get(node_id, {}).items()
         }
         version = code_version(node_type, params)
-        key = _digest({"code": version, "fingerprint": fingerprint,
-                       "inputs": {p: r.token() for p, r in inputs.items()}}, 32)
+        key = _digest(
+            {
+                "code": version,
+                "fingerprint": fingerprint,
+                "inputs": {p: r.token() for p, r in inputs.items()},
+            },
+            32,
+        )
         nodes[node_id] = NodePlan(
-            node_id=node_id, type_id=node_type.type_id, type_version=node_type.version,
-            params=params, code_version=version, fingerprint=fingerprint, inputs=inputs,
-            cache_key=key, outputs=tuple(p.name for p in node_type.outputs),
-            deterministic=node_type.deterministic)
+            node_id=node_id,
+            type_id=node_type.type_id,
+            type_version=node_type.version,
+            params=params,
+            code_version=version,
+            fingerprint=fingerprint,
+            inputs=inputs,
+            cache_key=key,
+            outputs=tuple(p.name for p in node_type.outputs),
+            deterministic=node_type.deterministic,
+        )
     return Plan(workflow=workflow, nodes=nodes, revision=revision)
 
 
@@ -161,12 +188,15 @@ class NodeStatus:
 
 def has_result(plan: Plan, node_id: str, artifacts: ArtifactStore) -> bool:
     node = plan.nodes[node_id]
-    return all(artifacts.exists(ArtifactRef(plan.slug, node_id, node.cache_key, port))
-               for port in node.outputs)
+    return all(
+        artifacts.exists(ArtifactRef(plan.slug, node_id, node.cache_key, port))
+        for port in node.outputs
+    )
 
 
-def node_statuses(plan: Plan, artifacts: ArtifactStore,
-                  history: Mapping[str, Mapping[str, Any]]) -> dict[str, NodeStatus]:
+def node_statuses(
+    plan: Plan, artifacts: ArtifactStore, history: Mapping[str, Mapping[str, Any]]
+) -> dict[str, NodeStatus]:
     """Fresh when a result for the current cache key exists; otherwise why not."""
     statuses: dict[str, NodeStatus] = {}
     for node_id, node in plan.nodes.items():
@@ -180,13 +210,15 @@ def node_statuses(plan: Plan, artifacts: ArtifactStore,
             state, reason = State.MISSING, "never run"
         else:
             state, reason = State.STALE, stale_reason(node, last, statuses)
-        statuses[node_id] = NodeStatus(node_id, state, reason, node.cache_key,
-                                       node.deterministic, dict(last))
+        statuses[node_id] = NodeStatus(
+            node_id, state, reason, node.cache_key, node.deterministic, dict(last)
+        )
     return statuses
 
 
-def stale_reason(node: NodePlan, last: Mapping[str, Any],
-                 upstream: Mapping[str, NodeStatus]) -> str:
+def stale_reason(
+    node: NodePlan, last: Mapping[str, Any], upstream: Mapping[str, NodeStatus]
+) -> str:
     reasons: list[str] = []
     if last.get("type_version") not in (None, node.type_version):
         reasons.append(f"node type upgraded to version {node.type_version}")

@@ -1,8 +1,8 @@
 """Which plan (graph version and cache keys) a run executes, shared by assets and the IO manager.
 
 A run launched by us (CLI, API) computes its plan once, before launch, and pins it. A run launched
-from the Dagster UI gets a plan computed from the definitions' pinned workflow snapshot on first use,
-once per run and workflow.
+from the Dagster UI gets a plan computed from the definitions' pinned workflow snapshot on first
+use, once per run and workflow.
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ from canvas_assets.planner import Plan
 
 
 class PlanSource:
-    def __init__(self, builders: dict[str, Callable[[], Plan]] | None = None,
-                 pinned: dict[str, Plan] | None = None) -> None:
+    def __init__(
+        self,
+        builders: dict[str, Callable[[], Plan]] | None = None,
+        pinned: dict[str, Plan] | None = None,
+    ) -> None:
         self._builders = builders or {}
         self._pinned = pinned or {}
         self._by_run: OrderedDict[tuple[str, str], Plan] = OrderedDict()

@@ -3,7 +3,6 @@ settings and the Dagster instance, with the operations the CLI and the API call.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,9 +26,9 @@ from node_library.settings import NodeSettings
 
 
 class Selection(StrEnum):
-    ALL = "all"            # every node of the workflow
+    ALL = "all"  # every node of the workflow
     UPSTREAM = "upstream"  # the target node and everything it depends on
-    ONLY = "only"          # just the target node (its inputs must already have results)
+    ONLY = "only"  # just the target node (its inputs must already have results)
 
 
 class RunRefused(Exception):
@@ -96,9 +95,14 @@ class CanvasServices:
 
     # -- running ------------------------------------------------------------------------------
 
-    def run(self, ref: str, node: str | None = None, selection: Selection = Selection.ALL,
-            force: bool = False, on_plan: Callable[[dict[str, NodeStatus]], None] | None = None,
-            ) -> RunReport:
+    def run(
+        self,
+        ref: str,
+        node: str | None = None,
+        selection: Selection = Selection.ALL,
+        force: bool = False,
+        on_plan: Callable[[dict[str, NodeStatus]], None] | None = None,
+    ) -> RunReport:
         """Materialize the selection's stale and missing nodes (all of them with force)."""
         started = time.perf_counter()
         stored = self.store.get(ref)
@@ -107,8 +111,11 @@ class CanvasServices:
         if on_plan:
             on_plan(statuses)
         selected = self._select(plan, node, selection)
-        to_run = [n for n in plan.order if n in selected
-                  and (force or statuses[n].state is not State.FRESH)]
+        to_run = [
+            n
+            for n in plan.order
+            if n in selected and (force or statuses[n].state is not State.FRESH)
+        ]
         report = RunReport(plan.slug, None, to_run)
         for node_id in plan.order:
             if node_id in selected and node_id not in to_run:
@@ -122,16 +129,28 @@ class CanvasServices:
         assets = build_workflow_assets(plan.workflow, self.registry, self.settings, plans)
         keys = output_keys(plan.workflow, self.registry)
         selection_keys = [k for (n, _), k in keys.items() if n in set(to_run)]
-        result = dg.materialize(
-            assets, instance=self.instance, selection=selection_keys, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": self.log_level}}}},
-            resources={"io_manager": CanvasIOManager(self.artifacts, plans)},
-            tags={"canvas/workflow": plan.slug, "canvas/revision": str(stored.revision),
-                  "canvas/trigger": "cli"},
-        )
+        io_manager = CanvasIOManager(self.artifacts, plans, background_writes=True)
+        try:
+            result = dg.materialize(
+                assets,
+                instance=self.instance,
+                selection=selection_keys,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": self.log_level}}}},
+                resources={"io_manager": io_manager},
+                tags={
+                    "canvas/workflow": plan.slug,
+                    "canvas/revision": str(stored.revision),
+                    "canvas/trigger": "cli",
+                },
+            )
+        finally:
+            failed_writes = io_manager.flush()
         report.run_id = result.run_id
-        report.success = result.success
+        report.success = result.success and not failed_writes
         report.nodes.update(self._node_runs(result, plan, to_run))
+        for node_id, message in failed_writes.items():
+            report.nodes[node_id] = NodeRun(node_id, "failed", message=message)
         report.wall_s = time.perf_counter() - started
         return report
 
@@ -139,21 +158,24 @@ class CanvasServices:
         if node is None:
             return set(plan.nodes)
         if node not in plan.nodes:
-            raise RunRefused(f"workflow {plan.slug!r} has no node {node!r}; its nodes: "
-                             + ", ".join(plan.order))
+            raise RunRefused(
+                f"workflow {plan.slug!r} has no node {node!r}; its nodes: " + ", ".join(plan.order)
+            )
         if selection is Selection.ONLY:
             return {node}
         return plan.upstream({node})
 
-    def _check_inputs_available(self, plan: Plan, to_run: set[str],
-                                statuses: dict[str, NodeStatus]) -> None:
+    def _check_inputs_available(
+        self, plan: Plan, to_run: set[str], statuses: dict[str, NodeStatus]
+    ) -> None:
         for node_id in to_run:
             for port, ref in plan.nodes[node_id].inputs.items():
                 if ref.node_id not in to_run and statuses[ref.node_id].state is not State.FRESH:
                     raise RunRefused(
                         f"node {node_id!r} reads input {port!r} from {ref.node_id!r}, which has"
                         f" no result for its current params ({statuses[ref.node_id].reason});"
-                        " run it too (select upstream instead of only this node)")
+                        " run it too (select upstream instead of only this node)"
+                    )
 
     def _node_runs(self, result: Any, plan: Plan, to_run: list[str]) -> dict[str, NodeRun]:
         runs: dict[str, NodeRun] = {}
@@ -167,15 +189,17 @@ class CanvasServices:
                 message = error.message.strip() if error else "failed"
                 runs[node_id] = NodeRun(node_id, "failed", _duration(stat), None, message)
             elif stat is None or stat.status is None or stat.status.value != "SUCCESS":
-                runs[node_id] = NodeRun(node_id, "skipped", None, None,
-                                        "not run because an upstream node failed")
+                runs[node_id] = NodeRun(
+                    node_id, "skipped", None, None, "not run because an upstream node failed"
+                )
             else:
                 rows = None
                 for mat in result.asset_materializations_for_node(step_key):
                     value = mat.metadata.get("canvas/rows_out")
                     rows = getattr(value, "value", value) if value is not None else rows
-                runs[node_id] = NodeRun(node_id, "succeeded", _duration(stat),
-                                        int(rows) if rows is not None else None)
+                runs[node_id] = NodeRun(
+                    node_id, "succeeded", _duration(stat), int(rows) if rows is not None else None
+                )
         return runs
 
     # -- import / export ---------------------------------------------------------------------

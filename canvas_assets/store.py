@@ -36,8 +36,12 @@ workflows = sa.Table(
 workflow_versions = sa.Table(
     "canvas_workflow_versions",
     metadata,
-    sa.Column("workflow_id", sa.String(36), sa.ForeignKey("canvas_workflows.id",
-                                                           ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "workflow_id",
+        sa.String(36),
+        sa.ForeignKey("canvas_workflows.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("revision", sa.Integer, primary_key=True),
     sa.Column("document", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -90,32 +94,52 @@ class WorkflowStore:
         now = datetime.now(UTC)
         document = workflow.model_dump_json()
         with self._tx() as conn:
-            taken = conn.execute(sa.select(workflows.c.id).where(
-                (workflows.c.slug == workflow.slug) | (workflows.c.id == workflow.id))).first()
+            taken = conn.execute(
+                sa.select(workflows.c.id).where(
+                    (workflows.c.slug == workflow.slug) | (workflows.c.id == workflow.id)
+                )
+            ).first()
             if taken:
-                raise StoreError(f"a workflow with slug {workflow.slug!r} or id {workflow.id!r}"
-                                 " already exists; choose another slug")
-            conn.execute(workflows.insert().values(
-                id=workflow.id, slug=workflow.slug, name=workflow.name, revision=1,
-                document=document, created_at=now, updated_at=now))
-            conn.execute(workflow_versions.insert().values(
-                workflow_id=workflow.id, revision=1, document=document, created_at=now))
+                raise StoreError(
+                    f"a workflow with slug {workflow.slug!r} or id {workflow.id!r}"
+                    " already exists; choose another slug"
+                )
+            conn.execute(
+                workflows.insert().values(
+                    id=workflow.id,
+                    slug=workflow.slug,
+                    name=workflow.name,
+                    revision=1,
+                    document=document,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            conn.execute(
+                workflow_versions.insert().values(
+                    workflow_id=workflow.id, revision=1, document=document, created_at=now
+                )
+            )
         return StoredWorkflow(workflow, 1, now)
 
     def get(self, ref: str) -> StoredWorkflow:
         """A workflow by id or slug."""
         with self._tx() as conn:
-            row = conn.execute(sa.select(workflows).where(
-                (workflows.c.id == ref) | (workflows.c.slug == ref))).first()
+            row = conn.execute(
+                sa.select(workflows).where((workflows.c.id == ref) | (workflows.c.slug == ref))
+            ).first()
         if row is None:
             raise NotFound(f"no workflow with id or slug {ref!r}; `mlcanvas list` shows them")
         return StoredWorkflow(load_workflow(row.document), row.revision, row.updated_at)
 
     def version(self, workflow_id: str, revision: int) -> Workflow:
         with self._tx() as conn:
-            row = conn.execute(sa.select(workflow_versions.c.document).where(
-                (workflow_versions.c.workflow_id == workflow_id)
-                & (workflow_versions.c.revision == revision))).first()
+            row = conn.execute(
+                sa.select(workflow_versions.c.document).where(
+                    (workflow_versions.c.workflow_id == workflow_id)
+                    & (workflow_versions.c.revision == revision)
+                )
+            ).first()
         if row is None:
             raise NotFound(f"workflow {workflow_id!r} has no revision {revision}")
         return load_workflow(row.document)
@@ -124,8 +148,9 @@ class WorkflowStore:
         query = sa.select(workflows).order_by(workflows.c.name, workflows.c.slug)
         if search:
             like = f"%{search.lower()}%"
-            query = query.where(sa.func.lower(workflows.c.name).like(like)
-                                | workflows.c.slug.like(like))
+            query = query.where(
+                sa.func.lower(workflows.c.name).like(like) | workflows.c.slug.like(like)
+            )
         with self._tx() as conn:
             rows = conn.execute(query.limit(limit).offset(offset)).all()
         return [StoredWorkflow(load_workflow(r.document), r.revision, r.updated_at) for r in rows]
@@ -135,31 +160,50 @@ class WorkflowStore:
         now = datetime.now(UTC)
         document = workflow.model_dump_json()
         with self._tx() as conn:
-            current = conn.execute(sa.select(workflows.c.revision, workflows.c.slug).where(
-                workflows.c.id == workflow.id)).first()
+            current = conn.execute(
+                sa.select(workflows.c.revision, workflows.c.slug).where(
+                    workflows.c.id == workflow.id
+                )
+            ).first()
             if current is None:
                 raise NotFound(f"no workflow with id {workflow.id!r}")
             if current.slug != workflow.slug:
-                raise StoreError("a workflow's slug is its Dagster asset group and never changes;"
-                                 " duplicate the workflow to get a new slug")
-            updated = conn.execute(workflows.update().where(
-                (workflows.c.id == workflow.id) & (workflows.c.revision == base_revision)
-            ).values(revision=base_revision + 1, name=workflow.name, document=document,
-                     updated_at=now))
+                raise StoreError(
+                    "a workflow's slug is its Dagster asset group and never changes;"
+                    " duplicate the workflow to get a new slug"
+                )
+            updated = conn.execute(
+                workflows.update()
+                .where((workflows.c.id == workflow.id) & (workflows.c.revision == base_revision))
+                .values(
+                    revision=base_revision + 1,
+                    name=workflow.name,
+                    document=document,
+                    updated_at=now,
+                )
+            )
             if updated.rowcount != 1:
-                raise Conflict(f"workflow {workflow.slug!r} is at revision {current.revision},"
-                               f" not {base_revision}; reload it and apply your change again",
-                               current.revision)
-            conn.execute(workflow_versions.insert().values(
-                workflow_id=workflow.id, revision=base_revision + 1, document=document,
-                created_at=now))
+                raise Conflict(
+                    f"workflow {workflow.slug!r} is at revision {current.revision},"
+                    f" not {base_revision}; reload it and apply your change again",
+                    current.revision,
+                )
+            conn.execute(
+                workflow_versions.insert().values(
+                    workflow_id=workflow.id,
+                    revision=base_revision + 1,
+                    document=document,
+                    created_at=now,
+                )
+            )
         return StoredWorkflow(workflow, base_revision + 1, now)
 
     def delete(self, ref: str) -> None:
         stored = self.get(ref)
         with self._tx() as conn:
-            conn.execute(workflow_versions.delete().where(
-                workflow_versions.c.workflow_id == stored.id))
+            conn.execute(
+                workflow_versions.delete().where(workflow_versions.c.workflow_id == stored.id)
+            )
             conn.execute(workflows.delete().where(workflows.c.id == stored.id))
 
     def dispose(self) -> None:

@@ -28,12 +28,18 @@ def missing_column(name: str, schema: TableSchema, *, param: str, port: str = ""
         else "the input has no columns"
     )
     where = f" of input {port!r}" if port else ""
-    return error("missing_column", f"column {name!r} is not in the columns{where}", hint,
-                 param=param, port=port or None)
+    return error(
+        "missing_column",
+        f"column {name!r} is not in the columns{where}",
+        hint,
+        param=param,
+        port=port or None,
+    )
 
 
-def require_columns(schema: TableSchema | None, names: Iterable[str], *, param: str,
-                    port: str = "") -> list[Issue]:
+def require_columns(
+    schema: TableSchema | None, names: Iterable[str], *, param: str, port: str = ""
+) -> list[Issue]:
     """Issues for each name absent from `schema`; nothing when the schema is not known yet."""
     if schema is None:
         return []
@@ -47,7 +53,12 @@ def require_numeric(schema: TableSchema | None, names: Iterable[str], *, param: 
     for name in names:
         dtype = schema.dtype_of(name)
         if dtype is not None and dtype is not Dtype.UNKNOWN and not dtype.is_numeric:
-            issues.append(error("wrong_dtype", f"column {name!r} is {dtype.value}, not numeric",
-                                "convert it with a type conversion node, or pick a numeric column",
-                                param=param))
+            issues.append(
+                error(
+                    "wrong_dtype",
+                    f"column {name!r} is {dtype.value}, not numeric",
+                    "convert it with a type conversion node, or pick a numeric column",
+                    param=param,
+                )
+            )
     return issues

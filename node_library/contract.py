@@ -56,8 +56,9 @@ class NodeError(Exception):
         self.issue = issue
 
 
-def error(code: str, message: str, hint: str = "", *, param: str | None = None,
-          port: str | None = None) -> Issue:
+def error(
+    code: str, message: str, hint: str = "", *, param: str | None = None, port: str | None = None
+) -> Issue:
     return Issue(code=code, message=message, hint=hint, param=param, port=port)
 
 

@@ -29,9 +29,7 @@ CONNECTION_TABLE: frozenset[tuple[DataType, DataType]] = frozenset(
 )
 
 
-def can_connect(
-    source: DataType, target: DataType, accepts: tuple[DataType, ...] = ()
-) -> bool:
+def can_connect(source: DataType, target: DataType, accepts: tuple[DataType, ...] = ()) -> bool:
     """True when an output of type `source` may feed an input port of type `target`."""
     return source == target or source in accepts or (source, target) in CONNECTION_TABLE
 

@@ -114,8 +114,9 @@ class DocumentError(ValueError):
 DOCUMENT_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
-def load_workflow(source: str | bytes | dict[str, Any],
-                  registry: NodeRegistry | None = None) -> Workflow:
+def load_workflow(
+    source: str | bytes | dict[str, Any], registry: NodeRegistry | None = None
+) -> Workflow:
     """Parse and migrate a workflow document. Raises DocumentError with a readable message."""
     if isinstance(source, (str, bytes)):
         try:
@@ -176,8 +177,7 @@ def _migrate_nodes(workflow: Workflow, registry: NodeRegistry) -> Workflow:
                 f"node {node.id!r} ({node.type} version {node.type_version}) cannot be"
                 f" migrated: {exc}"
             ) from exc
-        nodes.append(node.model_copy(update={"params": params,
-                                             "type_version": node_type.version}))
+        nodes.append(node.model_copy(update={"params": params, "type_version": node_type.version}))
     return workflow.model_copy(update={"nodes": nodes})
 
 

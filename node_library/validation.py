@@ -58,8 +58,13 @@ def parse_params(
             issues.append(error(code, err["msg"], _param_hint(node_type, err), param=param))
         return None, issues
     except Exception as exc:  # a Params validator that raises something pydantic does not wrap
-        return None, [error("invalid_param", f"{node_type.type_id} params failed to parse: {exc}",
-                            "report this to the node's author")]
+        return None, [
+            error(
+                "invalid_param",
+                f"{node_type.type_id} params failed to parse: {exc}",
+                "report this to the node's author",
+            )
+        ]
 
 
 def _param_hint(node_type: NodeType[Any], err: Any) -> str:
@@ -68,8 +73,12 @@ def _param_hint(node_type: NodeType[Any], err: Any) -> str:
         guess = did_you_mean(str(err["loc"][-1]), known)
         return f"did you mean {guess!r}?" if guess else "known params: " + ", ".join(known)
     ctx = err.get("ctx") or {}
-    for key, text in (("ge", "at least"), ("gt", "greater than"), ("le", "at most"),
-                      ("lt", "less than")):
+    for key, text in (
+        ("ge", "at least"),
+        ("gt", "greater than"),
+        ("le", "at most"),
+        ("lt", "less than"),
+    ):
         if key in ctx:
             return f"use a value {text} {ctx[key]}"
     if "expected" in ctx:
@@ -77,8 +86,9 @@ def _param_hint(node_type: NodeType[Any], err: Any) -> str:
     return "check the value's type and range in the properties panel"
 
 
-def validate_workflow(workflow: Workflow, registry: NodeRegistry,
-                      settings: NodeSettings | None = None) -> ValidationResult:
+def validate_workflow(
+    workflow: Workflow, registry: NodeRegistry, settings: NodeSettings | None = None
+) -> ValidationResult:
     settings = settings or NodeSettings.from_env()
     result = ValidationResult()
     issues = result.issues
@@ -87,28 +97,42 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
     seen: set[str] = set()
     for node in workflow.nodes:
         if node.id in seen:
-            issues.append(error("duplicate_node_id", f"two nodes have the id {node.id!r}",
-                                "give every node a unique id").located(node.id))
+            issues.append(
+                error(
+                    "duplicate_node_id",
+                    f"two nodes have the id {node.id!r}",
+                    "give every node a unique id",
+                ).located(node.id)
+            )
             continue
         seen.add(node.id)
         node_type = registry.get(node.type)
         if node_type is None:
             guess = did_you_mean(node.type, registry.type_ids)
-            issues.append(error("unknown_node_type", f"unknown node type {node.type!r}",
-                                f"did you mean {guess!r}?" if guess
-                                else "install the package that provides it or remove the node"
-                                ).located(node.id))
+            issues.append(
+                error(
+                    "unknown_node_type",
+                    f"unknown node type {node.type!r}",
+                    f"did you mean {guess!r}?"
+                    if guess
+                    else "install the package that provides it or remove the node",
+                ).located(node.id)
+            )
             continue
         if node.type_version != node_type.version:
             # load_workflow migrates saved params; a document that skipped it must not be
             # checked against a Params model of another version.
             newer = node.type_version > node_type.version
-            issues.append(error(
-                "node_version_mismatch",
-                f"node was saved by {node.type} version {node.type_version}; this server has"
-                f" version {node_type.version}",
-                "upgrade the node package" if newer
-                else "re-import the workflow so its params are migrated").located(node.id))
+            issues.append(
+                error(
+                    "node_version_mismatch",
+                    f"node was saved by {node.type} version {node.type_version}; this server has"
+                    f" version {node_type.version}",
+                    "upgrade the node package"
+                    if newer
+                    else "re-import the workflow so its params are migrated",
+                ).located(node.id)
+            )
             continue
         node_types[node.id] = node_type
 
@@ -121,8 +145,13 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
     refused_inputs: set[tuple[str, str]] = set()
     for edge in workflow.edges:
         if edge.id in edge_ids:
-            issues.append(error("duplicate_edge_id", f"two edges have the id {edge.id!r}",
-                                "give every edge a unique id").located(edge.target))
+            issues.append(
+                error(
+                    "duplicate_edge_id",
+                    f"two edges have the id {edge.id!r}",
+                    "give every edge a unique id",
+                ).located(edge.target)
+            )
             refused_inputs.add((edge.target, edge.target_port))
             continue
         edge_ids.add(edge.id)
@@ -138,8 +167,13 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
         result.order = list(TopologicalSorter(deps).static_order())
     except CycleError as exc:
         cycle = list(dict.fromkeys(exc.args[1]))
-        issues.append(error("cycle", "the graph has a cycle: " + " -> ".join(
-            [*cycle, cycle[0]]), "remove one of the edges in the cycle").located(cycle[0]))
+        issues.append(
+            error(
+                "cycle",
+                "the graph has a cycle: " + " -> ".join([*cycle, cycle[0]]),
+                "remove one of the edges in the cycle",
+            ).located(cycle[0])
+        )
         return result
 
     # a dict, not workflow.node(): that is a linear scan, quadratic over a 500-node graph.
@@ -162,9 +196,14 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
                 if (node_id, port.name) in refused_inputs:
                     upstream_broken = True
                 elif port.required:
-                    node_issues.append(error(
-                        "missing_input", f"required input {port.name!r} is not connected",
-                        f"connect a {port.data_type.value} output to it", port=port.name))
+                    node_issues.append(
+                        error(
+                            "missing_input",
+                            f"required input {port.name!r} is not connected",
+                            f"connect a {port.data_type.value} output to it",
+                            port=port.name,
+                        )
+                    )
                 continue
             source_schemas = result.schemas.get(source[0])
             if source_schemas is None:
@@ -176,9 +215,13 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
             try:
                 node_issues.extend(node_type.validate(params, inputs, settings))
             except Exception as exc:  # a node's validate must never take validation down
-                node_issues.append(error("validator_crashed",
-                                         f"{node_type.type_id} validation failed: {exc}",
-                                         "report this to the node's author"))
+                node_issues.append(
+                    error(
+                        "validator_crashed",
+                        f"{node_type.type_id} validation failed: {exc}",
+                        "report this to the node's author",
+                    )
+                )
 
         located = [i.located(node_id) for i in node_issues]
         issues.extend(located)
@@ -187,46 +230,65 @@ def validate_workflow(workflow: Workflow, registry: NodeRegistry,
         try:
             result.schemas[node_id] = node_type.infer_schema(params, inputs, settings)
         except Exception as exc:
-            issues.append(error("schema_inference_failed",
-                                f"could not infer the output columns: {exc}",
-                                "check the node's params and inputs").located(node_id))
+            issues.append(
+                error(
+                    "schema_inference_failed",
+                    f"could not infer the output columns: {exc}",
+                    "check the node's params and inputs",
+                ).located(node_id)
+            )
     return result
 
 
-def _check_edge(workflow: Workflow, edge: Any, node_types: dict[str, NodeType[Any]],
-                node_ids: set[str], wiring: dict[str, dict[str, tuple[str, str]]]) -> Issue | None:
+def _check_edge(
+    workflow: Workflow,
+    edge: Any,
+    node_types: dict[str, NodeType[Any]],
+    node_ids: set[str],
+    wiring: dict[str, dict[str, tuple[str, str]]],
+) -> Issue | None:
     for end, node_id in (("source", edge.source), ("target", edge.target)):
         if node_id not in node_ids:
-            return error("edge_to_missing_node",
-                         f"edge {edge.id!r} {end} {node_id!r} is not a node of this workflow",
-                         "remove the edge or add the node").located(
-                             edge.target if end == "source" else edge.source)
+            return error(
+                "edge_to_missing_node",
+                f"edge {edge.id!r} {end} {node_id!r} is not a node of this workflow",
+                "remove the edge or add the node",
+            ).located(edge.target if end == "source" else edge.source)
     source_type, target_type = node_types.get(edge.source), node_types.get(edge.target)
     if source_type is None or target_type is None:
         return None  # unknown node types are reported once, on the node
     out_port = source_type.output_port(edge.source_port)
     if out_port is None:
-        return error("missing_port",
-                     f"edge {edge.id!r}: {edge.source!r} has no output {edge.source_port!r}",
-                     "outputs: " + ", ".join(p.name for p in source_type.outputs),
-                     port=edge.source_port).located(edge.source)
+        return error(
+            "missing_port",
+            f"edge {edge.id!r}: {edge.source!r} has no output {edge.source_port!r}",
+            "outputs: " + ", ".join(p.name for p in source_type.outputs),
+            port=edge.source_port,
+        ).located(edge.source)
     in_port = target_type.input_port(edge.target_port)
     if in_port is None:
         names = ", ".join(p.name for p in target_type.inputs) or "none"
-        return error("missing_port",
-                     f"edge {edge.id!r}: {edge.target!r} has no input {edge.target_port!r}",
-                     f"inputs: {names}", port=edge.target_port).located(edge.target)
+        return error(
+            "missing_port",
+            f"edge {edge.id!r}: {edge.target!r} has no input {edge.target_port!r}",
+            f"inputs: {names}",
+            port=edge.target_port,
+        ).located(edge.target)
     if not can_connect(out_port.data_type, in_port.data_type, in_port.accepts):
-        return error("port_type_mismatch",
-                     f"edge {edge.id!r}: " + connection_refusal(out_port.data_type,
-                                                                 in_port.data_type),
-                     f"{edge.source}.{edge.source_port} is {out_port.data_type.value}; "
-                     f"{edge.target}.{edge.target_port} needs {in_port.data_type.value}",
-                     port=edge.target_port).located(edge.target)
+        return error(
+            "port_type_mismatch",
+            f"edge {edge.id!r}: " + connection_refusal(out_port.data_type, in_port.data_type),
+            f"{edge.source}.{edge.source_port} is {out_port.data_type.value}; "
+            f"{edge.target}.{edge.target_port} needs {in_port.data_type.value}",
+            port=edge.target_port,
+        ).located(edge.target)
     if edge.target_port in wiring.get(edge.target, {}):
-        return error("input_already_connected",
-                     f"input {edge.target_port!r} already has a connection",
-                     "remove the other edge first", port=edge.target_port).located(edge.target)
+        return error(
+            "input_already_connected",
+            f"input {edge.target_port!r} already has a connection",
+            "remove the other edge first",
+            port=edge.target_port,
+        ).located(edge.target)
     if edge.source == edge.target:
         return error("cycle", "a node cannot feed itself", "remove the edge").located(edge.target)
     return None

@@ -1,8 +1,8 @@
 """Built-in node types, one small file each, grouped by category folder.
 
-`builtin_nodes` is the entry point of the `visual_ml_canvas.nodes` group for this package: it imports
-every module under this folder and returns the NodeType subclasses they define, so adding a node is
-adding a file.
+`builtin_nodes` is the entry point of the `visual_ml_canvas.nodes` group for this package: it
+imports every module under this folder and returns the NodeType subclasses they define, so adding a
+node is adding a file.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ import importlib
 import inspect
 import logging
 import pkgutil
+from typing import Any
 
 from node_library.contract import NodeType
 
 log = logging.getLogger(__name__)
 
 
-def builtin_nodes() -> list[type[NodeType]]:
-    found: dict[str, type[NodeType]] = {}
+def builtin_nodes() -> list[type[NodeType[Any]]]:
+    found: dict[str, type[NodeType[Any]]] = {}
     for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
         try:
             module = importlib.import_module(info.name)
@@ -27,7 +28,11 @@ def builtin_nodes() -> list[type[NodeType]]:
             log.exception("built-in node module %s failed to import; skipping it", info.name)
             continue
         for _, obj in inspect.getmembers(module, inspect.isclass):
-            if (issubclass(obj, NodeType) and obj is not NodeType
-                    and obj.__module__ == module.__name__ and hasattr(obj, "type_id")):
+            if (
+                issubclass(obj, NodeType)
+                and obj is not NodeType
+                and obj.__module__ == module.__name__
+                and hasattr(obj, "type_id")
+            ):
                 found[obj.type_id] = obj
     return [found[k] for k in sorted(found)]

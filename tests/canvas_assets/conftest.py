@@ -10,8 +10,13 @@ from node_library.settings import NodeSettings
 from tests.canvas_assets.toy_nodes import EXECUTIONS, toy_registry
 
 
-def make_services(tmp_path: Path, registry=None, artifacts: str | None = None,
-                  endpoint: str | None = None, database_url: str | None = None) -> CanvasServices:
+def make_services(
+    tmp_path: Path,
+    registry=None,
+    artifacts: str | None = None,
+    endpoint: str | None = None,
+    database_url: str | None = None,
+) -> CanvasServices:
     home = tmp_path / "home"
     data = tmp_path / "data"
     data.mkdir(parents=True, exist_ok=True)

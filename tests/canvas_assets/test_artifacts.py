@@ -43,8 +43,14 @@ def _xy() -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def test_dataframe_round_trips_through_parquet_with_its_schema(artifacts: ArtifactStore) -> None:
-    frame = pd.DataFrame({"i": [1, 2], "f": [0.5, None], "s": ["x", "y"],
-                          "t": pd.to_datetime(["2026-01-01", "2026-01-02"])})
+    frame = pd.DataFrame(
+        {
+            "i": [1, 2],
+            "f": [0.5, None],
+            "s": ["x", "y"],
+            "t": pd.to_datetime(["2026-01-01", "2026-01-02"]),
+        }
+    )
     ref = _ref()
     assert not artifacts.exists(ref)
     meta = artifacts.write(ref, DataType.DATAFRAME, frame)
@@ -52,14 +58,21 @@ def test_dataframe_round_trips_through_parquet_with_its_schema(artifacts: Artifa
     assert meta["rows"] == 2 and meta["format"] == "parquet"
     pd.testing.assert_frame_equal(artifacts.read(ref), frame)
     assert [c["dtype"] for c in artifacts.read_meta(ref)["schema"]["columns"]] == [
-        "integer", "float", "string", "datetime"]
+        "integer",
+        "float",
+        "string",
+        "datetime",
+    ]
 
 
 def test_series_metrics_plot_and_file_round_trip(artifacts: ArtifactStore) -> None:
     series = pd.Series([1.5, 2.5], name="score")
-    values = [(DataType.SERIES, series), (DataType.METRICS, {"accuracy": 0.9, "n": 10}),
-              (DataType.PLOT, {"data": [{"type": "bar", "y": [1, 2]}], "layout": {}}),
-              (DataType.FILE, FileValue("out.csv", b"a,b\n1,2\n", "text/csv"))]
+    values = [
+        (DataType.SERIES, series),
+        (DataType.METRICS, {"accuracy": 0.9, "n": 10}),
+        (DataType.PLOT, {"data": [{"type": "bar", "y": [1, 2]}], "layout": {}}),
+        (DataType.FILE, FileValue("out.csv", b"a,b\n1,2\n", "text/csv")),
+    ]
     for data_type, value in values:
         ref = _ref(data_type.value)
         artifacts.write(ref, data_type, value)
@@ -70,8 +83,7 @@ def test_series_metrics_plot_and_file_round_trip(artifacts: ArtifactStore) -> No
             assert loaded == value
 
 
-def test_models_are_stored_in_native_formats_and_predict_the_same(
-        artifacts: ArtifactStore) -> None:
+def test_models_are_stored_in_native_formats_and_predict_the_same(artifacts: ArtifactStore) -> None:
     x, y = _xy()
     sk = LogisticRegression().fit(x, y)
     xgb = xgboost.XGBClassifier(n_estimators=5, max_depth=2).fit(x, y)
@@ -84,13 +96,15 @@ def test_models_are_stored_in_native_formats_and_predict_the_same(
     ref = _ref("xgb")
     assert artifacts.write(ref, DataType.MODEL, xgb)["format"] == "xgboost-ubj"
     booster = artifacts.read(ref)
-    np.testing.assert_allclose(booster.predict(xgboost.DMatrix(x)), xgb.predict_proba(x)[:, 1],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        booster.predict(xgboost.DMatrix(x)), xgb.predict_proba(x)[:, 1], rtol=1e-6
+    )
 
     ref = _ref("lgb")
     assert artifacts.write(ref, DataType.MODEL, lgb)["format"] == "lightgbm-text"
-    np.testing.assert_allclose(artifacts.read(ref).predict(x), lgb.predict_proba(x)[:, 1],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        artifacts.read(ref).predict(x), lgb.predict_proba(x)[:, 1], rtol=1e-6
+    )
 
 
 def test_a_planted_skops_object_with_untrusted_types_is_refused(tmp_path) -> None:

@@ -59,7 +59,8 @@ def test_second_run_with_nothing_changed_executes_no_node(toy_services: CanvasSe
 
 
 def test_changing_a_param_reruns_exactly_that_node_and_its_downstream(
-        toy_services: CanvasServices) -> None:
+    toy_services: CanvasServices,
+) -> None:
     slug = _store(toy_services, chain_workflow())
     toy_services.run(slug)
     EXECUTIONS.clear()
@@ -81,7 +82,8 @@ def test_changing_a_param_reruns_exactly_that_node_and_its_downstream(
 
 
 def test_setting_a_param_back_makes_everything_fresh_without_running(
-        toy_services: CanvasServices) -> None:
+    toy_services: CanvasServices,
+) -> None:
     slug = _store(toy_services, chain_workflow())
     toy_services.run(slug)
     _edit(toy_services, slug, "add_one", amount=2)
@@ -108,10 +110,14 @@ def test_cache_survives_a_restart_of_the_services(toy_services: CanvasServices, 
 def test_source_file_change_marks_the_source_stale(toy_services: CanvasServices) -> None:
     data = toy_services.settings.data_roots[0]
     (data / "lines.txt").write_text("a\nb\n")
-    slug = _store(toy_services, {
-        "slug": "files", "name": "Files",
-        "nodes": [{"id": "lines", "type": "toy.text_file", "params": {"path": "lines.txt"}}],
-    })
+    slug = _store(
+        toy_services,
+        {
+            "slug": "files",
+            "name": "Files",
+            "nodes": [{"id": "lines", "type": "toy.text_file", "params": {"path": "lines.txt"}}],
+        },
+    )
     toy_services.run(slug)
     assert _states(toy_services, slug)["lines"][0] == "fresh"
 
@@ -129,10 +135,9 @@ def test_run_up_to_a_node_runs_its_upstream_only(toy_services: CanvasServices) -
     assert states["add_ten"][0] == "missing" and states["other"][0] == "missing"
 
 
-def test_run_only_a_node_whose_input_has_no_result_is_refused(
-        toy_services: CanvasServices) -> None:
+def test_run_only_a_node_whose_input_has_no_result_is_refused(toy_services: CanvasServices) -> None:
     slug = _store(toy_services, chain_workflow())
-    with pytest.raises(RunRefused, match="'numbers'.*no result"):
+    with pytest.raises(RunRefused, match=r"'numbers'.*no result"):
         toy_services.run(slug, node="add_one", selection=Selection.ONLY)
     assert not EXECUTIONS
 
@@ -144,8 +149,7 @@ def test_force_recomputes_fresh_nodes(toy_services: CanvasServices) -> None:
     assert report.executed == ["add_one"] and EXECUTIONS["add_one"] == 2
 
 
-def test_failing_node_reports_its_error_and_skips_downstream(
-        toy_services: CanvasServices) -> None:
+def test_failing_node_reports_its_error_and_skips_downstream(toy_services: CanvasServices) -> None:
     document = chain_workflow()
     document["nodes"][1]["params"]["fail"] = True
     slug = _store(toy_services, document)
@@ -175,15 +179,18 @@ def test_invalid_workflow_is_refused_before_anything_runs(toy_services: CanvasSe
     assert toy_services.instance.get_runs() == []
 
 
-def test_multi_output_node_stores_each_port_as_its_own_asset(
-        toy_services: CanvasServices) -> None:
+def test_multi_output_node_stores_each_port_as_its_own_asset(toy_services: CanvasServices) -> None:
     import dagster as dg
 
     slug = _store(toy_services, chain_workflow())
     toy_services.run(slug)
     events = toy_services.instance.get_latest_materialization_events(
-        [dg.AssetKey([slug, "split", "head"]), dg.AssetKey([slug, "split", "stats"]),
-         dg.AssetKey([slug, "add_ten"])])
+        [
+            dg.AssetKey([slug, "split", "head"]),
+            dg.AssetKey([slug, "split", "stats"]),
+            dg.AssetKey([slug, "add_ten"]),
+        ]
+    )
     assert all(e is not None for e in events.values())
     stats = toy_services.artifacts.read(_ref(toy_services, slug, "split", "stats"))
     assert stats == {"rows": 5}

@@ -21,7 +21,8 @@ from tests.canvas_assets.toy_nodes import chain_workflow
 
 
 def test_every_node_output_is_an_asset_with_the_drawn_dependencies(
-        toy_services: CanvasServices) -> None:
+    toy_services: CanvasServices,
+) -> None:
     toy_services.store.create(load_workflow(chain_workflow("alpha")))
     toy_services.store.create(load_workflow(chain_workflow("beta")))
 
@@ -30,18 +31,26 @@ def test_every_node_output_is_an_asset_with_the_drawn_dependencies(
 
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     for slug in ("alpha", "beta"):
-        assert {f"{slug}/numbers", f"{slug}/add_one", f"{slug}/add_ten", f"{slug}/other",
-                f"{slug}/split/head", f"{slug}/split/stats"} <= keys
+        assert {
+            f"{slug}/numbers",
+            f"{slug}/add_one",
+            f"{slug}/add_ten",
+            f"{slug}/other",
+            f"{slug}/split/head",
+            f"{slug}/split/stats",
+        } <= keys
     node = graph.get(dg.AssetKey(["alpha", "add_ten"]))
     assert node.parent_keys == {dg.AssetKey(["alpha", "add_one"])}
     assert node.group_name == "alpha"
     assert node.code_version  # hash of type, version and params
     assert graph.get(dg.AssetKey(["alpha", "split", "head"])).parent_keys == {
-        dg.AssetKey(["alpha", "add_ten"])}
+        dg.AssetKey(["alpha", "add_ten"])
+    }
 
 
 def test_a_workflow_that_does_not_validate_is_left_out_not_fatal(
-        toy_services: CanvasServices) -> None:
+    toy_services: CanvasServices,
+) -> None:
     broken = chain_workflow("broken")
     broken["nodes"][1]["params"]["column"] = "nope"
     toy_services.store.create(load_workflow(broken))
@@ -53,7 +62,8 @@ def test_a_workflow_that_does_not_validate_is_left_out_not_fatal(
 
 
 def test_run_workers_rebuild_the_pinned_graph_even_after_the_store_changed(
-        toy_services: CanvasServices) -> None:
+    toy_services: CanvasServices,
+) -> None:
     toy_services.store.create(load_workflow(chain_workflow("alpha")))
     defs = build_definitions(toy_services)
     pinned = defs.metadata[SNAPSHOT_KEY]
@@ -62,7 +72,8 @@ def test_run_workers_rebuild_the_pinned_graph_even_after_the_store_changed(
     toy_services.store.delete("alpha")  # an edit after the code location loaded
     context = DefinitionsLoadContext(
         load_type=DefinitionsLoadType.RECONSTRUCTION,
-        repository_load_data=RepositoryLoadData(reconstruction_metadata={SNAPSHOT_KEY: pinned}))
+        repository_load_data=RepositoryLoadData(reconstruction_metadata={SNAPSHOT_KEY: pinned}),
+    )
     with DefinitionsLoadContext.scoped(context):
         rebuilt = build_definitions(toy_services)
 

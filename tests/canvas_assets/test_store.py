@@ -37,8 +37,7 @@ def test_save_with_the_current_revision_creates_the_next_one(store: WorkflowStor
     assert store.version(created.id, 1).name == "Toy chain"  # history is kept
 
 
-def test_save_with_a_stale_revision_is_a_conflict_and_changes_nothing(
-        store: WorkflowStore) -> None:
+def test_save_with_a_stale_revision_is_a_conflict_and_changes_nothing(store: WorkflowStore) -> None:
     created = store.create(load_workflow(chain_workflow("alpha")))
     store.save(created.workflow.model_copy(update={"name": "First"}), base_revision=1)
     with pytest.raises(Conflict) as caught:

@@ -33,11 +33,14 @@ class NumbersNode(NodeType[NumbersParams]):
     Params = NumbersParams
     outputs = (Port("data", DataType.DATAFRAME),)
 
-    def infer_schema(self, params: NumbersParams, inputs: Mapping[str, PortSchema],
-                     settings: NodeSettings) -> dict[str, PortSchema]:
+    def infer_schema(
+        self, params: NumbersParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
         return {"data": TableSchema.of(x=Dtype.INTEGER)}
 
-    def execute(self, ctx: ExecutionContext, params: NumbersParams, **inputs: Any) -> dict[str, Any]:
+    def execute(
+        self, ctx: ExecutionContext, params: NumbersParams, **inputs: Any
+    ) -> dict[str, Any]:
         EXECUTIONS[ctx.node_id] += 1
         return {"data": pd.DataFrame({"x": range(params.rows)})}
 
@@ -57,8 +60,9 @@ class TextFileNode(NodeType[FileParams]):
     Params = FileParams
     outputs = (Port("data", DataType.DATAFRAME),)
 
-    def infer_schema(self, params: FileParams, inputs: Mapping[str, PortSchema],
-                     settings: NodeSettings) -> dict[str, PortSchema]:
+    def infer_schema(
+        self, params: FileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
         return {"data": TableSchema.of(line=Dtype.STRING)}
 
     def fingerprint(self, params: FileParams, settings: NodeSettings) -> str | None:
@@ -86,21 +90,29 @@ class AddNode(NodeType[AddParams]):
     inputs = (Port("data", DataType.DATAFRAME),)
     outputs = (Port("data", DataType.DATAFRAME),)
 
-    def validate(self, params: AddParams, inputs: Mapping[str, PortSchema],
-                 settings: NodeSettings) -> list[Issue]:
+    def validate(
+        self, params: AddParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
         from node_library.checks import require_columns
 
         return require_columns(inputs.get("data"), [params.column], param="column")
 
-    def infer_schema(self, params: AddParams, inputs: Mapping[str, PortSchema],
-                     settings: NodeSettings) -> dict[str, PortSchema]:
+    def infer_schema(
+        self, params: AddParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
         return {"data": inputs.get("data")}
 
     def execute(self, ctx: ExecutionContext, params: AddParams, **inputs: Any) -> dict[str, Any]:
         EXECUTIONS[ctx.node_id] += 1
         if params.fail:
-            raise NodeError(Issue(code="toy_failure", message="asked to fail", param="fail",
-                                  hint="set fail to false"))
+            raise NodeError(
+                Issue(
+                    code="toy_failure",
+                    message="asked to fail",
+                    param="fail",
+                    hint="set fail to false",
+                )
+            )
         frame = inputs["data"].copy()
         frame[params.column] = frame[params.column] + params.amount
         return {"data": frame}
@@ -117,7 +129,9 @@ class SplitNode(NodeType[NumbersParams]):
     inputs = (Port("data", DataType.DATAFRAME),)
     outputs = (Port("head", DataType.DATAFRAME), Port("stats", DataType.METRICS))
 
-    def execute(self, ctx: ExecutionContext, params: NumbersParams, **inputs: Any) -> dict[str, Any]:
+    def execute(
+        self, ctx: ExecutionContext, params: NumbersParams, **inputs: Any
+    ) -> dict[str, Any]:
         EXECUTIONS[ctx.node_id] += 1
         frame = inputs["data"]
         return {"head": frame.head(params.rows), "stats": {"rows": len(frame)}}
@@ -130,7 +144,8 @@ def toy_registry() -> NodeRegistry:
 def chain_workflow(slug: str = "toy_chain") -> dict[str, Any]:
     """numbers -> add_one -> add_ten -> split, plus an independent numbers node."""
     return {
-        "slug": slug, "name": "Toy chain",
+        "slug": slug,
+        "name": "Toy chain",
         "nodes": [
             {"id": "numbers", "type": "toy.numbers", "params": {"rows": 5}},
             {"id": "add_one", "type": "toy.add", "params": {"amount": 1}},
@@ -139,11 +154,26 @@ def chain_workflow(slug: str = "toy_chain") -> dict[str, Any]:
             {"id": "other", "type": "toy.numbers", "params": {"rows": 3}},
         ],
         "edges": [
-            {"id": "e1", "source": "numbers", "source_port": "data", "target": "add_one",
-             "target_port": "data"},
-            {"id": "e2", "source": "add_one", "source_port": "data", "target": "add_ten",
-             "target_port": "data"},
-            {"id": "e3", "source": "add_ten", "source_port": "data", "target": "split",
-             "target_port": "data"},
+            {
+                "id": "e1",
+                "source": "numbers",
+                "source_port": "data",
+                "target": "add_one",
+                "target_port": "data",
+            },
+            {
+                "id": "e2",
+                "source": "add_one",
+                "source_port": "data",
+                "target": "add_ten",
+                "target_port": "data",
+            },
+            {
+                "id": "e3",
+                "source": "add_ten",
+                "source_port": "data",
+                "target": "split",
+                "target_port": "data",
+            },
         ],
     }

@@ -1,6 +1,7 @@
 """Fixture cases for the node contract test: for every registered node type, params and inputs
 that it must execute on. Each area keeps its cases in its own module (cases_sources.py,
-cases_transforms.py, cases_outputs.py, ...) as `CASES: dict[type_id, Callable[[CaseEnv], NodeCase]]`.
+cases_transforms.py, cases_outputs.py, ...) as
+`CASES: dict[type_id, Callable[[CaseEnv], NodeCase]]`.
 """
 
 from __future__ import annotations
@@ -51,13 +52,15 @@ class CaseEnv:
 def sales_frame(rows: int = 40) -> pd.DataFrame:
     """A small, varied frame that transforms and outputs can share as input."""
     regions = ["north", "south", "east", "west"]
-    return pd.DataFrame({
-        "order_id": range(1, rows + 1),
-        "region": [regions[i % 4] for i in range(rows)],
-        "units": [(i * 7) % 13 + 1 for i in range(rows)],
-        "price": [round(2.5 + (i % 9) * 1.25, 2) for i in range(rows)],
-        "ordered_at": pd.date_range("2026-01-01", periods=rows, freq="D"),
-    })
+    return pd.DataFrame(
+        {
+            "order_id": range(1, rows + 1),
+            "region": [regions[i % 4] for i in range(rows)],
+            "units": [(i * 7) % 13 + 1 for i in range(rows)],
+            "price": [round(2.5 + (i % 9) * 1.25, 2) for i in range(rows)],
+            "ordered_at": pd.date_range("2026-01-01", periods=rows, freq="D"),
+        }
+    )
 
 
 CaseFactory = Callable[[CaseEnv], NodeCase]

@@ -22,17 +22,34 @@ TYPE_IDS = REGISTRY.type_ids
 
 def test_every_registered_node_has_a_contract_case() -> None:
     missing = sorted(set(TYPE_IDS) - set(CASES))
-    assert not missing, f"add a case for these node types in tests/node_library/cases_*.py: {missing}"
+    assert not missing, (
+        f"add a case for these node types in tests/node_library/cases_*.py: {missing}"
+    )
 
 
 def test_builtin_nodes_cover_the_core_catalogue() -> None:
     expected = {
-        "sources.csv", "sources.parquet", "sources.json", "sources.excel", "sources.postgres",
-        "sources.rest_api", "sources.s3_object", "sources.sample_dataset",
-        "transforms.filter_rows", "transforms.select_columns", "transforms.computed_column",
-        "transforms.convert_types", "transforms.sort", "transforms.deduplicate",
-        "transforms.missing_values", "transforms.join", "transforms.aggregate", "transforms.sample",
-        "outputs.table", "outputs.chart", "outputs.export",
+        "sources.csv",
+        "sources.parquet",
+        "sources.json",
+        "sources.excel",
+        "sources.postgres",
+        "sources.rest_api",
+        "sources.s3_object",
+        "sources.sample_dataset",
+        "transforms.filter_rows",
+        "transforms.select_columns",
+        "transforms.computed_column",
+        "transforms.convert_types",
+        "transforms.sort",
+        "transforms.deduplicate",
+        "transforms.missing_values",
+        "transforms.join",
+        "transforms.aggregate",
+        "transforms.sample",
+        "outputs.table",
+        "outputs.chart",
+        "outputs.export",
     }
     assert expected <= set(TYPE_IDS), sorted(expected - set(TYPE_IDS))
 
@@ -71,8 +88,11 @@ def test_node_executes_and_matches_its_inferred_schema(type_id: str, tmp_path, r
     params = node.Params.model_validate(case.params)
 
     input_schemas = {
-        name: schema_of_frame(value) if isinstance(value, pd.DataFrame)
-        else schema_of_frame(value.to_frame()) if isinstance(value, pd.Series) else None
+        name: schema_of_frame(value)
+        if isinstance(value, pd.DataFrame)
+        else schema_of_frame(value.to_frame())
+        if isinstance(value, pd.Series)
+        else None
         for name, value in case.inputs.items()
     }
     issues = node.validate(params, input_schemas, settings)
@@ -80,7 +100,12 @@ def test_node_executes_and_matches_its_inferred_schema(type_id: str, tmp_path, r
     inferred = node.infer_schema(params, input_schemas, settings)
     assert set(inferred) == {p.name for p in node.outputs}
 
+    before = {k: v.copy(deep=True) for k, v in case.inputs.items() if hasattr(v, "copy")}
     outputs = node.execute(RecordingContext(node_id="n", settings=settings), params, **case.inputs)
+    # execute must not mutate its inputs: the engine hands one output to several consumers.
+    for name, original in before.items():
+        if isinstance(original, pd.DataFrame):
+            pd.testing.assert_frame_equal(case.inputs[name], original, obj=f"input {name!r}")
     assert set(outputs) == {p.name for p in node.outputs}
     for port in node.outputs:
         value = outputs[port.name]

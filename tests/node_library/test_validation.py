@@ -620,10 +620,13 @@ def test_a_node_saved_by_another_type_version_is_reported_not_misread() -> None:
     from node_library.graph import Workflow
     from node_library.registry import default_registry
 
-    workflow = Workflow.model_validate({
-        "slug": "old", "name": "Old",
-        "nodes": [{"id": "iris", "type": "sources.sample_dataset", "type_version": 7}],
-    })
+    workflow = Workflow.model_validate(
+        {
+            "slug": "old",
+            "name": "Old",
+            "nodes": [{"id": "iris", "type": "sources.sample_dataset", "type_version": 7}],
+        }
+    )
     result = validate_workflow(workflow, default_registry())
     assert [i.code for i in result.errors] == ["node_version_mismatch"]
     assert "upgrade" in result.errors[0].hint

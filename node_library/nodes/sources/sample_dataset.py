@@ -20,8 +20,9 @@ class SampleDatasetParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dataset: DatasetName = Field("iris", description="Which bundled scikit-learn dataset to load.")
-    target_column: str = Field("target", min_length=1,
-                               description="Name of the column that holds the target.")
+    target_column: str = Field(
+        "target", min_length=1, description="Name of the column that holds the target."
+    )
 
 
 def load_sample(dataset: str, target_column: str = "target") -> pd.DataFrame:
@@ -45,17 +46,24 @@ class SampleDatasetNode(NodeType[SampleDatasetParams]):
 
     _schemas: ClassVar[dict[tuple[str, str], TableSchema]] = {}
 
-    def infer_schema(self, params: SampleDatasetParams, inputs: Mapping[str, PortSchema],
-                     settings: NodeSettings) -> dict[str, PortSchema]:
+    def infer_schema(
+        self, params: SampleDatasetParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
         key = (params.dataset, params.target_column)
         if key not in self._schemas:
             # The bundled files are small and local: reading them is the honest schema.
             schema = schema_of_frame(load_sample(params.dataset, params.target_column).head(0))
-            self._schemas[key] = TableSchema(columns=tuple(
-                Column(name=c.name, dtype=c.dtype if c.dtype is not Dtype.UNKNOWN else Dtype.FLOAT)
-                for c in schema.columns))
+            self._schemas[key] = TableSchema(
+                columns=tuple(
+                    Column(
+                        name=c.name, dtype=c.dtype if c.dtype is not Dtype.UNKNOWN else Dtype.FLOAT
+                    )
+                    for c in schema.columns
+                )
+            )
         return {"data": self._schemas[key]}
 
-    def execute(self, ctx: ExecutionContext, params: SampleDatasetParams,
-                **inputs: Any) -> dict[str, Any]:
+    def execute(
+        self, ctx: ExecutionContext, params: SampleDatasetParams, **inputs: Any
+    ) -> dict[str, Any]:
         return {"data": load_sample(params.dataset, params.target_column)}

@@ -1,0 +1,215 @@
+"""End to end through real components: the `mlcanvas` CLI in its own process, a real
+dagster-webserver showing the compiled lineage and the CLI's materializations, and the
+production configuration (Dagster instance and workflow store on PostgreSQL, artifacts on
+SeaweedFS S3)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CANVAS_", "DAGSTER_"))}
+    env.update(
+        CANVAS_HOME=str(home), DAGSTER_HOME=str(home), CANVAS_DATA_ROOTS=str(REPO / "data"), **extra
+    )
+    return env
+
+
+def mlcanvas(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "mlcanvas"), *args],
+        env=env,
+        cwd=REPO,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+def _graphql(port: int, query: str) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = json.loads(response.read())
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def _run_id(output: str) -> str:
+    match = re.search(r"run ([0-9a-f-]{36}) succeeded", output)
+    assert match, output
+    return match.group(1)
+
+
+def test_cli_runs_an_example_then_says_every_node_is_fresh(tmp_path: Path) -> None:
+    env = _env(tmp_path / "home")
+    assert "sales_by_region" in mlcanvas(env, "examples").stdout
+
+    first = mlcanvas(env, "run", "sales_by_region")
+    assert first.returncode == 0, first.stderr
+    for node in ("orders", "non_empty", "revenue", "totals", "chart"):
+        assert re.search(rf"^{node}\s+succeeded\s+\d+\.\d+s", first.stdout, re.M), first.stdout
+    assert re.search(r"^totals\s+succeeded\s+\S+\s+4\b", first.stdout, re.M)  # 4 regions
+
+    second = mlcanvas(env, "run", "sales_by_region")
+    assert second.returncode == 0
+    assert "nothing to do" in second.stdout
+    status = mlcanvas(env, "status", "sales_by_region")
+    assert status.stdout.count(" fresh ") == 5, status.stdout
+
+
+def test_cli_validate_reports_issues_and_exits_1(tmp_path: Path) -> None:
+    document = json.loads((REPO / "canvas_assets/examples/sales_by_region.json").read_text())
+    document["nodes"][2]["params"]["expression"] = "units * unit_prise"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(document))
+    result = mlcanvas(_env(tmp_path / "home"), "validate", str(path))
+    assert result.returncode == 1
+    assert "unit_prise" in result.stdout and "unit_price" in result.stdout  # did-you-mean
+
+    path.write_text("{not json")
+    result = mlcanvas(_env(tmp_path / "home"), "validate", str(path))
+    assert result.returncode == 1 and "not valid JSON" in result.stderr
+
+
+def test_dagster_webserver_shows_the_lineage_and_the_cli_materialization(tmp_path: Path) -> None:
+    env = _env(tmp_path / "home")
+    mlcanvas(env, "examples")
+    run = mlcanvas(env, "run", "sales_by_region")
+    assert run.returncode == 0, run.stderr
+    run_id = _run_id(run.stdout)
+
+    port = _free_port()
+    log = (tmp_path / "webserver.log").open("w")
+    server = subprocess.Popen(
+        [
+            str(BIN / "dagster-webserver"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-w",
+            str(REPO / "workspace.yaml"),
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                data = _graphql(
+                    port,
+                    """{ workspaceOrError { ... on Workspace {
+                    locationEntries { name loadStatus } } } }""",
+                )
+                entries = data["workspaceOrError"]["locationEntries"]
+                if entries and entries[0]["loadStatus"] == "LOADED":
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None, (tmp_path / "webserver.log").read_text()[-3000:]
+            assert time.monotonic() < deadline, "webserver did not load the code location"
+            time.sleep(1)
+
+        data = _graphql(
+            port,
+            """{ assetNodes(group: {groupName: "sales_by_region",
+            repositoryName: "__repository__", repositoryLocationName: "visual_ml_canvas"}) {
+            assetKey { path } dependencyKeys { path } } }""",
+        )
+        lineage = {
+            "/".join(n["assetKey"]["path"]): sorted(
+                "/".join(d["path"]) for d in n["dependencyKeys"]
+            )
+            for n in data["assetNodes"]
+        }
+        assert lineage == {
+            "sales_by_region/orders": [],
+            "sales_by_region/non_empty": ["sales_by_region/orders"],
+            "sales_by_region/revenue": ["sales_by_region/non_empty"],
+            "sales_by_region/totals": ["sales_by_region/revenue"],
+            "sales_by_region/chart": ["sales_by_region/totals"],
+        }
+        data = _graphql(
+            port,
+            """{ assetOrError(assetKey: {path: ["sales_by_region", "chart"]}) {
+            ... on Asset { assetMaterializations(limit: 1) { runId } } } }""",
+        )
+        assert data["assetOrError"]["assetMaterializations"][0]["runId"] == run_id
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def test_production_setup_stores_runs_in_postgres_and_artifacts_in_s3(
+    tmp_path: Path, pg_url: str, s3_service
+) -> None:
+    import psycopg
+
+    home = tmp_path / "dagster_pg"
+    home.mkdir()
+    shutil.copy(REPO / "dagster_home/postgres/dagster.yaml", home / "dagster.yaml")
+    bucket = f"canvas-{uuid.uuid4().hex[:8]}"
+    s3_service.client().create_bucket(Bucket=bucket)
+    plain_pg = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    env = _env(
+        home,
+        CANVAS_DATABASE_URL=pg_url,
+        CANVAS_DAGSTER_PG_URL=plain_pg,
+        CANVAS_ARTIFACTS=f"s3://{bucket}/artifacts",
+        CANVAS_S3_ENDPOINT_URL=s3_service.endpoint_url,
+    )
+
+    assert mlcanvas(env, "examples").returncode == 0
+    first = mlcanvas(env, "run", "iris_enriched")
+    assert first.returncode == 0, first.stderr + first.stdout
+    run_id = _run_id(first.stdout)
+    assert re.search(r"^joined\s+succeeded\s+\S+\s+150\b", first.stdout, re.M), first.stdout
+
+    listed = s3_service.client().list_objects_v2(Bucket=bucket, Prefix="artifacts/iris_enriched/")
+    keys = [o["Key"] for o in listed.get("Contents", [])]
+    for node, ext in (("iris", "parquet"), ("joined", "parquet"), ("export", "bin")):
+        assert any(
+            re.match(rf"artifacts/iris_enriched/{node}/[0-9a-f]{{32}}/\w+\.{ext}$", k) for k in keys
+        ), keys
+    with psycopg.connect(plain_pg) as conn:
+        assert conn.execute(
+            "select count(*) from runs where run_id = %s", (run_id,)
+        ).fetchone() == (1,)
+        assert conn.execute("select count(*) from canvas_workflows").fetchone()[0] >= 2
+
+    second = mlcanvas(env, "run", "iris_enriched")
+    assert "nothing to do" in second.stdout, second.stdout + second.stderr
