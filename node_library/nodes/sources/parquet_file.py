@@ -1,0 +1,199 @@
+"""Parquet file source: one Parquet file inside a data root, read into a dataframe.
+
+The schema before a run comes from the file's footer alone (no row is read): the footer's Arrow
+schema, with the pandas metadata it carries, is turned into an empty table and read back through
+the very `pd.read_parquet` call that `execute` makes, so the dtypes agree by construction. An index
+saved with the frame (a named index) comes back as ordinary columns, since the canvas has no index.
+
+`read_parquet_frame` is the plain function behind the node; the S3 source reads Parquet objects
+with it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import BaseModel, ConfigDict, Field
+
+from node_library.checks import did_you_mean
+from node_library.contract import (
+    ExecutionContext,
+    Issue,
+    NodeError,
+    NodeType,
+    Port,
+    PortSchema,
+    error,
+)
+from node_library.datatypes import DataType
+from node_library.safety.paths import (
+    data_file_fingerprint,
+    data_path_issues,
+    file_stamp,
+    require_data_path,
+)
+from node_library.schema import TableSchema, schema_of_frame
+from node_library.settings import NodeSettings
+
+
+class ParquetFileParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(
+        "",
+        max_length=1024,
+        description="Parquet file, relative to a data root (e.g. 'sales.parquet').",
+    )
+    columns: list[str] | None = Field(
+        None,
+        max_length=10_000,
+        description="Columns to read, in this order; empty reads every column.",
+    )
+
+
+def read_parquet_frame(
+    source: Path | bytes, *, label: str, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Read Parquet from a file or bytes; every problem becomes a NodeError naming `label`."""
+    schema = parquet_arrow_schema(source, label)
+    _check_columns(schema, columns, label)
+    data = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        frame = pd.read_parquet(data, engine="pyarrow", columns=list(columns) if columns else None)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise _unreadable(label, str(exc)) from None
+    return _without_index(frame)
+
+
+def parquet_arrow_schema(source: Path | bytes, label: str) -> pa.Schema:
+    data = pa.BufferReader(source) if isinstance(source, bytes) else source
+    try:
+        return pq.read_schema(data)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise _unreadable(label, str(exc)) from None
+
+
+def _unreadable(label: str, detail: str) -> NodeError:
+    return NodeError(
+        error(
+            "malformed_parquet",
+            f"{label} is not a readable Parquet file: {detail.strip()}",
+            "check that the file is Parquet (not CSV or Excel renamed) and was written completely",
+            param="path",
+        )
+    )
+
+
+def _check_columns(schema: pa.Schema, columns: Sequence[str] | None, label: str) -> None:
+    names = [n for n in schema.names if not n.startswith("__index_level_")]
+    for name in columns or ():
+        if name not in schema.names:
+            guess = did_you_mean(name, names)
+            hint = (
+                f"did you mean {guess!r}?"
+                if guess
+                else "columns in the file: " + ", ".join(names[:20])
+            )
+            raise NodeError(
+                error("missing_column", f"{label} has no column {name!r}", hint, param="columns")
+            )
+
+
+def _without_index(frame: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+        frame = frame.reset_index()
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+@lru_cache(maxsize=256)
+def _cached_schema(
+    stamp: tuple[str, int, int], columns: tuple[str, ...] | None, label: str
+) -> TableSchema:
+    schema = parquet_arrow_schema(Path(stamp[0]), label)
+    _check_columns(schema, columns, label)
+    buffer = io.BytesIO()
+    pq.write_table(schema.empty_table(), buffer)
+    buffer.seek(0)
+    empty = pd.read_parquet(buffer, engine="pyarrow", columns=list(columns) if columns else None)
+    # A RangeIndex is saved as metadata only, and an empty table does not restore it.
+    index_columns = (schema.pandas_metadata or {}).get("index_columns", [])
+    if (
+        len(index_columns) == 1
+        and isinstance(index_columns[0], dict)
+        and index_columns[0].get("name") is not None
+    ):
+        empty.index = pd.RangeIndex(0, name=index_columns[0]["name"])
+    return schema_of_frame(_without_index(empty))
+
+
+def parquet_schema(path: Path, params: ParquetFileParams) -> TableSchema:
+    columns = tuple(params.columns) if params.columns else None
+    return _cached_schema(file_stamp(path), columns, repr(params.path))
+
+
+class ParquetFileNode(NodeType[ParquetFileParams]):
+    type_id = "sources.parquet"
+    display_name = "Parquet file"
+    category = "sources"
+    description = "Read a Parquet file from a data folder; columns are known from its metadata."
+    tags = ("file", "parquet", "arrow", "columnar")
+    Params = ParquetFileParams
+    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+
+    def validate(
+        self, params: ParquetFileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        issues: list[Issue] = []
+        if params.columns:
+            repeated = sorted({c for c in params.columns if params.columns.count(c) > 1})
+            if repeated:
+                issues.append(
+                    error(
+                        "duplicate_column",
+                        f"columns lists {repeated} twice",
+                        "list each column once",
+                        param="columns",
+                    )
+                )
+        if not params.path:
+            return [
+                *issues,
+                error(
+                    "missing_param",
+                    "no file chosen",
+                    "choose a Parquet file under a data root",
+                    param="path",
+                ),
+            ]
+        path, path_issues = data_path_issues(params.path, settings)
+        issues.extend(path_issues)
+        if path is not None and not issues:
+            try:
+                parquet_schema(path, params)
+            except NodeError as exc:
+                issues.append(exc.issue)
+        return issues
+
+    def infer_schema(
+        self, params: ParquetFileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        return {"data": parquet_schema(require_data_path(params.path, settings), params)}
+
+    def execute(
+        self, ctx: ExecutionContext, params: ParquetFileParams, **inputs: Any
+    ) -> dict[str, Any]:
+        path = require_data_path(params.path, ctx.settings)
+        frame = read_parquet_frame(path, label=repr(params.path), columns=params.columns)
+        ctx.log(f"read {len(frame)} rows and {frame.shape[1]} columns from {params.path}")
+        return {"data": frame}
+
+    def fingerprint(self, params: ParquetFileParams, settings: NodeSettings) -> str | None:
+        return data_file_fingerprint(params.path, settings)

@@ -1,0 +1,73 @@
+"""Shared fixtures for the real services (see tests/services.py).
+
+- `pg_url` (function scope): SQLAlchemy URL of a fresh, empty PostgreSQL database
+  ("postgresql+psycopg://postgres@127.0.0.1:5432/canvas_test_<random>"), dropped afterwards.
+- `s3_service` (session scope): a running SeaweedFS S3 gateway (`S3Service`: endpoint_url,
+  access_key, secret_key, region, client(), create_bucket()). While it runs, AWS_ACCESS_KEY_ID,
+  AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_DEFAULT_REGION are exported to os.environ, so code that
+  uses boto3's standard credential chain (the S3 source node) reaches it; pass
+  `NodeSettings(s3_endpoint_url=s3_service.endpoint_url)` for the endpoint.
+- `local_http_server` (function scope): a `LocalHttpServer` on 127.0.0.1 with routes set by the
+  test; loopback, so REST nodes refuse it unless 127.0.0.1 is in NodeSettings.net_allowlist.
+- `data_root` (function scope): an empty folder to use as the only data root, and
+  `settings_for(root, **overrides)` in tests.services to build NodeSettings around it.
+
+With CI=true an unavailable service fails the test; otherwise the test is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.services import (
+    POSTGRES_HOW,
+    LocalHttpServer,
+    S3Service,
+    create_test_database,
+    drop_test_database,
+    exported_env,
+    postgres_admin_display,
+    postgres_available,
+    service_unavailable,
+    start_seaweedfs,
+)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    if not postgres_available():
+        service_unavailable(f"PostgreSQL ({postgres_admin_display()})", POSTGRES_HOW)
+    name, url = create_test_database()
+    try:
+        yield url
+    finally:
+        drop_test_database(name)
+
+
+@pytest.fixture(scope="session")
+def s3_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Service]:
+    service = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        with exported_env(service.env()):
+            yield service
+    finally:
+        service.stop()
+
+
+@pytest.fixture
+def local_http_server() -> Iterator[LocalHttpServer]:
+    server = LocalHttpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def data_root(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    root.mkdir()
+    return root
