@@ -19,7 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -232,15 +232,17 @@ def _up(args: argparse.Namespace) -> int:
             print(f"error: {command[0]} is missing; run `make run` to install", file=sys.stderr)
             return 1
     procs = [subprocess.Popen(c, env=env) for c in commands]  # noqa: S603  # our own binaries
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # explicit handlers: a shell that starts us in the background ignores SIGINT by default
+        signal.signal(signum, lambda *_: stop.set())
     print(f"Dagster UI (lineage, runs):  http://{args.host}:{args.port}")
     print(f"workflow store: {services.config.database_url}")
     print(f"artifacts:      {services.config.artifacts}")
     print("Ctrl-C stops everything.")
     try:
-        while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        while not stop.is_set() and all(p.poll() is None for p in procs):
+            stop.wait(0.5)
     finally:
         for proc in procs:
             if proc.poll() is None:

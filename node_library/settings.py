@@ -8,6 +8,8 @@ Environment:
   though they are private, loopback or link-local.
 - CANVAS_CONNECTION_<NAME>: a SQLAlchemy URL for the named SQL connection <name> (lowercase).
 - CANVAS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION: S3 access.
+- CANVAS_SQL_STATEMENT_TIMEOUT_MS (default 30000), CANVAS_HTTP_TIMEOUT_S (default 30): limits of
+  the SQL and REST sources.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ class NodeSettings(BaseModel):
     net_allowlist: tuple[str, ...] = ()
     connections: dict[str, str] = Field(default_factory=dict, repr=False)
     s3_endpoint_url: str | None = None
-    sql_statement_timeout_ms: int = 30_000
-    http_timeout_s: float = 30.0
+    sql_statement_timeout_ms: int = Field(30_000, ge=100, le=3_600_000)
+    http_timeout_s: float = Field(30.0, gt=0, le=600)
 
     @classmethod
     def from_env(cls) -> NodeSettings:
@@ -45,4 +47,6 @@ class NodeSettings(BaseModel):
             net_allowlist=tuple(allow),
             connections=connections,
             s3_endpoint_url=env.get("CANVAS_S3_ENDPOINT_URL") or None,
+            sql_statement_timeout_ms=int(env.get("CANVAS_SQL_STATEMENT_TIMEOUT_MS", "30000")),
+            http_timeout_s=float(env.get("CANVAS_HTTP_TIMEOUT_S", "30")),
         )

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -49,10 +50,10 @@ def mlcanvas(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     )
 
 
-def _graphql(port: int, query: str) -> dict:
+def _graphql(port: int, query: str, variables: dict | None = None) -> dict:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -98,7 +99,33 @@ def test_cli_validate_reports_issues_and_exits_1(tmp_path: Path) -> None:
     assert result.returncode == 1 and "not valid JSON" in result.stderr
 
 
-def test_dagster_webserver_shows_the_lineage_and_the_cli_materialization(tmp_path: Path) -> None:
+def _wait_loaded(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            data = _graphql(
+                port,
+                """{ workspaceOrError { ... on Workspace {
+                locationEntries { name loadStatus } } } }""",
+            )
+            entries = data["workspaceOrError"]["locationEntries"]
+            if entries and entries[0]["loadStatus"] == "LOADED":
+                return
+        except OSError:
+            pass
+        assert process.poll() is None, log.read_text()[-3000:]
+        assert time.monotonic() < deadline, "webserver did not load the code location"
+        time.sleep(1)
+
+
+LAUNCH = """mutation($p: ExecutionParams!) { launchRun(executionParams: $p) {
+    __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }"""
+
+
+def test_mlcanvas_up_serves_lineage_materializations_and_ui_launched_runs(tmp_path: Path) -> None:
+    """What `make run` starts: the Dagster UI shows each workflow's lineage as drawn and the
+    CLI's materializations; a run launched from the UI goes through the daemon's queue and a run
+    worker that rebuilds the pinned graph; SIGTERM stops everything."""
     env = _env(tmp_path / "home")
     mlcanvas(env, "examples")
     run = mlcanvas(env, "run", "sales_by_region")
@@ -106,40 +133,17 @@ def test_dagster_webserver_shows_the_lineage_and_the_cli_materialization(tmp_pat
     run_id = _run_id(run.stdout)
 
     port = _free_port()
-    log = (tmp_path / "webserver.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(BIN / "dagster-webserver"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "-w",
-            str(REPO / "workspace.yaml"),
-        ],
+    log_path = tmp_path / "up.log"
+    log = log_path.open("w")
+    up = subprocess.Popen(
+        [str(BIN / "mlcanvas"), "up", "--port", str(port)],
         env=env,
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                data = _graphql(
-                    port,
-                    """{ workspaceOrError { ... on Workspace {
-                    locationEntries { name loadStatus } } } }""",
-                )
-                entries = data["workspaceOrError"]["locationEntries"]
-                if entries and entries[0]["loadStatus"] == "LOADED":
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, (tmp_path / "webserver.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "webserver did not load the code location"
-            time.sleep(1)
-
+        _wait_loaded(port, up, log_path)
         data = _graphql(
             port,
             """{ assetNodes(group: {groupName: "sales_by_region",
@@ -165,13 +169,50 @@ def test_dagster_webserver_shows_the_lineage_and_the_cli_materialization(tmp_pat
             ... on Asset { assetMaterializations(limit: 1) { runId } } } }""",
         )
         assert data["assetOrError"]["assetMaterializations"][0]["runId"] == run_id
+
+        keys = [
+            {"path": ["iris_enriched", n]} for n in ("iris", "species", "joined", "table", "export")
+        ]
+        launched = _graphql(
+            port,
+            LAUNCH,
+            {
+                "p": {
+                    "selector": {
+                        "repositoryLocationName": "visual_ml_canvas",
+                        "repositoryName": "__repository__",
+                        "jobName": "__ASSET_JOB",
+                        "assetSelection": keys,
+                    }
+                }
+            },
+        )["launchRun"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        ui_run = launched["run"]["runId"]
+        deadline = time.monotonic() + 150
+        status = ""
+        while time.monotonic() < deadline and status not in ("SUCCESS", "FAILURE", "CANCELED"):
+            time.sleep(2)
+            status = _graphql(
+                port,
+                f"""{{ runOrError(runId: "{ui_run}") {{
+                ... on Run {{ status }} }} }}""",
+            )["runOrError"]["status"]
+        assert status == "SUCCESS", log_path.read_text()[-4000:]
+        fresh = mlcanvas(env, "status", "iris_enriched")
+        assert fresh.stdout.count(" fresh ") == 5, fresh.stdout
     finally:
-        server.terminate()
+        up.send_signal(signal.SIGTERM)
         try:
-            server.wait(timeout=20)
+            up.wait(timeout=45)
         except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+            up.kill()
+            raise
+        finally:
+            log.close()
+    assert up.returncode == 0
+    with pytest.raises(OSError):
+        _graphql(port, "{ __typename }")
 
 
 def test_production_setup_stores_runs_in_postgres_and_artifacts_in_s3(
