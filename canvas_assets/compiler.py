@@ -148,7 +148,8 @@ def _node_asset(
                 "canvas/cache_key": node_plan.cache_key,
                 "canvas/duration_s": round(duration, 4),
                 "canvas/rows_in": rows_in,
-                "canvas/peak_rss_mb": round(
+                # the worker process's peak so far: an upper bound for this node's memory
+                "canvas/process_peak_rss_mb": round(
                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
                 ),
             }

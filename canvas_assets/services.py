@@ -20,7 +20,6 @@ from canvas_assets.io_manager import CanvasIOManager
 from canvas_assets.planner import NodeStatus, Plan, State, build_plan, node_statuses
 from canvas_assets.plans import PlanSource
 from canvas_assets.store import StoredWorkflow, WorkflowStore
-from node_library.graph import Workflow
 from node_library.registry import NodeRegistry, default_registry
 from node_library.settings import NodeSettings
 
@@ -201,11 +200,6 @@ class CanvasServices:
                     node_id, "succeeded", _duration(stat), int(rows) if rows is not None else None
                 )
         return runs
-
-    # -- import / export ---------------------------------------------------------------------
-
-    def import_workflow(self, workflow: Workflow) -> StoredWorkflow:
-        return self.store.create(workflow)
 
 
 def _duration(stat: Any) -> float | None:

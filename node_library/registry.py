@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.metadata import entry_points
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 class NodeRegistry:
     def __init__(self, node_types: Iterable[type[NodeType[Any]]] = ()) -> None:
         self._types: dict[str, NodeType[Any]] = {}
+        # plugins (or modules of a plugin) that failed to load: shown when a node type is unknown
+        self.load_failures: list[str] = []
         for node_type in node_types:
             self.register(node_type)
 
@@ -62,14 +65,19 @@ class NodeRegistry:
                     loaded() if callable(loaded) and not isinstance(loaded, type) else loaded
                 )
                 node_types = [candidates] if isinstance(candidates, type) else list(candidates)
-            except Exception:
+            except Exception as exc:
                 log.exception("node plugin %r failed to load; skipping it", ep.value)
+                registry.load_failures.append(f"{ep.value}: {exc}")
                 continue
+            # A plugin may load partly; it lists what it skipped in LOAD_FAILURES of its module.
+            module = sys.modules.get(getattr(loaded, "__module__", ""))
+            registry.load_failures.extend(getattr(module, "LOAD_FAILURES", ()))
             for node_type in node_types:
                 try:
                     registry.register(node_type)
-                except Exception:
+                except Exception as exc:
                     log.exception("node plugin %r: skipping %r", ep.value, node_type)
+                    registry.load_failures.append(f"{ep.value}: {node_type!r}: {exc}")
         return registry
 
 

@@ -115,7 +115,12 @@ def validate_workflow(
                     f"unknown node type {node.type!r}",
                     f"did you mean {guess!r}?"
                     if guess
-                    else "install the package that provides it or remove the node",
+                    else "install the package that provides it or remove the node"
+                    + (
+                        "; these node plugins failed to load: " + "; ".join(registry.load_failures)
+                        if registry.load_failures
+                        else ""
+                    ),
                 ).located(node.id)
             )
             continue

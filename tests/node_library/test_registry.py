@@ -223,3 +223,23 @@ def test_the_registry_holds_one_instance_per_type_sorted_by_id() -> None:
     assert registry.get("plugin.gamma") is None
     assert "plugin.alpha" in registry and "plugin.gamma" not in registry
     assert {type(n) for n in registry} == {AlphaNode, BetaNode}
+
+
+def test_a_plugin_that_fails_to_load_is_named_when_its_node_type_is_unknown(monkeypatch) -> None:
+    from importlib.metadata import EntryPoint
+
+    from node_library import registry as registry_module
+    from node_library.graph import Workflow
+    from node_library.validation import validate_workflow
+
+    broken = EntryPoint(name="broken", value="no_such_module_xyz:nodes", group="g")
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: [broken])
+    registry = registry_module.NodeRegistry.from_entry_points("g")
+    assert registry.load_failures and "no_such_module_xyz" in registry.load_failures[0]
+
+    workflow = Workflow.model_validate(
+        {"slug": "w", "name": "w", "nodes": [{"id": "a", "type": "extra.thing"}]}
+    )
+    issue = validate_workflow(workflow, registry).errors[0]
+    assert issue.code == "unknown_node_type"
+    assert "no_such_module_xyz" in issue.hint
