@@ -8,6 +8,7 @@ from canvas_assets.config import CanvasConfig
 from canvas_assets.planner import NodeStatus, Plan, PlanError, State
 from canvas_assets.services import CanvasServices, NodeRun, RunRefused, RunReport, Selection
 from canvas_assets.store import Conflict, NotFound, StoredWorkflow, StoreError, WorkflowStore
+from canvas_assets.tokens import Principal, Role, TokenError, TokenInfo, TokenStore
 
 __all__ = [
     "CanvasConfig",
@@ -18,11 +19,16 @@ __all__ = [
     "NotFound",
     "Plan",
     "PlanError",
+    "Principal",
+    "Role",
     "RunRefused",
     "RunReport",
     "Selection",
     "State",
     "StoreError",
     "StoredWorkflow",
+    "TokenError",
+    "TokenInfo",
+    "TokenStore",
     "WorkflowStore",
 ]

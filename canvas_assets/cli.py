@@ -1,6 +1,6 @@
 """`mlcanvas`: the command line of Visual ML Canvas.
 
-  mlcanvas up                      start the Dagster UI and daemon on the embedded default
+  mlcanvas up                      start the API, the Dagster UI and daemon (embedded default)
   mlcanvas run WORKFLOW [--node N] [--upstream|--only] [--stale] [--force]
   mlcanvas validate FILE           issues of a workflow file (exit 1 on errors)
   mlcanvas status WORKFLOW         fresh / stale / missing per node, with the reason
@@ -54,9 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    up = sub.add_parser("up", help="start the Dagster UI and daemon")
+    up = sub.add_parser("up", help="start the API, the Dagster UI and the daemon")
     up.add_argument("--host", default="127.0.0.1")
-    up.add_argument("--port", type=int, default=3000)
+    up.add_argument("--port", type=int, default=3000, help="Dagster UI port")
+    up.add_argument("--api-port", type=int, default=8000, help="GraphQL API port")
     up.add_argument("--no-daemon", action="store_true", help="start the webserver only")
     up.set_defaults(handler=_up)
 
@@ -227,6 +228,17 @@ def _up(args: argparse.Namespace) -> int:
     ]
     if not args.no_daemon:
         commands.append([str(bin_dir / "dagster-daemon"), "run", "-w", str(workspace)])
+    commands.append(
+        [
+            sys.executable,
+            "-m",
+            "graphql_api.server",
+            "--host",
+            args.host,
+            "--port",
+            str(args.api_port),
+        ]
+    )
     for command in commands:
         if not shutil.which(command[0]):
             print(f"error: {command[0]} is missing; run `make run` to install", file=sys.stderr)
@@ -236,6 +248,7 @@ def _up(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         # explicit handlers: a shell that starts us in the background ignores SIGINT by default
         signal.signal(signum, lambda *_: stop.set())
+    print(f"GraphQL API (and GraphiQL):  http://{args.host}:{args.api_port}/graphql")
     print(f"Dagster UI (lineage, runs):  http://{args.host}:{args.port}")
     print(f"workflow store: {services.config.database_url}")
     print(f"artifacts:      {services.config.artifacts}")

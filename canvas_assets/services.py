@@ -19,9 +19,12 @@ from canvas_assets.history import latest_records
 from canvas_assets.io_manager import CanvasIOManager
 from canvas_assets.planner import NodeStatus, Plan, State, build_plan, node_statuses
 from canvas_assets.plans import PlanSource
-from canvas_assets.store import StoredWorkflow, WorkflowStore
+from canvas_assets.store import StoredWorkflow, StoreError, WorkflowStore
+from canvas_assets.tokens import TokenStore
+from node_library.graph import Workflow, load_workflow, slugify
 from node_library.registry import NodeRegistry, default_registry
 from node_library.settings import NodeSettings
+from node_library.validation import ValidationResult, validate_workflow
 
 
 class Selection(StrEnum):
@@ -73,6 +76,10 @@ class CanvasServices:
     def store(self) -> WorkflowStore:
         self.config.home.mkdir(parents=True, exist_ok=True)
         return WorkflowStore(self.config.database_url)
+
+    @cached_property
+    def tokens(self) -> TokenStore:
+        return TokenStore(self.store.engine)  # same database and engine as the workflow store
 
     @cached_property
     def artifacts(self) -> ArtifactStore:
@@ -152,6 +159,52 @@ class CanvasServices:
             report.nodes[node_id] = NodeRun(node_id, "failed", message=message)
         report.wall_s = time.perf_counter() - started
         return report
+
+    # -- workflows ---------------------------------------------------------------------------
+
+    def validate(self, workflow: Workflow) -> ValidationResult:
+        return validate_workflow(workflow, self.registry, self.settings)
+
+    def create_workflow(
+        self, name: str, slug: str | None = None, description: str = ""
+    ) -> StoredWorkflow:
+        if not name.strip():
+            raise StoreError("a workflow needs a name")
+        workflow = Workflow(
+            slug=slug or self._free_slug(slugify(name)), name=name.strip(), description=description
+        )
+        return self.store.create(workflow)
+
+    def import_workflow(self, document: str | dict[str, Any]) -> StoredWorkflow:
+        """Store a workflow document (migrated to current versions) under a fresh id; a taken
+        slug gets a numbered suffix so importing an export next to its original works."""
+        workflow = load_workflow(document, self.registry)
+        workflow = workflow.model_copy(update={"id": "", "slug": self._free_slug(workflow.slug)})
+        return self.store.create(workflow)
+
+    def rename_workflow(self, ref: str, name: str) -> StoredWorkflow:
+        if not name.strip():
+            raise StoreError("a workflow needs a name")
+        stored = self.store.get(ref)
+        renamed = stored.workflow.model_copy(update={"name": name.strip()})
+        return self.store.save(renamed, stored.revision)
+
+    def duplicate_workflow(self, ref: str, name: str | None = None) -> StoredWorkflow:
+        source = self.store.get(ref).workflow
+        new_name = name or f"{source.name} (copy)"
+        copy = source.model_copy(
+            update={"id": "", "name": new_name, "slug": self._free_slug(slugify(new_name))}
+        )
+        return self.store.create(copy)
+
+    def _free_slug(self, slug: str) -> str:
+        taken = {s.workflow.slug for s in self.store.list(search=slug[:40], limit=10_000)}
+        if slug not in taken:
+            return slug
+        n = 2
+        while f"{slug[:58]}_{n}" in taken:
+            n += 1
+        return f"{slug[:58]}_{n}"
 
     def _select(self, plan: Plan, node: str | None, selection: Selection) -> set[str]:
         if node is None:

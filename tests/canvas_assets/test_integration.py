@@ -135,8 +135,9 @@ def test_mlcanvas_up_serves_lineage_materializations_and_ui_launched_runs(tmp_pa
     port = _free_port()
     log_path = tmp_path / "up.log"
     log = log_path.open("w")
+    api_port = _free_port()
     up = subprocess.Popen(
-        [str(BIN / "mlcanvas"), "up", "--port", str(port)],
+        [str(BIN / "mlcanvas"), "up", "--port", str(port), "--api-port", str(api_port)],
         env=env,
         cwd=REPO,
         stdout=log,
@@ -144,6 +145,8 @@ def test_mlcanvas_up_serves_lineage_materializations_and_ui_launched_runs(tmp_pa
     )
     try:
         _wait_loaded(port, up, log_path)
+        api = _graphql(api_port, "{ nodeTypes { typeId } }")  # loopback: local admin
+        assert "sources.csv" in {t["typeId"] for t in api["nodeTypes"]}
         data = _graphql(
             port,
             """{ assetNodes(group: {groupName: "sales_by_region",

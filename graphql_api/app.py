@@ -1,0 +1,159 @@
+"""The ASGI app: GraphQL over HTTP (POST JSON only) and websockets (graphql-transport-ws) at
+/graphql, /healthz, and the built canvas at / when it exists.
+
+Authentication: `Authorization: Bearer <token>` on HTTP, or {"authorization": "Bearer <token>"}
+in the websocket connection_init payload. The embedded default may sign every request in as the
+local admin, but only while the server is bound to a loopback address (see server.py).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from canvas_assets import CanvasServices, Principal
+from graphql_api.context import Context
+from graphql_api.extensions import Limits
+from graphql_api.schema import build_schema
+
+FRONTEND_DIR = Path(__file__).resolve().parent.parent / "canvas_frontend" / "dist"
+
+
+class CanvasGraphQL(GraphQL[Context, None]):
+    def __init__(
+        self, services: CanvasServices, limits: Limits, local_admin: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(build_schema(limits), **kwargs)
+        self.services = services
+        self.limits = limits
+        self.local_admin = local_admin
+
+    def _authenticate(self, authorization: str | None) -> tuple[Principal | None, str]:
+        tokens = self.services.tokens
+        if not authorization:
+            if self.local_admin:
+                return tokens.local_admin(), ""
+            return None, "no token sent; use the header Authorization: Bearer <token>"
+        scheme, _, secret = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not secret:
+            return None, "the Authorization header must be 'Bearer <token>'"
+        principal = tokens.authenticate(secret.strip())
+        if principal is None:
+            return (
+                None,
+                "the token is not recognised or was revoked; create one with"
+                " `mlcanvas token create`",
+            )
+        return principal, ""
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        principal, problem = self._authenticate(request.headers.get("authorization"))
+        return Context(
+            services=self.services,
+            principal=principal,
+            auth_problem=problem,
+            request_id=uuid.uuid4().hex[:12],
+            max_page_size=self.limits.max_page_size,
+        )
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        params = context.connection_params or {}
+        authorization = params.get("authorization") or params.get("Authorization")
+        if authorization is not None or context.principal is None:
+            principal, problem = self._authenticate(
+                str(authorization) if authorization is not None else None
+            )
+            context.principal, context.auth_problem = principal, problem
+        return None
+
+
+class BodyLimit:
+    """Refuses request bodies over the limit before they reach GraphQL (413, JSON error)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(int(declared), scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge(seen)
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge as exc:
+            await self._refuse(exc.size, scope, receive, send)
+
+    async def _refuse(self, size: int, scope: Scope, receive: Receive, send: Send) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": f"request body is {size} bytes; the limit is {self.max_bytes}",
+                    "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                }
+            ]
+        }
+        await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+async def healthz(request: Request) -> Response:
+    return Response(json.dumps({"ok": True}), media_type="application/json")
+
+
+def create_app(
+    services: CanvasServices,
+    *,
+    limits: Limits | None = None,
+    local_admin: bool = False,
+    frontend_dir: Path | None = FRONTEND_DIR,
+) -> Starlette:
+    limits = limits or Limits()
+    graphql = CanvasGraphQL(
+        services,
+        limits,
+        local_admin,
+        graphql_ide="graphiql" if limits.introspection else None,
+        allow_queries_via_get=False,
+        multipart_uploads_enabled=False,
+    )
+    routes: list[Route | WebSocketRoute | Mount] = [
+        Route("/healthz", healthz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+    if frontend_dir is not None and (frontend_dir / "index.html").is_file():
+        routes.append(Mount("/", StaticFiles(directory=frontend_dir, html=True)))
+    app = Starlette(routes=routes)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    return app

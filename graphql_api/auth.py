@@ -1,0 +1,55 @@
+"""The one permission layer: every field that reads or writes declares the role it needs.
+
+Roles are ordered viewer < editor < admin. Queries need viewer, mutations editor (or admin for
+token and instance management), and subscriptions check the same way when they start.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from strawberry.exceptions import StrawberryGraphQLError
+from strawberry.permission import BasePermission
+
+from canvas_assets import Principal, Role
+from graphql_api.context import Info
+
+
+class _RequiresRole(BasePermission):
+    """Raises a precise error itself: permission instances are shared by concurrent requests,
+    so the message cannot be kept on the instance."""
+
+    role: ClassVar[Role]
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = info.context.principal
+        if principal is None:
+            raise StrawberryGraphQLError(
+                f"not signed in: {info.context.auth_problem}",
+                extensions={"code": "UNAUTHENTICATED"},
+            )
+        if not principal.role.allows(self.role):
+            raise StrawberryGraphQLError(
+                f"{info.field_name} needs the {self.role.value} role; token"
+                f" {principal.name!r} has the {principal.role.value} role",
+                extensions={"code": "FORBIDDEN"},
+            )
+        return True
+
+
+class IsViewer(_RequiresRole):
+    role = Role.VIEWER
+
+
+class IsEditor(_RequiresRole):
+    role = Role.EDITOR
+
+
+class IsAdmin(_RequiresRole):
+    role = Role.ADMIN
+
+
+def principal_of(info: Info) -> Principal:
+    principal = info.context.principal
+    assert principal is not None, "permission classes run before resolvers"
+    return principal

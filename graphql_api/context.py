@@ -1,0 +1,35 @@
+"""The typed request context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.exceptions import StrawberryGraphQLError
+from strawberry.types import Info as StrawberryInfo
+
+from canvas_assets import CanvasServices, Principal
+
+
+@dataclass
+class Context:
+    services: CanvasServices
+    principal: Principal | None
+    # why there is no principal ("no token", "token not recognised"), for the error message
+    auth_problem: str = "sign in with an API token: Authorization: Bearer <token>"
+    request_id: str = ""
+    # set by strawberry for websocket connections (the connection_init payload)
+    connection_params: dict[str, Any] | None = None
+    max_page_size: int = 500
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def page_size(self, first: int) -> int:
+        if not 1 <= first <= self.max_page_size:
+            raise StrawberryGraphQLError(
+                f"first must be between 1 and {self.max_page_size}, got {first}",
+                extensions={"code": "BAD_USER_INPUT"},
+            )
+        return first
+
+
+Info = StrawberryInfo[Context, None]

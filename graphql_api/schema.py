@@ -1,0 +1,39 @@
+"""The schema: every domain's queries and mutations combined in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+
+from graphql_api.extensions import Limits, schema_extensions
+from graphql_api.node_types.queries import NodeTypeQueries
+from graphql_api.workflows.mutations import WorkflowMutations
+from graphql_api.workflows.queries import WorkflowQueries
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+@strawberry.type
+class Query(NodeTypeQueries, WorkflowQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(WorkflowMutations):
+    pass
+
+
+def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, extensions=schema_extensions(limits or Limits())
+    )
+
+
+def sdl() -> str:
+    return build_schema().as_str() + "\n"
+
+
+if __name__ == "__main__":
+    SDL_PATH.write_text(sdl())
+    print(f"wrote {SDL_PATH}")

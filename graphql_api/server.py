@@ -1,0 +1,54 @@
+"""Run the API under uvicorn: `python -m graphql_api.server [--host H] [--port P]`.
+
+`mlcanvas up` starts it next to the Dagster webserver and daemon. The local admin sign-in of the
+embedded default is on only while the server is bound to a loopback address and
+CANVAS_LOCAL_ADMIN is not "0"; the server says so when it starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import os
+import socket
+
+import uvicorn
+
+from canvas_assets import CanvasServices
+from graphql_api.app import create_app
+from graphql_api.extensions import Limits
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except socket.gaierror:
+        return False
+    return all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="graphql_api.server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    local_admin = is_loopback(args.host) and os.environ.get("CANVAS_LOCAL_ADMIN", "1") != "0"
+    limits = Limits(introspection=os.environ.get("CANVAS_INTROSPECTION", "1") != "0")
+    services = CanvasServices.from_env()
+    app = create_app(services, limits=limits, local_admin=local_admin)
+    if local_admin:
+        print(
+            f"API: requests without a token are signed in as the local admin, because the server"
+            f" is bound to loopback ({args.host}); set CANVAS_LOCAL_ADMIN=0 to require tokens",
+            flush=True,
+        )
+    else:
+        print("API: every request needs a token (mlcanvas token create --role ...)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+
+from canvas_assets import NotFound, PlanError, StoreError
+from graphql_api.auth import IsViewer
+from graphql_api.context import Info
+from graphql_api.errors import InvalidInputError, NotFoundError
+from graphql_api.workflows.types import (
+    NodeStatus,
+    NodeStatuses,
+    NodeStatusesResult,
+    ValidationReport,
+    ValidationResult_,
+    Workflow,
+    WorkflowPage,
+    WorkflowResult,
+)
+from node_library.graph import DocumentError, load_workflow
+
+
+@strawberry.type
+class WorkflowQueries:
+    @strawberry.field(permission_classes=[IsViewer], description="Workflows, by name.")
+    def workflows(
+        self, info: Info, search: str = "", first: int = 50, offset: int = 0
+    ) -> WorkflowPage:
+        first = info.context.page_size(first)
+        rows = info.context.services.store.list(search=search, limit=first + 1, offset=offset)
+        return WorkflowPage(
+            items=[Workflow.of(s) for s in rows[:first]], offset=offset, has_more=len(rows) > first
+        )
+
+    @strawberry.field(permission_classes=[IsViewer], description="A workflow by id or slug.")
+    def workflow(self, info: Info, id: strawberry.ID) -> WorkflowResult:
+        try:
+            return Workflow.of(info.context.services.store.get(str(id)))
+        except NotFound as exc:
+            return NotFoundError(message=str(exc))
+
+    @strawberry.field(
+        permission_classes=[IsViewer],
+        description="Issues and the inferred schema of every port, for a stored workflow (id) or"
+        " a document sent inline.",
+    )
+    def validate_workflow(
+        self, info: Info, id: strawberry.ID | None = None, document: JSON | None = None
+    ) -> ValidationResult_:
+        services = info.context.services
+        try:
+            if (id is None) == (document is None):
+                return InvalidInputError(
+                    message="give either id or document", hint="send exactly one of them"
+                )
+            workflow = (
+                services.store.get(str(id)).workflow
+                if id is not None
+                else load_workflow(document, services.registry)  # type: ignore[arg-type]
+            )
+        except NotFound as exc:
+            return NotFoundError(message=str(exc))
+        except DocumentError as exc:
+            return InvalidInputError(message=str(exc), field="document")
+        return ValidationReport.of(services.validate(workflow))
+
+    @strawberry.field(
+        permission_classes=[IsViewer],
+        description="Fresh, stale or missing for every node, with the reason.",
+    )
+    def node_statuses(self, info: Info, workflow_id: strawberry.ID) -> NodeStatusesResult:
+        services = info.context.services
+        try:
+            stored = services.store.get(str(workflow_id))
+            statuses = services.statuses(services.plan(stored))
+        except NotFound as exc:
+            return NotFoundError(message=str(exc))
+        except (PlanError, StoreError) as exc:
+            return InvalidInputError(
+                message=f"status needs a valid workflow: {exc}", hint="fix the issues first"
+            )
+        return NodeStatuses(
+            workflow_id=strawberry.ID(stored.id),
+            revision=stored.revision,
+            nodes=[NodeStatus.of(s) for s in statuses.values()],
+        )
+
+    @strawberry.field(permission_classes=[IsViewer], description="The workflow's JSON document.")
+    def export_workflow(self, info: Info, id: strawberry.ID) -> JSON | None:
+        try:
+            workflow = info.context.services.store.get(str(id)).workflow
+            return JSON(workflow.model_dump(mode="json"))
+        except NotFound:
+            return None

@@ -1,0 +1,187 @@
+"""GraphQL types of workflows: the graph as drawn, validation with inferred schemas, status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from canvas_assets import NodeStatus as CoreNodeStatus
+from canvas_assets import StoredWorkflow
+from graphql_api.errors import InvalidInputError, Issue, NotFoundError, UserError
+from node_library.schema import TableSchema
+from node_library.validation import ValidationResult
+
+
+@strawberry.type
+class Position:
+    x: float
+    y: float
+
+
+@strawberry.type
+class WorkflowNode:
+    id: str
+    type: str
+    type_version: int
+    params: JSON
+    position: Position
+    label: str
+
+
+@strawberry.type
+class WorkflowEdge:
+    id: str
+    source: str
+    source_port: str
+    target: str
+    target_port: str
+
+
+@strawberry.type
+class WorkflowGroup:
+    id: str
+    title: str
+    node_ids: list[str]
+    collapsed: bool
+
+
+@strawberry.type
+class Workflow:
+    id: strawberry.ID
+    slug: str
+    name: str
+    description: str
+    revision: int
+    updated_at: datetime
+    nodes: list[WorkflowNode]
+    edges: list[WorkflowEdge]
+    groups: list[WorkflowGroup]
+    document: JSON = strawberry.field(description="The whole graph document, as exported.")
+
+    @classmethod
+    def of(cls, stored: StoredWorkflow) -> Workflow:
+        wf = stored.workflow
+        return cls(
+            id=strawberry.ID(wf.id),
+            slug=wf.slug,
+            name=wf.name,
+            description=wf.description,
+            revision=stored.revision,
+            updated_at=stored.updated_at,
+            nodes=[
+                WorkflowNode(
+                    id=n.id,
+                    type=n.type,
+                    type_version=n.type_version,
+                    params=JSON(n.params),
+                    position=Position(x=n.position.x, y=n.position.y),
+                    label=n.label,
+                )
+                for n in wf.nodes
+            ],
+            edges=[
+                WorkflowEdge(
+                    id=e.id,
+                    source=e.source,
+                    source_port=e.source_port,
+                    target=e.target,
+                    target_port=e.target_port,
+                )
+                for e in wf.edges
+            ],
+            groups=[
+                WorkflowGroup(id=g.id, title=g.title, node_ids=g.node_ids, collapsed=g.collapsed)
+                for g in wf.groups
+            ],
+            document=JSON(wf.model_dump(mode="json")),
+        )
+
+
+@strawberry.type
+class WorkflowPage:
+    items: list[Workflow]
+    offset: int
+    has_more: bool
+
+
+@strawberry.type
+class ColumnInfo:
+    name: str
+    dtype: str
+
+
+@strawberry.type(description="Columns of one output port, known before a run (null: unknown).")
+class PortSchemaInfo:
+    node_id: str
+    port: str
+    columns: list[ColumnInfo] | None
+
+
+@strawberry.type
+class ValidationReport:
+    ok: bool
+    issues: list[Issue]
+    schemas: list[PortSchemaInfo]
+
+    @classmethod
+    def of(cls, result: ValidationResult) -> ValidationReport:
+        schemas = []
+        for node_id, ports in result.schemas.items():
+            for port, schema in ports.items():
+                schemas.append(PortSchemaInfo(node_id=node_id, port=port, columns=_columns(schema)))
+        return cls(ok=result.ok, issues=[Issue.of(i) for i in result.issues], schemas=schemas)
+
+
+def _columns(schema: TableSchema | None) -> list[ColumnInfo] | None:
+    if schema is None:
+        return None
+    return [ColumnInfo(name=c.name, dtype=c.dtype.value) for c in schema.columns]
+
+
+@strawberry.type(description="Whether a node's stored result matches the current graph.")
+class NodeStatus:
+    node_id: str
+    state: str = strawberry.field(description="fresh, stale or missing")
+    reason: str
+    cache_key: str
+    deterministic: bool
+
+    @classmethod
+    def of(cls, status: CoreNodeStatus) -> NodeStatus:
+        return cls(
+            node_id=status.node_id,
+            state=status.state.value,
+            reason=status.reason,
+            cache_key=status.cache_key,
+            deterministic=status.deterministic,
+        )
+
+
+@strawberry.type
+class NodeStatuses:
+    workflow_id: strawberry.ID
+    revision: int
+    nodes: list[NodeStatus]
+
+
+@strawberry.type
+class Deleted:
+    id: strawberry.ID
+
+
+WorkflowResult = Annotated[
+    Workflow | NotFoundError | InvalidInputError, strawberry.union("WorkflowResult")
+]
+ValidationResult_ = Annotated[
+    ValidationReport | NotFoundError | InvalidInputError,
+    strawberry.union("ValidateWorkflowResult"),
+]
+NodeStatusesResult = Annotated[
+    NodeStatuses | NotFoundError | InvalidInputError, strawberry.union("NodeStatusesResult")
+]
+DeleteWorkflowResult = Annotated[Deleted | NotFoundError, strawberry.union("DeleteWorkflowResult")]
+
+__all__ = ["UserError"]
