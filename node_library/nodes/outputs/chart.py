@@ -40,6 +40,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -194,9 +195,7 @@ class ChartNode(NodeType[ChartParams]):
 
     def execute(self, ctx: ExecutionContext, params: ChartParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"plot": chart_figure(frame, params, ctx.log)}
 
 

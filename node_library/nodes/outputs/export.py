@@ -30,10 +30,10 @@ from node_library.contract import (
     NodeType,
     Port,
     PortSchema,
-    Severity,
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.settings import NodeSettings
 from node_library.values import FileValue
 
@@ -147,9 +147,7 @@ class ExportNode(NodeType[ExportParams]):
         return {"file": None}
 
     def execute(self, ctx: ExecutionContext, params: ExportParams, **inputs: Any) -> dict[str, Any]:
-        for issue in self.validate(params, {}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {}, ctx.settings))
         frame: pd.DataFrame = inputs["data"]
         if params.format == "excel" and len(frame) > EXCEL_MAX_ROWS:
             raise NodeError(_too_big(f"{len(frame):,} rows", "rows"))

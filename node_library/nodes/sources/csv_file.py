@@ -22,33 +22,25 @@ import datetime
 import io
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from node_library.checks import did_you_mean
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
+from node_library.contract import Issue, NodeError, error
+from node_library.nodes.sources.file_source import (
+    DataFileParams,
+    DataFileSourceNode,
+    missing_file_column,
+    repeated_columns_issues,
+    unreadable_file,
 )
-from node_library.datatypes import DataType
-from node_library.safety.paths import (
-    data_file_fingerprint,
-    data_path_issues,
-    file_stamp,
-    require_data_path,
-)
+from node_library.nodes.sources.object_columns import object_columns
+from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame
-from node_library.settings import NodeSettings
 
 SAMPLE_ROWS = 1000
 WHOLE_FILE_BYTES = 2 * 1024 * 1024
@@ -56,9 +48,7 @@ SAMPLE_MAX_CHARS = 16 * 1024 * 1024
 _POSITIONAL = re.compile(r"column_([1-9][0-9]*)")
 
 
-class CsvFileParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CsvFileParams(DataFileParams):
     path: str = Field(
         "",
         max_length=1024,
@@ -157,7 +147,7 @@ def read_csv_frame(
                 raise _missing_columns(label, list(frame.columns), (), missing)
             frame = frame.loc[:, list(columns)]
     frame.columns = [str(c) for c in frame.columns]
-    for name in _object_columns(frame):
+    for name in object_columns(frame):
         values = frame[name].dropna()
         first = values.iloc[0] if len(values) else None
         if any(isinstance(v, bytes) for v in values.head(1000)):
@@ -186,17 +176,6 @@ def read_csv_frame(
                 )
             )
     return frame
-
-
-def unreadable_file(label: str, exc: OSError) -> NodeError:
-    return NodeError(
-        error(
-            "unreadable_file",
-            f"{label} cannot be read: {exc.strerror or exc}",
-            "check that the server may read the file (permissions) and that it is not locked",
-            param="path",
-        )
-    )
 
 
 def _position(name: str) -> int:
@@ -237,15 +216,7 @@ def _missing_columns(
     for param, wanted in (("columns", columns or ()), ("parse_dates", parse_dates)):
         for name in wanted:
             if name not in names:
-                guess = did_you_mean(name, names)
-                hint = (
-                    f"did you mean {guess!r}?"
-                    if guess
-                    else "columns in the file: " + ", ".join(list(names)[:20])
-                )
-                return NodeError(
-                    error("missing_column", f"{label} has no column {name!r}", hint, param=param)
-                )
+                return missing_file_column(label, name, names, param)
     return NodeError(
         error(
             "missing_column",
@@ -390,18 +361,21 @@ def csv_schema(path: Path, params: CsvFileParams) -> TableSchema:
 # -- the node ---------------------------------------------------------------------------------
 
 
-class CsvFileNode(NodeType[CsvFileParams]):
+class CsvFileNode(DataFileSourceNode[CsvFileParams]):
     type_id = "sources.csv"
     display_name = "CSV file"
-    category = "sources"
     description = "Read a CSV (or other delimited text) file from a data folder."
     tags = ("file", "csv", "tsv", "text")
     Params = CsvFileParams
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    file_kind = "a CSV file"
 
-    def validate(
-        self, params: CsvFileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> list[Issue]:
+    def read_schema(self, path: Path, params: CsvFileParams) -> TableSchema:
+        return csv_schema(path, params)
+
+    def read_frame(self, path: Path, params: CsvFileParams) -> pd.DataFrame:
+        return read_csv_frame(path, label=repr(params.path), **_reader_options(params))
+
+    def param_issues(self, params: CsvFileParams) -> list[Issue]:
         issues: list[Issue] = []
         if params.delimiter in ('"', "\n", "\r"):
             issues.append(
@@ -439,65 +413,16 @@ class CsvFileNode(NodeType[CsvFileParams]):
                 for name in names
                 if not _POSITIONAL.fullmatch(name)
             )
-        if params.columns is not None:
-            repeated = sorted({c for c in params.columns if params.columns.count(c) > 1})
-            if repeated:
-                issues.append(
-                    error(
-                        "duplicate_column",
-                        f"columns lists {repeated} twice",
-                        "list each column once",
-                        param="columns",
-                    )
-                )
-            if params.columns:
-                issues.extend(
-                    error(
-                        "missing_column",
-                        f"{name!r} is in parse_dates but not in columns",
-                        "add it to columns, or remove it from parse_dates",
-                        param="parse_dates",
-                    )
-                    for name in params.parse_dates
-                    if name not in params.columns
-                )
-        if not params.path:
-            return [
-                *issues,
+        issues.extend(repeated_columns_issues(params.columns))
+        if params.columns:
+            issues.extend(
                 error(
-                    "missing_param",
-                    "no file chosen",
-                    "choose a CSV file under a data root",
-                    param="path",
-                ),
-            ]
-        path, path_issues = data_path_issues(params.path, settings)
-        issues.extend(path_issues)
-        if path is not None and not issues:
-            try:
-                csv_schema(path, params)
-            except NodeError as exc:
-                issues.append(exc.issue)
+                    "missing_column",
+                    f"{name!r} is in parse_dates but not in columns",
+                    "add it to columns, or remove it from parse_dates",
+                    param="parse_dates",
+                )
+                for name in params.parse_dates
+                if name not in params.columns
+            )
         return issues
-
-    def infer_schema(
-        self, params: CsvFileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        schema = csv_schema(require_data_path(params.path, settings), params)
-        return {"data": schema}
-
-    def execute(
-        self, ctx: ExecutionContext, params: CsvFileParams, **inputs: Any
-    ) -> dict[str, Any]:
-        path = require_data_path(params.path, ctx.settings)
-        frame = read_csv_frame(path, label=repr(params.path), **_reader_options(params))
-        ctx.log(f"read {len(frame)} rows and {frame.shape[1]} columns from {params.path}")
-        return {"data": frame}
-
-    def fingerprint(self, params: CsvFileParams, settings: NodeSettings) -> str | None:
-        return data_file_fingerprint(params.path, settings)
-
-
-def _object_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns of plain Python objects (not the string dtype), which need a closer look."""
-    return [str(n) for n, dtype in frame.dtypes.items() if pd.api.types.is_object_dtype(dtype)]

@@ -11,33 +11,17 @@ for workbooks up to WHOLE_FILE_BYTES), cached by (file, size, mtime, options).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from node_library.checks import did_you_mean
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
-from node_library.datatypes import DataType
-from node_library.safety.paths import (
-    data_file_fingerprint,
-    data_path_issues,
-    file_stamp,
-    require_data_path,
-)
+from node_library.contract import Issue, NodeError, error
+from node_library.nodes.sources.file_source import DataFileParams, DataFileSourceNode
+from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame
-from node_library.settings import NodeSettings
 
 SAMPLE_ROWS = 1000
 WHOLE_FILE_BYTES = 1024 * 1024
@@ -47,9 +31,7 @@ EXCEL_HINT = (
 )
 
 
-class ExcelFileParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ExcelFileParams(DataFileParams):
     path: str = Field(
         "", max_length=1024, description="Excel workbook (.xlsx, .xlsm), relative to a data root."
     )
@@ -146,59 +128,28 @@ def excel_schema(path: Path, params: ExcelFileParams) -> TableSchema:
     return _cached_schema(file_stamp(path), params.model_dump_json())
 
 
-class ExcelFileNode(NodeType[ExcelFileParams]):
+class ExcelFileNode(DataFileSourceNode[ExcelFileParams]):
     type_id = "sources.excel"
     display_name = "Excel file"
-    category = "sources"
     description = "Read one sheet of an Excel workbook (.xlsx) from a data folder."
     tags = ("file", "excel", "xlsx", "spreadsheet")
     Params = ExcelFileParams
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    file_kind = "an .xlsx file"
 
-    def validate(
-        self, params: ExcelFileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> list[Issue]:
-        issues: list[Issue] = []
+    def read_schema(self, path: Path, params: ExcelFileParams) -> TableSchema:
+        return excel_schema(path, params)
+
+    def read_frame(self, path: Path, params: ExcelFileParams) -> pd.DataFrame:
+        return read_excel_frame(path, params)
+
+    def param_issues(self, params: ExcelFileParams) -> list[Issue]:
         if isinstance(params.sheet, int) and params.sheet < 0:
-            issues.append(
+            return [
                 error(
                     "invalid_param",
                     "sheet positions count from 0",
                     "use 0 for the first sheet, or the sheet's name",
                     param="sheet",
                 )
-            )
-        if not params.path:
-            return [
-                *issues,
-                error(
-                    "missing_param",
-                    "no file chosen",
-                    "choose an .xlsx file under a data root",
-                    param="path",
-                ),
             ]
-        path, path_issues = data_path_issues(params.path, settings)
-        issues.extend(path_issues)
-        if path is not None and not issues:
-            try:
-                excel_schema(path, params)
-            except NodeError as exc:
-                issues.append(exc.issue)
-        return issues
-
-    def infer_schema(
-        self, params: ExcelFileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"data": excel_schema(require_data_path(params.path, settings), params)}
-
-    def execute(
-        self, ctx: ExecutionContext, params: ExcelFileParams, **inputs: Any
-    ) -> dict[str, Any]:
-        path = require_data_path(params.path, ctx.settings)
-        frame = read_excel_frame(path, params)
-        ctx.log(f"read {len(frame)} rows and {frame.shape[1]} columns from {params.path}")
-        return {"data": frame}
-
-    def fingerprint(self, params: ExcelFileParams, settings: NodeSettings) -> str | None:
-        return data_file_fingerprint(params.path, settings)
+        return []

@@ -12,40 +12,27 @@ with it.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from node_library.checks import did_you_mean
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
+from node_library.contract import Issue, NodeError, error
+from node_library.nodes.sources.file_source import (
+    DataFileParams,
+    DataFileSourceNode,
+    missing_file_column,
+    repeated_columns_issues,
 )
-from node_library.datatypes import DataType
-from node_library.safety.paths import (
-    data_file_fingerprint,
-    data_path_issues,
-    file_stamp,
-    require_data_path,
-)
+from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame
-from node_library.settings import NodeSettings
 
 
-class ParquetFileParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ParquetFileParams(DataFileParams):
     path: str = Field(
         "",
         max_length=1024,
@@ -95,15 +82,7 @@ def _check_columns(schema: pa.Schema, columns: Sequence[str] | None, label: str)
     names = [n for n in schema.names if not n.startswith("__index_level_")]
     for name in columns or ():
         if name not in schema.names:
-            guess = did_you_mean(name, names)
-            hint = (
-                f"did you mean {guess!r}?"
-                if guess
-                else "columns in the file: " + ", ".join(names[:20])
-            )
-            raise NodeError(
-                error("missing_column", f"{label} has no column {name!r}", hint, param="columns")
-            )
+            raise missing_file_column(label, name, names, "columns")
 
 
 def _without_index(frame: pd.DataFrame) -> pd.DataFrame:
@@ -139,61 +118,19 @@ def parquet_schema(path: Path, params: ParquetFileParams) -> TableSchema:
     return _cached_schema(file_stamp(path), columns, repr(params.path))
 
 
-class ParquetFileNode(NodeType[ParquetFileParams]):
+class ParquetFileNode(DataFileSourceNode[ParquetFileParams]):
     type_id = "sources.parquet"
     display_name = "Parquet file"
-    category = "sources"
     description = "Read a Parquet file from a data folder; columns are known from its metadata."
     tags = ("file", "parquet", "arrow", "columnar")
     Params = ParquetFileParams
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    file_kind = "a Parquet file"
 
-    def validate(
-        self, params: ParquetFileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> list[Issue]:
-        issues: list[Issue] = []
-        if params.columns:
-            repeated = sorted({c for c in params.columns if params.columns.count(c) > 1})
-            if repeated:
-                issues.append(
-                    error(
-                        "duplicate_column",
-                        f"columns lists {repeated} twice",
-                        "list each column once",
-                        param="columns",
-                    )
-                )
-        if not params.path:
-            return [
-                *issues,
-                error(
-                    "missing_param",
-                    "no file chosen",
-                    "choose a Parquet file under a data root",
-                    param="path",
-                ),
-            ]
-        path, path_issues = data_path_issues(params.path, settings)
-        issues.extend(path_issues)
-        if path is not None and not issues:
-            try:
-                parquet_schema(path, params)
-            except NodeError as exc:
-                issues.append(exc.issue)
-        return issues
+    def read_schema(self, path: Path, params: ParquetFileParams) -> TableSchema:
+        return parquet_schema(path, params)
 
-    def infer_schema(
-        self, params: ParquetFileParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"data": parquet_schema(require_data_path(params.path, settings), params)}
+    def read_frame(self, path: Path, params: ParquetFileParams) -> pd.DataFrame:
+        return read_parquet_frame(path, label=repr(params.path), columns=params.columns)
 
-    def execute(
-        self, ctx: ExecutionContext, params: ParquetFileParams, **inputs: Any
-    ) -> dict[str, Any]:
-        path = require_data_path(params.path, ctx.settings)
-        frame = read_parquet_frame(path, label=repr(params.path), columns=params.columns)
-        ctx.log(f"read {len(frame)} rows and {frame.shape[1]} columns from {params.path}")
-        return {"data": frame}
-
-    def fingerprint(self, params: ParquetFileParams, settings: NodeSettings) -> str | None:
-        return data_file_fingerprint(params.path, settings)
+    def param_issues(self, params: ParquetFileParams) -> list[Issue]:
+        return repeated_columns_issues(params.columns)

@@ -38,6 +38,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes.sources.object_columns import object_columns
 from node_library.settings import NodeSettings
 
 CONNECT_TIMEOUT_S = 10
@@ -450,7 +451,7 @@ def rows_frame(rows: list[Any], names: list[str]) -> pd.DataFrame:
             candidate, k = f"{name}.{k}", k + 1
         unique.append(candidate)
     frame = pd.DataFrame.from_records(rows, columns=unique, coerce_float=True)
-    for name in _object_columns(frame):
+    for name in object_columns(frame):
         kind = pd.api.types.infer_dtype(frame[name], skipna=True)
         if kind in ("date", "datetime", "datetime64"):
             values = frame[name].dropna()
@@ -522,8 +523,3 @@ class PostgresQueryNode(NodeType[PostgresQueryParams]):
             f"{params.connection!r}"
         )
         return {"data": frame}
-
-
-def _object_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns of plain Python objects (not the string dtype), which need a closer look."""
-    return [str(n) for n, dtype in frame.dtypes.items() if pd.api.types.is_object_dtype(dtype)]

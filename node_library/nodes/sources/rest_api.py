@@ -41,7 +41,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
-from node_library.nodes.sources.json_file import as_records, dig, records_frame
+from node_library.nodes.sources.json_records import as_records, dig, records_frame
 from node_library.safety.network import (
     MAX_RESPONSE_BYTES,
     HttpResult,

@@ -29,10 +29,10 @@ from node_library.contract import (
     NodeType,
     Port,
     PortSchema,
-    Severity,
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -152,9 +152,7 @@ class AggregateNode(NodeType[AggregateParams]):
         self, ctx: ExecutionContext, params: AggregateParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": aggregate(frame, params)}
 
 

@@ -12,18 +12,14 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    Severity,
-    error,
-)
+from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
 from node_library.datatypes import DataType
-from node_library.expressions import ExpressionError, compile_expression, expression_issues
+from node_library.expressions import compile_expression
+from node_library.nodes.execute_checks import raise_first_error
+from node_library.nodes.transforms.expression_param import (
+    compile_for_frame,
+    expression_param_issues,
+)
 from node_library.schema import schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -61,17 +57,11 @@ class ComputedColumnNode(NodeType[ComputedColumnParams]):
             issues.append(
                 error("empty_name", "the new column has no name", "type a name", param="name")
             )
-        if not params.expression.strip():
-            issues.append(
-                error(
-                    "missing_expression",
-                    "the column has no expression",
-                    "write an expression such as `units * price`",
-                    param="expression",
-                )
-            )
-            return issues
-        return issues + expression_issues(params.expression, inputs.get("data"), param="expression")
+        return issues + expression_param_issues(
+            params.expression,
+            inputs.get("data"),
+            missing=("the column has no expression", "write an expression such as `units * price`"),
+        )
 
     def infer_schema(
         self, params: ComputedColumnParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -86,25 +76,12 @@ class ComputedColumnNode(NodeType[ComputedColumnParams]):
         self, ctx: ExecutionContext, params: ComputedColumnParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": add_computed_column(frame, params.name, params.expression)}
 
 
 def add_computed_column(frame: pd.DataFrame, name: str, expression: str) -> pd.DataFrame:
-    try:
-        compiled = compile_expression(expression, schema_of_frame(frame))
-    except ExpressionError as exc:
-        raise NodeError(
-            error(
-                "invalid_expression",
-                exc.message,
-                exc.hint or "fix the expression",
-                param="expression",
-            )
-        ) from exc
-    values = compiled.evaluate(frame)
+    values = compile_for_frame(expression, frame, hint="fix the expression").evaluate(frame)
     if not values.index.equals(frame.index):
         values = pd.Series(values.array, index=frame.index, name=name)
     result = frame.copy(deep=False)

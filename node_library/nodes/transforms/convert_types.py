@@ -37,10 +37,10 @@ from node_library.contract import (
     NodeType,
     Port,
     PortSchema,
-    Severity,
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -133,9 +133,7 @@ class ConvertTypesNode(NodeType[ConvertTypesParams]):
         self, ctx: ExecutionContext, params: ConvertTypesParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": convert_types(frame, params)}
 
 

@@ -14,16 +14,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from node_library.checks import require_columns
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    Severity,
-)
+from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -65,9 +58,7 @@ class DeduplicateNode(NodeType[DeduplicateParams]):
         self, ctx: ExecutionContext, params: DeduplicateParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": deduplicate(frame, params)}
 
 

@@ -13,18 +13,13 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    Severity,
-    error,
-)
+from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
-from node_library.expressions import ExpressionError, compile_expression, expression_issues
+from node_library.nodes.execute_checks import raise_first_error
+from node_library.nodes.transforms.expression_param import (
+    compile_for_frame,
+    expression_param_issues,
+)
 from node_library.schema import Dtype, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -52,17 +47,14 @@ class FilterRowsNode(NodeType[FilterRowsParams]):
     def validate(
         self, params: FilterRowsParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
-        if not params.expression.strip():
-            return [
-                error(
-                    "missing_expression",
-                    "the filter has no condition",
-                    'write a condition such as `price > 10` or `region == "north"`',
-                    param="expression",
-                )
-            ]
-        return expression_issues(
-            params.expression, inputs.get("data"), param="expression", expect=Dtype.BOOLEAN
+        return expression_param_issues(
+            params.expression,
+            inputs.get("data"),
+            missing=(
+                "the filter has no condition",
+                'write a condition such as `price > 10` or `region == "north"`',
+            ),
+            expect=Dtype.BOOLEAN,
         )
 
     def infer_schema(
@@ -74,24 +66,11 @@ class FilterRowsNode(NodeType[FilterRowsParams]):
         self, ctx: ExecutionContext, params: FilterRowsParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": filter_rows(frame, params.expression)}
 
 
 def filter_rows(frame: pd.DataFrame, expression: str) -> pd.DataFrame:
-    try:
-        compiled = compile_expression(expression, schema_of_frame(frame))
-    except ExpressionError as exc:
-        raise NodeError(
-            error(
-                "invalid_expression",
-                exc.message,
-                exc.hint or "fix the condition",
-                param="expression",
-            )
-        ) from exc
-    mask = compiled.evaluate(frame)
+    mask = compile_for_frame(expression, frame, hint="fix the condition").evaluate(frame)
     keep = mask.to_numpy(dtype=bool, na_value=False)
     return frame.loc[keep].reset_index(drop=True)

@@ -34,10 +34,10 @@ from node_library.contract import (
     NodeType,
     Port,
     PortSchema,
-    Severity,
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -219,9 +219,7 @@ class JoinNode(NodeType[JoinParams]):
         left: pd.DataFrame = inputs["left"]
         right: pd.DataFrame = inputs["right"]
         schemas = {"left": schema_of_frame(left), "right": schema_of_frame(right)}
-        for issue in self.validate(params, schemas, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, schemas, ctx.settings))
         return {"data": join_frames(left, right, params)}
 
 

@@ -25,17 +25,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from node_library.checks import require_columns
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    Severity,
-    error,
-)
+from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -168,9 +160,7 @@ class MissingValuesNode(NodeType[MissingValuesParams]):
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
         schema = schema_of_frame(frame)
-        for issue in self.validate(params, {"data": schema}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema}, ctx.settings))
         return {"data": handle_missing(frame, params, schema)}
 
 

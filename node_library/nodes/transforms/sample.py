@@ -22,17 +22,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from node_library.checks import require_columns
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    Severity,
-    error,
-)
+from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -165,9 +157,7 @@ class SampleNode(NodeType[SampleParams]):
 
     def execute(self, ctx: ExecutionContext, params: SampleParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         result = sample_rows(frame, params)
         ctx.log(f"kept {len(result):,} of {len(frame):,} rows")
         return {"data": result}

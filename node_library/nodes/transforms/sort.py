@@ -20,10 +20,10 @@ from node_library.contract import (
     NodeType,
     Port,
     PortSchema,
-    Severity,
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -84,9 +84,7 @@ class SortNode(NodeType[SortParams]):
 
     def execute(self, ctx: ExecutionContext, params: SortParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        for issue in self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings):
-            if issue.severity is Severity.ERROR:
-                raise NodeError(issue)
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": sort_rows(frame, params)}
 
 
