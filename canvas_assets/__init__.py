@@ -5,8 +5,26 @@ graphql_api and the CLI use the façade exported here, never the internals.
 """
 
 from canvas_assets.config import CanvasConfig
+from canvas_assets.launcher import Launch, RunLauncher
 from canvas_assets.planner import NodeStatus, Plan, PlanError, State
-from canvas_assets.services import CanvasServices, NodeRun, RunRefused, RunReport, Selection
+from canvas_assets.run_events import (
+    NodeRunState,
+    RunDetails,
+    RunEvent,
+    RunEventKind,
+    RunEventTail,
+    run_details,
+    run_nodes,
+    workflow_runs,
+)
+from canvas_assets.services import (
+    CanvasServices,
+    NodeRun,
+    PreparedRun,
+    RunRefused,
+    RunReport,
+    Selection,
+)
 from canvas_assets.store import Conflict, NotFound, StoredWorkflow, StoreError, WorkflowStore
 from canvas_assets.tokens import Principal, Role, TokenError, TokenInfo, TokenStore
 
@@ -14,13 +32,21 @@ __all__ = [
     "CanvasConfig",
     "CanvasServices",
     "Conflict",
+    "Launch",
     "NodeRun",
+    "NodeRunState",
     "NodeStatus",
     "NotFound",
     "Plan",
     "PlanError",
+    "PreparedRun",
     "Principal",
     "Role",
+    "RunDetails",
+    "RunEvent",
+    "RunEventKind",
+    "RunEventTail",
+    "RunLauncher",
     "RunRefused",
     "RunReport",
     "Selection",
@@ -31,4 +57,7 @@ __all__ = [
     "TokenInfo",
     "TokenStore",
     "WorkflowStore",
+    "run_details",
+    "run_nodes",
+    "workflow_runs",
 ]

@@ -11,6 +11,7 @@ annotation at runtime.
 
 import json
 import resource
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,7 @@ import dagster as dg
 import pandas as pd
 
 from canvas_assets.io_manager import DATA_TYPE, NODE_ID, PORT, WORKFLOW
+from canvas_assets.planner import code_version
 from canvas_assets.plans import PlanSource
 from node_library.contract import NodeError, NodeType
 from node_library.graph import Node, Workflow
@@ -26,6 +28,8 @@ from node_library.registry import NodeRegistry
 from node_library.settings import NodeSettings
 
 RECORD = "canvas/record"
+CANCELED_MESSAGE = "the run was canceled before this node started"
+CANCELED_TAG = "canvas/canceled"
 
 
 def asset_key(slug: str, node_id: str, port: str, single_output: bool) -> dg.AssetKey:
@@ -68,8 +72,14 @@ class DagsterNodeContext:
 
 
 def build_workflow_assets(
-    workflow: Workflow, registry: NodeRegistry, settings: NodeSettings, plans: PlanSource
+    workflow: Workflow,
+    registry: NodeRegistry,
+    settings: NodeSettings,
+    plans: PlanSource,
+    cancel: threading.Event | None = None,
 ) -> list[dg.AssetsDefinition]:
+    """`cancel`, when set, stops the run before its next node starts (a node that is already
+    running finishes; stopping inside a node is the execution engine's job)."""
     keys = output_keys(workflow, registry)
     wiring = {(e.target, e.target_port): (e.source, e.source_port) for e in workflow.edges}
     assets = []
@@ -82,7 +92,7 @@ def build_workflow_assets(
             for port in node_type.inputs
             if (node.id, port.name) in wiring
         }
-        assets.append(_node_asset(workflow, node, node_type, ins, keys, settings, plans))
+        assets.append(_node_asset(workflow, node, node_type, ins, keys, settings, plans, cancel))
     return assets
 
 
@@ -94,9 +104,9 @@ def _node_asset(
     keys: dict[tuple[str, str], dg.AssetKey],
     settings: NodeSettings,
     plans: PlanSource,
+    cancel: threading.Event | None,
 ) -> dg.AssetsDefinition:
     slug, node_id = workflow.slug, node.id
-    from canvas_assets.planner import code_version
 
     params = node_type.Params.model_validate(node.params)
     version = code_version(node_type, params)
@@ -127,6 +137,10 @@ def _node_asset(
         op_tags={"canvas/node_id": node_id, "canvas/type_id": node_type.type_id},
     )
     def compute(context: dg.AssetExecutionContext, **inputs: Any) -> Iterator[dg.Output[Any]]:
+        if cancel is not None and cancel.is_set():
+            # tagged before the run ends, so whoever sees the run end also sees why
+            context.instance.add_run_tags(context.run.run_id, {CANCELED_TAG: "1"})
+            raise dg.Failure(description=CANCELED_MESSAGE)
         plan = plans.get(context.run.run_id, slug)
         node_plan = plan.nodes[node_id]
         started = time.perf_counter()

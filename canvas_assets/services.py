@@ -3,8 +3,8 @@ settings and the Dagster instance, with the operations the CLI and the API call.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -29,8 +29,10 @@ from node_library.validation import ValidationResult, validate_workflow
 
 class Selection(StrEnum):
     ALL = "all"  # every node of the workflow
+    STALE = "stale"  # every node that is stale or missing (the same as ALL without force)
     UPSTREAM = "upstream"  # the target node and everything it depends on
     ONLY = "only"  # just the target node (its inputs must already have results)
+    NODES = "nodes"  # exactly the given nodes (their inputs must have results or be given)
 
 
 class RunRefused(Exception):
@@ -58,6 +60,18 @@ class RunReport:
     @property
     def nothing_to_do(self) -> bool:
         return self.run_id is None and self.success
+
+
+RUN_JOB = "canvas_run"
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    stored: StoredWorkflow
+    plan: Plan
+    statuses: dict[str, NodeStatus]
+    to_run: list[str]
+    selected: list[str]
 
 
 @dataclass
@@ -101,53 +115,70 @@ class CanvasServices:
 
     # -- running ------------------------------------------------------------------------------
 
-    def run(
+    def prepare_run(
         self,
         ref: str,
         node: str | None = None,
         selection: Selection = Selection.ALL,
         force: bool = False,
-        on_plan: Callable[[dict[str, NodeStatus]], None] | None = None,
-    ) -> RunReport:
-        """Materialize the selection's stale and missing nodes (all of them with force)."""
-        started = time.perf_counter()
+        nodes: list[str] | None = None,
+    ) -> PreparedRun:
+        """Plan a run: which nodes execute (the selection's stale and missing nodes, or all of
+        them with force). Raises PlanError for an invalid workflow and RunRefused for a
+        selection that cannot run; nothing is launched by this call."""
         stored = self.store.get(ref)
         plan = self.plan(stored)
         statuses = self.statuses(plan)
-        if on_plan:
-            on_plan(statuses)
-        selected = self._select(plan, node, selection)
+        selected = self._select(plan, node, selection, nodes)
         to_run = [
             n
             for n in plan.order
             if n in selected and (force or statuses[n].state is not State.FRESH)
         ]
-        report = RunReport(plan.slug, None, to_run)
-        for node_id in plan.order:
-            if node_id in selected and node_id not in to_run:
+        if to_run:
+            self._check_inputs_available(plan, set(to_run), statuses)
+        return PreparedRun(stored, plan, statuses, to_run, sorted(selected))
+
+    def execute(
+        self,
+        prepared: PreparedRun,
+        run_id: str | None = None,
+        tags: dict[str, str] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunReport:
+        """Materialize the prepared nodes through Dagster, in this process."""
+        started = time.perf_counter()
+        plan, to_run = prepared.plan, prepared.to_run
+        report = RunReport(plan.slug, None, list(to_run))
+        for node_id in prepared.selected:
+            if node_id not in to_run:
                 report.nodes[node_id] = NodeRun(node_id, "fresh")
         if not to_run:
             report.wall_s = time.perf_counter() - started
             return report
-        self._check_inputs_available(plan, set(to_run), statuses)
 
         plans = PlanSource(pinned={plan.slug: plan})
-        assets = build_workflow_assets(plan.workflow, self.registry, self.settings, plans)
+        assets = build_workflow_assets(plan.workflow, self.registry, self.settings, plans, cancel)
         keys = output_keys(plan.workflow, self.registry)
         selection_keys = [k for (n, _), k in keys.items() if n in set(to_run)]
         io_manager = CanvasIOManager(self.artifacts, plans, background_writes=True)
+        job = dg.Definitions(
+            assets=assets,
+            jobs=[dg.define_asset_job(RUN_JOB, selection=selection_keys)],
+            resources={"io_manager": io_manager},
+        ).resolve_job_def(RUN_JOB)
         try:
-            result = dg.materialize(
-                assets,
-                instance=self.instance,
-                selection=selection_keys,
-                raise_on_error=False,
+            result = job.execute_in_process(
                 run_config={"loggers": {"console": {"config": {"log_level": self.log_level}}}},
-                resources={"io_manager": io_manager},
+                instance=self.instance,
+                raise_on_error=False,
+                run_id=run_id,
                 tags={
                     "canvas/workflow": plan.slug,
-                    "canvas/revision": str(stored.revision),
+                    "canvas/revision": str(prepared.stored.revision),
+                    "canvas/nodes": ",".join(to_run),
                     "canvas/trigger": "cli",
+                    **(tags or {}),
                 },
             )
         finally:
@@ -157,6 +188,20 @@ class CanvasServices:
         report.nodes.update(self._node_runs(result, plan, to_run))
         for node_id, message in failed_writes.items():
             report.nodes[node_id] = NodeRun(node_id, "failed", message=message)
+        report.wall_s = time.perf_counter() - started
+        return report
+
+    def run(
+        self,
+        ref: str,
+        node: str | None = None,
+        selection: Selection = Selection.ALL,
+        force: bool = False,
+        nodes: list[str] | None = None,
+    ) -> RunReport:
+        """Plan and execute in this process (the CLI's path)."""
+        started = time.perf_counter()
+        report = self.execute(self.prepare_run(ref, node, selection, force, nodes))
         report.wall_s = time.perf_counter() - started
         return report
 
@@ -206,13 +251,22 @@ class CanvasServices:
             n += 1
         return f"{slug[:58]}_{n}"
 
-    def _select(self, plan: Plan, node: str | None, selection: Selection) -> set[str]:
-        if node is None:
-            return set(plan.nodes)
-        if node not in plan.nodes:
+    def _select(
+        self, plan: Plan, node: str | None, selection: Selection, nodes: list[str] | None
+    ) -> set[str]:
+        wanted = ([node] if node else []) + list(nodes or [])
+        missing = [n for n in wanted if n not in plan.nodes]
+        if missing:
             raise RunRefused(
-                f"workflow {plan.slug!r} has no node {node!r}; its nodes: " + ", ".join(plan.order)
+                f"workflow {plan.slug!r} has no node {missing[0]!r}; its nodes: "
+                + ", ".join(plan.order)
             )
+        if selection is Selection.NODES:
+            if not nodes:
+                raise RunRefused("a run of selected nodes needs at least one node")
+            return set(nodes)
+        if node is None or selection in (Selection.ALL, Selection.STALE):
+            return set(plan.nodes)
         if selection is Selection.ONLY:
             return {node}
         return plan.upstream({node})

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from canvas_assets import CanvasServices, Principal
+from canvas_assets import CanvasServices, Principal, RunLauncher
 from graphql_api.context import Context
 from graphql_api.extensions import Limits
 from graphql_api.schema import build_schema
@@ -36,6 +36,7 @@ class CanvasGraphQL(GraphQL[Context, None]):
     ) -> None:
         super().__init__(build_schema(limits), **kwargs)
         self.services = services
+        self.launcher = RunLauncher(services)
         self.limits = limits
         self.local_admin = local_admin
 
@@ -63,6 +64,7 @@ class CanvasGraphQL(GraphQL[Context, None]):
         principal, problem = self._authenticate(request.headers.get("authorization"))
         return Context(
             services=self.services,
+            launcher=self.launcher,
             principal=principal,
             auth_problem=problem,
             request_id=uuid.uuid4().hex[:12],

@@ -8,12 +8,13 @@ from typing import Any
 from strawberry.exceptions import StrawberryGraphQLError
 from strawberry.types import Info as StrawberryInfo
 
-from canvas_assets import CanvasServices, Principal
+from canvas_assets import CanvasServices, Principal, RunLauncher
 
 
 @dataclass
 class Context:
     services: CanvasServices
+    launcher: RunLauncher
     principal: Principal | None
     # why there is no principal ("no token", "token not recognised"), for the error message
     auth_problem: str = "sign in with an API token: Authorization: Bearer <token>"

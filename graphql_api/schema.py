@@ -8,6 +8,9 @@ import strawberry
 
 from graphql_api.extensions import Limits, schema_extensions
 from graphql_api.node_types.queries import NodeTypeQueries
+from graphql_api.runs.mutations import RunMutations
+from graphql_api.runs.queries import RunQueries
+from graphql_api.runs.subscriptions import RunSubscriptions
 from graphql_api.workflows.mutations import WorkflowMutations
 from graphql_api.workflows.queries import WorkflowQueries
 
@@ -15,18 +18,26 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 @strawberry.type
-class Query(NodeTypeQueries, WorkflowQueries):
+class Query(NodeTypeQueries, WorkflowQueries, RunQueries):
     pass
 
 
 @strawberry.type
-class Mutation(WorkflowMutations):
+class Mutation(WorkflowMutations, RunMutations):
+    pass
+
+
+@strawberry.type
+class Subscription(RunSubscriptions):
     pass
 
 
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     return strawberry.Schema(
-        query=Query, mutation=Mutation, extensions=schema_extensions(limits or Limits())
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=schema_extensions(limits or Limits()),
     )
 
 

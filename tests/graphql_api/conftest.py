@@ -50,6 +50,54 @@ class ApiServer:
             except json.JSONDecodeError:
                 return exc.code, {"raw": payload.decode(errors="replace")}
 
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/graphql"
+
+    def subscribe(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        role: str | None = "admin",
+        timeout: float = 120,
+    ) -> list[dict[str, Any]]:
+        """Run a subscription over graphql-transport-ws; returns every payload until complete
+        (or the first error payload)."""
+        from websockets.sync.client import connect
+
+        payloads: list[dict[str, Any]] = []
+        with connect(self.ws_url, subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:
+            init: dict[str, Any] = {"type": "connection_init", "payload": {}}
+            if role:
+                init["payload"]["authorization"] = f"Bearer {self.tokens[role]}"
+            ws.send(json.dumps(init))
+            ack = json.loads(ws.recv(timeout=10))
+            assert ack["type"] == "connection_ack", ack
+            ws.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": query, "variables": variables or {}},
+                    }
+                )
+            )
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                message = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+                if message["type"] == "next":
+                    payloads.append(message["payload"])
+                    if message["payload"].get("errors"):
+                        break
+                elif message["type"] == "error":
+                    payloads.append({"errors": message["payload"]})
+                    break
+                elif message["type"] == "complete":
+                    break
+                elif message["type"] == "ping":
+                    ws.send(json.dumps({"type": "pong"}))
+        return payloads
+
     def gql(
         self, query: str, variables: dict[str, Any] | None = None, role: str | None = "admin"
     ) -> dict[str, Any]:
@@ -82,30 +130,43 @@ def start_server(
     return server, thread, f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def api(request, tmp_path: Path) -> Iterator[ApiServer]:
+def make_api(
+    tmp_path: Path,
+    database_url: str | None = None,
+    artifacts: str | None = None,
+    endpoint: str | None = None,
+    local_admin: bool = False,
+) -> tuple[ApiServer, uvicorn.Server, threading.Thread]:
     home = tmp_path / "home"
-    database_url = (
-        f"sqlite:///{home / 'canvas.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("pg_url")
-    )
+    home.mkdir(parents=True, exist_ok=True)
     config = CanvasConfig(
         home=home,
-        database_url=database_url,
-        artifacts=str(home / "artifacts"),
-        s3_endpoint_url=None,
+        database_url=database_url or f"sqlite:///{home / 'canvas.db'}",
+        artifacts=artifacts or str(home / "artifacts"),
+        s3_endpoint_url=endpoint,
         dagster_home=home,
     )
-    home.mkdir(parents=True)
     services = CanvasServices(
-        config, default_registry(), NodeSettings(data_roots=((REPO / "data").resolve(),))
+        config,
+        default_registry(),
+        NodeSettings(data_roots=((REPO / "data").resolve(),), s3_endpoint_url=endpoint),
     )
-    server, thread, url = start_server(services)
+    server, thread, url = start_server(services, local_admin=local_admin)
     api = ApiServer(url, services)
     for role in ("viewer", "editor", "admin"):
         api.tokens[role] = services.tokens.create(f"test {role}", role)[1]
-    yield api
+    return api, server, thread
+
+
+def stop_api(api: ApiServer, server: uvicorn.Server, thread: threading.Thread) -> None:
     server.should_exit = True
     thread.join(timeout=10)
-    services.store.dispose()
+    api.services.store.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def api(request, tmp_path: Path) -> Iterator[ApiServer]:
+    database_url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    api, server, thread = make_api(tmp_path, database_url)
+    yield api
+    stop_api(api, server, thread)

@@ -23,9 +23,7 @@ def test_a_request_without_token_is_refused_with_how_to_sign_in(api: ApiServer) 
 
 
 def test_a_wrong_token_is_refused(api: ApiServer) -> None:
-    _, body = api.post(
-        json.dumps({"query": "{ nodeTypes { typeId } }"}), token="mlc_" + "x" * 43
-    )
+    _, body = api.post(json.dumps({"query": "{ nodeTypes { typeId } }"}), token="mlc_" + "x" * 43)
     assert "not recognised" in _errors(body)[0]["message"]
 
 
@@ -39,7 +37,7 @@ def test_a_viewer_cannot_call_a_mutation_and_nothing_changes(api: ApiServer) -> 
 
 def test_a_revoked_token_stops_working(api: ApiServer) -> None:
     principal, secret = api.services.tokens.create("temp", "viewer")
-    status, body = api.post(json.dumps({"query": "{ connectionRules { source } }"}), secret)
+    _, body = api.post(json.dumps({"query": "{ connectionRules { source } }"}), secret)
     assert not _errors(body)
     api.services.tokens.revoke(principal.token_id)
     _, body = api.post(json.dumps({"query": "{ connectionRules { source } }"}), secret)

@@ -1,0 +1,145 @@
+"""Runs over the API: launch, live events over the websocket subscription, run details, cancel,
+privacy. The full path runs on PostgreSQL with artifacts in SeaweedFS S3."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.graphql_api.conftest import REPO, ApiServer, make_api, stop_api
+
+EXAMPLE = json.loads((REPO / "canvas_assets/examples/sales_by_region.json").read_text())
+NODES = ["orders", "non_empty", "revenue", "totals", "chart"]
+
+LAUNCH = """mutation($i: LaunchRunInput!) { launchRun(input: $i) {
+    __typename
+    ... on RunLaunched { runId nothingToDo nodes statuses { nodeId state } }
+    ... on InvalidWorkflowError { message issues { code nodeId hint } }
+    ... on UserError { message } } }"""
+EVENTS = """subscription($id: ID!) { runEvents(runId: $id) {
+    kind nodeId message durationS rows status } }"""
+
+
+def _import(api: ApiServer, document: dict) -> None:
+    result = api.gql(
+        "mutation($d: JSON!) { importWorkflow(document: $d) { __typename } }",
+        {"d": document},
+        role="editor",
+    )
+    assert result["data"]["importWorkflow"]["__typename"] == "Workflow", result
+
+
+@pytest.fixture
+def s3_api(tmp_path: Path, pg_url: str, s3_service):
+    bucket = f"api-{uuid.uuid4().hex[:8]}"
+    s3_service.client().create_bucket(Bucket=bucket)
+    api, server, thread = make_api(
+        tmp_path, pg_url, f"s3://{bucket}/artifacts", s3_service.endpoint_url
+    )
+    api.bucket = bucket
+    yield api
+    stop_api(api, server, thread)
+
+
+def test_a_run_launched_over_the_api_streams_its_events_in_order(s3_api, s3_service) -> None:
+    api = s3_api
+    _import(api, EXAMPLE)
+    launched = api.gql(LAUNCH, {"i": {"workflowId": "sales_by_region"}}, role="editor")
+    result = launched["data"]["launchRun"]
+    assert result["__typename"] == "RunLaunched" and result["nodes"] == NODES
+    run_id = result["runId"]
+
+    payloads = api.subscribe(EVENTS, {"id": run_id}, role="viewer")
+    events = [p["data"]["runEvents"] for p in payloads]
+    kinds = [(e["kind"], e["nodeId"]) for e in events]
+    assert kinds[:5] == [("queued", n) for n in NODES]
+    for earlier, later in itertools.pairwise(NODES):
+        assert kinds.index(("succeeded", earlier)) < kinds.index(("started", later))
+    totals = next(e for e in events if e["kind"] == "succeeded" and e["nodeId"] == "totals")
+    assert totals["rows"] == 4 and totals["durationS"] >= 0
+    assert events[-1] == {
+        "kind": "run_finished",
+        "nodeId": None,
+        "message": "",
+        "durationS": None,
+        "rows": None,
+        "status": "SUCCESS",
+    }
+
+    keys = [
+        o["Key"]
+        for o in s3_service.client()
+        .list_objects_v2(Bucket=api.bucket, Prefix="artifacts/sales_by_region/")
+        .get("Contents", [])
+    ]
+    assert any(k.startswith("artifacts/sales_by_region/chart/") for k in keys)
+
+    run = api.gql(
+        """query($id: ID!) { run(id: $id) { ... on Run { status trigger
+        steps { nodeId status rowsOut durationS } } } }""",
+        {"id": run_id},
+        role="viewer",
+    )["data"]["run"]
+    assert run["status"] == "SUCCESS" and run["trigger"] == "api"
+    assert {s["nodeId"]: s["status"] for s in run["steps"]} == dict.fromkeys(NODES, "succeeded")
+    listed = api.gql('{ runs(workflowId: "sales_by_region") { id status } }', role="viewer")
+    assert listed["data"]["runs"][0]["id"] == run_id
+
+    again = api.gql(LAUNCH, {"i": {"workflowId": "sales_by_region"}}, role="editor")
+    assert again["data"]["launchRun"]["nothingToDo"] is True
+    assert {s["state"] for s in again["data"]["launchRun"]["statuses"]} == {"fresh"}
+
+    cancel = api.gql(
+        "mutation($id: ID!) { cancelRun(id: $id) { __typename ... on UserError { message } } }",
+        {"id": run_id},
+        role="editor",
+    )["data"]["cancelRun"]
+    assert cancel["__typename"] == "InvalidInputError" and "already finished" in cancel["message"]
+
+
+def test_launching_an_invalid_workflow_returns_its_issues_and_launches_nothing(
+    api: ApiServer,
+) -> None:
+    document = json.loads(json.dumps(EXAMPLE))
+    document["nodes"][1]["params"]["expression"] = "unitz > 0"
+    _import(api, document)
+    result = api.gql(LAUNCH, {"i": {"workflowId": "sales_by_region"}}, role="editor")["data"][
+        "launchRun"
+    ]
+    assert result["__typename"] == "InvalidWorkflowError"
+    assert result["issues"][0]["nodeId"] == "non_empty"
+    assert "units" in result["issues"][0]["hint"]
+    assert api.services.instance.get_runs() == []
+
+
+def test_a_viewer_cannot_launch_runs(api: ApiServer) -> None:
+    _import(api, EXAMPLE)
+    body = api.gql(LAUNCH, {"i": {"workflowId": "sales_by_region"}}, role="viewer")
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert api.services.instance.get_runs() == []
+
+
+def test_another_users_private_run_is_invisible(api: ApiServer) -> None:
+    _import(api, EXAMPLE)
+    launched = api.gql(
+        LAUNCH, {"i": {"workflowId": "sales_by_region", "private": True}}, role="editor"
+    )["data"]["launchRun"]
+    run_id = launched["runId"]
+    own = api.subscribe(EVENTS, {"id": run_id}, role="editor")
+    assert own[-1]["data"]["runEvents"]["status"] == "SUCCESS"
+
+    other = api.subscribe(EVENTS, {"id": run_id}, role="viewer")
+    assert "no run" in json.dumps(other[0]["errors"])
+    seen = api.gql("query($id: ID!) { run(id: $id) { __typename } }", {"id": run_id}, role="viewer")
+    assert seen["data"]["run"]["__typename"] == "NotFoundError"
+    admin = api.gql("query($id: ID!) { run(id: $id) { __typename } }", {"id": run_id}, role="admin")
+    assert admin["data"]["run"]["__typename"] == "Run"
+
+
+def test_a_subscription_without_a_token_is_refused(api: ApiServer) -> None:
+    payloads = api.subscribe(EVENTS, {"id": "x"}, role=None)
+    assert "not signed in" in json.dumps(payloads[0]["errors"])
