@@ -4,20 +4,41 @@ SQLite by default, PostgreSQL through CANVAS_DATABASE_URL. Each save writes a ne
 `workflow_versions` and bumps `workflows.revision` only if the caller's base revision is still the
 current one (optimistic concurrency), so two writers never overwrite each other silently. Runs pin
 the revision they were launched with and read that exact version back.
+
+Editing goes through `apply_ops`: a batch of graph operations (node_library.graph_ops) against a
+base revision. The ops are applied to the (immutable) version row of the base revision, outside
+any lock; then one write transaction locks the workflow row (SELECT ... FOR UPDATE on PostgreSQL;
+BEGIN IMMEDIATE on SQLite, where every write transaction takes the write lock up front), checks
+that the base is still the current revision and writes the document, the version row and the log
+row. So the lock is held for the writes only, never for parsing or validation. A stale base is a
+Conflict that carries the batches applied since, so the client can rebase; a batch id already
+applied returns that batch's stored result (a client's retry never duplicates an edit).
+
+The operation log `canvas_workflow_ops` has exactly one row per revision, so it is the complete
+history and audit trail: kind "create" (revision 1, ops []), "ops" (a batch, with its ops), and
+"replace_document" (ops [], written by `save`, the whole-document path of import and the CLI; a
+client rebasing over one must reload the document, as its ops do not describe the change).
 """
 
 from __future__ import annotations
 
+import builtins  # WorkflowStore.list shadows the builtin inside the class
+import threading
 import uuid
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, Row
 
 from node_library.graph import Workflow, load_workflow
+from node_library.graph_ops import GraphOp, apply_ops, apply_ops_checked, dump_ops, load_ops
+from node_library.registry import NodeRegistry
+from node_library.validation import ValidationResult
 
 metadata = sa.MetaData()
 
@@ -48,6 +69,32 @@ workflow_versions = sa.Table(
 )
 
 
+# One row per revision (see the module docstring for the kinds).
+workflow_ops = sa.Table(
+    "canvas_workflow_ops",
+    metadata,
+    sa.Column(
+        "workflow_id",
+        sa.String(36),
+        sa.ForeignKey("canvas_workflows.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("ops", sa.Text, nullable=False),  # JSON list of graph operations
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("client_batch_id", sa.String(200), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # the idempotency key: a batch id is applied at most once per workflow (NULLs are distinct)
+    sa.UniqueConstraint("workflow_id", "client_batch_id", name="uq_canvas_workflow_ops_batch"),
+)
+
+KIND_CREATE = "create"
+KIND_OPS = "ops"
+KIND_REPLACE = "replace_document"
+_MAX_KEY = 200  # author and batch id column width
+
+
 class StoreError(Exception):
     """A request the store refuses; the message says what and how to fix it."""
 
@@ -56,10 +103,27 @@ class NotFound(StoreError):
     pass
 
 
+@dataclass(frozen=True)
+class OpsBatch:
+    """One row of the operation log: the batch that produced `revision`."""
+
+    revision: int
+    author: str
+    ops: list[GraphOp]
+    kind: str = KIND_OPS
+    batch_id: str | None = None
+    created_at: datetime | None = None
+
+
 class Conflict(StoreError):
-    def __init__(self, message: str, current_revision: int) -> None:
+    """The base revision is stale. `ops_since` (filled by apply_ops) lists the batches after it."""
+
+    def __init__(
+        self, message: str, current_revision: int, ops_since: list[OpsBatch] | None = None
+    ) -> None:
         super().__init__(message)
         self.current_revision = current_revision
+        self.ops_since: list[OpsBatch] = ops_since or []
 
 
 @dataclass(frozen=True)
@@ -73,6 +137,17 @@ class StoredWorkflow:
         return self.workflow.id
 
 
+@dataclass(frozen=True)
+class OpsResult:
+    stored: StoredWorkflow
+    applied: list[GraphOp]
+    # validation of the new document when a registry was given (param and column issues the
+    # canvas shows; structural errors were refused); None without a registry or on a replay
+    validation: ValidationResult | None = None
+    # True when the batch id had been applied before and this is that batch's stored result
+    replayed: bool = False
+
+
 class WorkflowStore:
     def __init__(self, url: str) -> None:
         kwargs: dict[str, object] = {"future": True}
@@ -81,19 +156,26 @@ class WorkflowStore:
         self.engine: Engine = sa.create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
         metadata.create_all(self.engine)
+        self._documents = _DocumentCache()
 
     @contextmanager
-    def _tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+    def _tx(self, write: bool = False) -> Iterator[Connection]:
+        """A transaction; `write` ones take SQLite's write lock at BEGIN (see _sqlite_begin)."""
+        with self.engine.connect() as conn:
+            if write:
+                conn.execution_options(canvas_write=True)
+            with conn.begin():
+                yield conn
 
-    def create(self, workflow: Workflow) -> StoredWorkflow:
+    def create(self, workflow: Workflow, author: str = "") -> StoredWorkflow:
         """Store a new workflow; a missing id is generated, a taken slug is refused."""
+        _check_key("author", author)
         workflow = workflow.model_copy(update={"id": workflow.id or str(uuid.uuid4())})
         now = datetime.now(UTC)
         document = workflow.model_dump_json()
-        with self._tx() as conn:
+        with self._tx(write=True) as conn:
             taken = conn.execute(
                 sa.select(workflows.c.id).where(
                     (workflows.c.slug == workflow.slug) | (workflows.c.id == workflow.id)
@@ -120,6 +202,7 @@ class WorkflowStore:
                     workflow_id=workflow.id, revision=1, document=document, created_at=now
                 )
             )
+            _log(conn, workflow.id, 1, KIND_CREATE, "[]", author, None, now)
         return StoredWorkflow(workflow, 1, now)
 
     def get(self, ref: str) -> StoredWorkflow:
@@ -155,11 +238,15 @@ class WorkflowStore:
             rows = conn.execute(query.limit(limit).offset(offset)).all()
         return [StoredWorkflow(load_workflow(r.document), r.revision, r.updated_at) for r in rows]
 
-    def save(self, workflow: Workflow, base_revision: int) -> StoredWorkflow:
-        """Store a new revision if `base_revision` is still current; else raise Conflict."""
+    def save(self, workflow: Workflow, base_revision: int, author: str = "") -> StoredWorkflow:
+        """Store a new revision if `base_revision` is still current; else raise Conflict.
+
+        The whole-document path (import, CLI): logged as a "replace_document" batch.
+        """
+        _check_key("author", author)
         now = datetime.now(UTC)
         document = workflow.model_dump_json()
-        with self._tx() as conn:
+        with self._tx(write=True) as conn:
             current = conn.execute(
                 sa.select(workflows.c.revision, workflows.c.slug).where(
                     workflows.c.id == workflow.id
@@ -196,11 +283,96 @@ class WorkflowStore:
                     created_at=now,
                 )
             )
+            _log(conn, workflow.id, base_revision + 1, KIND_REPLACE, "[]", author, None, now)
         return StoredWorkflow(workflow, base_revision + 1, now)
+
+    def apply_ops(
+        self,
+        ref: str,
+        base_revision: int,
+        ops: Sequence[GraphOp],
+        author: str,
+        batch_id: str | None = None,
+        registry: NodeRegistry | None = None,
+    ) -> OpsResult:
+        """Apply a batch of graph operations as the next revision, atomically.
+
+        Raises Conflict (with `ops_since`) when `base_revision` is not the current revision,
+        OpError (unchanged, nothing written) when an op cannot apply, NotFound for an unknown
+        workflow. With a registry, ops that introduce structural errors are refused too
+        (apply_ops_checked). A `batch_id` applied before returns that batch's stored result,
+        whatever the base revision, so a client may retry a batch safely.
+        """
+        _check_key("author", author)
+        if batch_id is not None:
+            _check_key("batch id", batch_id)
+        ops = list(ops)
+        ops_json = dump_ops(ops)
+        # Everything slow (parse, apply, validate, serialize) happens before the write lock is
+        # taken, on the document of `base_revision`; under the lock the store only re-checks the
+        # revision and writes. A stale base or a retry never takes the lock at all.
+        with self._tx() as conn:
+            head = _head(conn, ref, lock=False)
+            replayed = _find_batch(conn, head.id, batch_id, ops_json)
+            if replayed is not None:
+                return replayed
+            if head.revision != base_revision:
+                raise _conflict(conn, head, base_revision)
+            document_text = conn.execute(
+                sa.select(workflow_versions.c.document).where(
+                    (workflow_versions.c.workflow_id == head.id)
+                    & (workflow_versions.c.revision == base_revision)
+                )
+            ).scalar_one()
+        before = self._documents.parse(head.id, document_text)
+        validation: ValidationResult | None = None
+        if registry is not None:
+            after, validation = apply_ops_checked(before, ops, registry)
+        else:
+            after = apply_ops(before, ops)
+        document = after.model_dump_json()
+        revision = base_revision + 1
+        now = datetime.now(UTC)
+
+        with self._tx(write=True) as conn:
+            locked = _head(conn, ref, lock=True)
+            replayed = _find_batch(conn, locked.id, batch_id, ops_json)
+            if replayed is not None:
+                return replayed
+            current = locked.id == head.id and locked.revision == base_revision
+            if current:
+                conn.execute(
+                    workflows.update()
+                    .where((workflows.c.id == head.id) & (workflows.c.revision == base_revision))
+                    .values(revision=revision, name=after.name, document=document, updated_at=now)
+                )
+                conn.execute(
+                    workflow_versions.insert().values(
+                        workflow_id=head.id, revision=revision, document=document, created_at=now
+                    )
+                )
+                _log(conn, head.id, revision, KIND_OPS, ops_json, author, batch_id, now)
+        if not current:  # lost the race: the batches since are read after the lock is released
+            with self._tx() as conn:
+                raise _conflict(conn, locked, base_revision)
+        # Cached after the commit, matched by exact text: never a document that was not stored.
+        self._documents.put(head.id, document, after)
+        return OpsResult(StoredWorkflow(after, revision, now), ops, validation)
+
+    def ops_since(self, ref: str, revision: int) -> builtins.list[OpsBatch]:
+        """The logged batches after `revision`, oldest first (revision 0 gives the whole log)."""
+        with self._tx() as conn:
+            workflow_id = conn.execute(
+                sa.select(workflows.c.id).where((workflows.c.id == ref) | (workflows.c.slug == ref))
+            ).scalar()
+            if workflow_id is None:
+                raise NotFound(f"no workflow with id or slug {ref!r}; `mlcanvas list` shows them")
+            return _batches_since(conn, workflow_id, revision)
 
     def delete(self, ref: str) -> None:
         stored = self.get(ref)
-        with self._tx() as conn:
+        with self._tx(write=True) as conn:
+            conn.execute(workflow_ops.delete().where(workflow_ops.c.workflow_id == stored.id))
             conn.execute(
                 workflow_versions.delete().where(workflow_versions.c.workflow_id == stored.id)
             )
@@ -210,8 +382,152 @@ class WorkflowStore:
         self.engine.dispose()
 
 
+class _DocumentCache:
+    """The last parsed document of recently edited workflows, to keep parsing out of the lock.
+
+    Parsing a 500-node document costs more than applying a batch and writing it, and it happens
+    while the workflow row is locked, so it bounds the edit rate of one workflow. An entry is used
+    only when the stored text is byte-identical to the cached text and the cached object still
+    serializes to it (the object was handed to a caller, who might have changed it).
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, tuple[str, Workflow]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def parse(self, workflow_id: str, text: str) -> Workflow:
+        with self._lock:
+            entry = self._entries.get(workflow_id)
+        if entry is not None and entry[0] == text and entry[1].model_dump_json() == text:
+            return entry[1]
+        workflow = load_workflow(text)
+        self.put(workflow_id, text, workflow)
+        return workflow
+
+    def put(self, workflow_id: str, text: str, workflow: Workflow) -> None:
+        with self._lock:
+            self._entries[workflow_id] = (text, workflow)
+            self._entries.move_to_end(workflow_id)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+def _check_key(what: str, value: str) -> None:
+    if len(value) > _MAX_KEY:
+        raise StoreError(f"{what} is {len(value)} characters long; use at most {_MAX_KEY}")
+
+
+def _log(
+    conn: Connection,
+    workflow_id: str,
+    revision: int,
+    kind: str,
+    ops_json: str,
+    author: str,
+    batch_id: str | None,
+    now: datetime,
+) -> None:
+    conn.execute(
+        workflow_ops.insert().values(
+            workflow_id=workflow_id,
+            revision=revision,
+            kind=kind,
+            ops=ops_json,
+            author=author,
+            client_batch_id=batch_id,
+            created_at=now,
+        )
+    )
+
+
+def _batch(row: Row[Any]) -> OpsBatch:
+    return OpsBatch(
+        revision=row.revision,
+        author=row.author,
+        ops=load_ops(row.ops),
+        kind=row.kind,
+        batch_id=row.client_batch_id,
+        created_at=row.created_at,
+    )
+
+
+def _batches_since(conn: Connection, workflow_id: str, revision: int) -> list[OpsBatch]:
+    rows = conn.execute(
+        sa.select(workflow_ops)
+        .where((workflow_ops.c.workflow_id == workflow_id) & (workflow_ops.c.revision > revision))
+        .order_by(workflow_ops.c.revision)
+    ).all()
+    return [_batch(r) for r in rows]
+
+
+def _head(conn: Connection, ref: str, lock: bool) -> Row[Any]:
+    """The workflow's id, slug and revision; `lock` holds the row until the transaction ends."""
+    query = sa.select(workflows.c.id, workflows.c.slug, workflows.c.revision).where(
+        (workflows.c.id == ref) | (workflows.c.slug == ref)
+    )
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFound(f"no workflow with id or slug {ref!r}; `mlcanvas list` shows them")
+    return row
+
+
+def _find_batch(
+    conn: Connection, workflow_id: str, batch_id: str | None, ops_json: str
+) -> OpsResult | None:
+    if batch_id is None:
+        return None
+    done = conn.execute(
+        sa.select(workflow_ops).where(
+            (workflow_ops.c.workflow_id == workflow_id)
+            & (workflow_ops.c.client_batch_id == batch_id)
+        )
+    ).first()
+    return None if done is None else _replay(conn, done, ops_json)
+
+
+def _conflict(conn: Connection, head: Row[Any], base_revision: int) -> Conflict:
+    since = _batches_since(conn, head.id, base_revision)
+    # more batches may have landed since `head` was read: report the newest one seen
+    current = since[-1].revision if since else head.revision
+    return Conflict(
+        f"workflow {head.slug!r} is at revision {current}, not {base_revision};"
+        f" apply your ops on top of the {len(since)} batch(es) since and send again",
+        current,
+        since,
+    )
+
+
+def _replay(conn: Connection, done: Row[Any], ops_json: str) -> OpsResult:
+    """The stored result of a batch id applied before (a client's retry)."""
+    if done.ops != ops_json:
+        raise StoreError(
+            f"batch id {done.client_batch_id!r} was already used for other ops (revision"
+            f" {done.revision}); use a new batch id for every batch"
+        )
+    document = conn.execute(
+        sa.select(workflow_versions.c.document).where(
+            (workflow_versions.c.workflow_id == done.workflow_id)
+            & (workflow_versions.c.revision == done.revision)
+        )
+    ).scalar_one()
+    stored = StoredWorkflow(load_workflow(document), done.revision, done.created_at)
+    return OpsResult(stored, load_ops(done.ops), replayed=True)
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    # SQLAlchemy emits BEGIN itself (_sqlite_begin): the driver's implicit transactions, which
+    # start only at the first write, would let a read-then-write transaction fail with
+    # "database is locked" instead of waiting for the other writer.
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]  # sqlite3.Connection
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]  # DB-API connection
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # Write transactions take the write lock at BEGIN, so they queue on the busy timeout and
+    # read the current revision only once no other writer can change it.
+    immediate = conn.get_execution_options().get("canvas_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
