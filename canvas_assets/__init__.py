@@ -7,6 +7,23 @@ graphql_api and the CLI use the façade exported here, never the internals.
 from canvas_assets.config import CanvasConfig
 from canvas_assets.launcher import Launch, RunLauncher
 from canvas_assets.planner import NodeStatus, Plan, PlanError, State
+from canvas_assets.previews import (
+    MAX_LIMIT as MAX_PREVIEW_ROWS,
+)
+from canvas_assets.previews import (
+    ColumnSummary,
+    Download,
+    FileInfo,
+    NoCurrentResult,
+    NodeOutput,
+    OutputNotFound,
+    PreviewError,
+    TablePreview,
+    ValueCount,
+    ValuePreview,
+    download_output,
+    node_output,
+)
 from canvas_assets.run_events import (
     NodeRunState,
     RunDetails,
@@ -25,21 +42,44 @@ from canvas_assets.services import (
     RunReport,
     Selection,
 )
-from canvas_assets.store import Conflict, NotFound, StoredWorkflow, StoreError, WorkflowStore
+from canvas_assets.store import (
+    Conflict,
+    NotFound,
+    OpsBatch,
+    OpsResult,
+    StoredWorkflow,
+    StoreError,
+    WorkflowStore,
+)
 from canvas_assets.tokens import Principal, Role, TokenError, TokenInfo, TokenStore
+from canvas_assets.uploads import (
+    DEFAULT_FOLDER as DEFAULT_UPLOAD_FOLDER,
+)
+from canvas_assets.uploads import StoredUpload, UploadPolicy, UploadRefused, store_upload
 
 __all__ = [
+    "DEFAULT_UPLOAD_FOLDER",
+    "MAX_PREVIEW_ROWS",
     "CanvasConfig",
     "CanvasServices",
+    "ColumnSummary",
     "Conflict",
+    "Download",
+    "FileInfo",
     "Launch",
+    "NoCurrentResult",
+    "NodeOutput",
     "NodeRun",
     "NodeRunState",
     "NodeStatus",
     "NotFound",
+    "OpsBatch",
+    "OpsResult",
+    "OutputNotFound",
     "Plan",
     "PlanError",
     "PreparedRun",
+    "PreviewError",
     "Principal",
     "Role",
     "RunDetails",
@@ -52,12 +92,21 @@ __all__ = [
     "Selection",
     "State",
     "StoreError",
+    "StoredUpload",
     "StoredWorkflow",
+    "TablePreview",
     "TokenError",
     "TokenInfo",
     "TokenStore",
+    "UploadPolicy",
+    "UploadRefused",
+    "ValueCount",
+    "ValuePreview",
     "WorkflowStore",
+    "download_output",
+    "node_output",
     "run_details",
     "run_nodes",
+    "store_upload",
     "workflow_runs",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -19,9 +19,10 @@ from canvas_assets.history import latest_records
 from canvas_assets.io_manager import CanvasIOManager
 from canvas_assets.planner import NodeStatus, Plan, State, build_plan, node_statuses
 from canvas_assets.plans import PlanSource
-from canvas_assets.store import StoredWorkflow, StoreError, WorkflowStore
+from canvas_assets.store import OpsResult, StoredWorkflow, StoreError, WorkflowStore
 from canvas_assets.tokens import TokenStore
 from node_library.graph import Workflow, load_workflow, slugify
+from node_library.graph_ops import parse_ops
 from node_library.registry import NodeRegistry, default_registry
 from node_library.settings import NodeSettings
 from node_library.validation import ValidationResult, validate_workflow
@@ -241,6 +242,26 @@ class CanvasServices:
             update={"id": "", "name": new_name, "slug": self._free_slug(slugify(new_name))}
         )
         return self.store.create(copy)
+
+    def apply_graph_ops(
+        self,
+        ref: str,
+        base_revision: int,
+        raw_ops: list[Any],
+        author: str,
+        batch_id: str | None = None,
+        auto_rebase: bool = False,
+    ) -> OpsResult:
+        """Parse and apply one batch of graph operations atomically as the next revision.
+        Raises OpError (the op and why), Conflict (with the batches since) or NotFound.
+        `auto_rebase`: see WorkflowStore.apply_ops."""
+        ops = parse_ops(raw_ops)
+        result = self.store.apply_ops(
+            ref, base_revision, ops, author, batch_id, self.registry, auto_rebase=auto_rebase
+        )
+        if result.validation is None:
+            result = replace(result, validation=self.validate(result.stored.workflow))
+        return result
 
     def _free_slug(self, slug: str) -> str:
         taken = {s.workflow.slug for s in self.store.list(search=slug[:40], limit=10_000)}

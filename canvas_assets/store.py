@@ -14,6 +14,14 @@ row. So the lock is held for the writes only, never for parsing or validation. A
 Conflict that carries the batches applied since, so the client can rebase; a batch id already
 applied returns that batch's stored result (a client's retry never duplicates an edit).
 
+A client may ask the store to rebase for it (`auto_rebase`, opt-in): a batch with a stale base
+that touches nothing the batches since touched (node_library.graph_ops.touched_keys: a move of
+node a and a move of node b are independent; a move and a removal of a are not) goes on top of
+the current revision, re-checked there, and the result lists the batches it was rebased over.
+A rebased batch that keeps losing the race for the write lock is, after a few tries, rebased
+while holding the lock, so it cannot starve. The log holds the batch at the revision it was
+applied to, so replaying the log still gives every stored document.
+
 The operation log `canvas_workflow_ops` has exactly one row per revision, so it is the complete
 history and audit trail: kind "create" (revision 1, ops []), "ops" (a batch, with its ops), and
 "replace_document" (ops [], written by `save`, the whole-document path of import and the CLI; a
@@ -28,7 +36,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,7 +44,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from node_library.graph import Workflow, load_workflow
-from node_library.graph_ops import GraphOp, apply_ops, apply_ops_checked, dump_ops, load_ops
+from node_library.graph_ops import (
+    GraphOp,
+    apply_ops,
+    apply_ops_checked,
+    dump_ops,
+    load_ops,
+    overlapping_keys,
+    touched_keys,
+)
 from node_library.registry import NodeRegistry
 from node_library.validation import ValidationResult
 
@@ -93,6 +109,10 @@ KIND_CREATE = "create"
 KIND_OPS = "ops"
 KIND_REPLACE = "replace_document"
 _MAX_KEY = 200  # author and batch id column width
+# auto_rebase: how often a batch is prepared outside the lock before, having lost the race for
+# the write lock that often, it is rebased while holding the lock (each loss means another batch
+# landed, so the workflow moves on; the locked attempt cannot lose, so a batch never starves)
+_LOCK_FREE_ATTEMPTS = 3
 
 
 class StoreError(Exception):
@@ -146,6 +166,9 @@ class OpsResult:
     validation: ValidationResult | None = None
     # True when the batch id had been applied before and this is that batch's stored result
     replayed: bool = False
+    # the batches between the base revision and this one when the batch was rebased onto them
+    # (auto_rebase), oldest first: what the client must apply locally to catch up; else empty
+    rebased_over: list[OpsBatch] = field(default_factory=list)
 
 
 class WorkflowStore:
@@ -294,6 +317,7 @@ class WorkflowStore:
         author: str,
         batch_id: str | None = None,
         registry: NodeRegistry | None = None,
+        auto_rebase: bool = False,
     ) -> OpsResult:
         """Apply a batch of graph operations as the next revision, atomically.
 
@@ -302,62 +326,85 @@ class WorkflowStore:
         workflow. With a registry, ops that introduce structural errors are refused too
         (apply_ops_checked). A `batch_id` applied before returns that batch's stored result,
         whatever the base revision, so a client may retry a batch safely.
+
+        With `auto_rebase`, a stale base is no conflict when every batch since is an ops batch
+        and none touches a part of the document the batch touches (graph_ops.touched_keys): the
+        batch is applied on top of the current revision instead, checked there again (so a
+        cycle or a doubly connected input made together with a batch since is an OpError), and
+        `rebased_over` lists the batches since, for the client to apply locally.
         """
         _check_key("author", author)
         if batch_id is not None:
             _check_key("batch id", batch_id)
         ops = list(ops)
         ops_json = dump_ops(ops)
+        rebase = _Rebase(ops, base_revision) if auto_rebase else None
         # Everything slow (parse, apply, validate, serialize) happens before the write lock is
-        # taken, on the document of `base_revision`; under the lock the store only re-checks the
-        # revision and writes. A stale base or a retry never takes the lock at all.
-        with self._tx() as conn:
-            head = _head(conn, ref, lock=False)
-            replayed = _find_batch(conn, head.id, batch_id, ops_json)
+        # taken, on the document of the revision the batch goes on top of; under the lock the
+        # store only re-checks the revision and writes. A stale base or a retry never takes the
+        # lock at all.
+        for _ in range(_LOCK_FREE_ATTEMPTS if rebase is not None else 1):
+            with self._tx() as conn:
+                head = _head(conn, ref, lock=False)
+                replayed = _find_batch(conn, head.id, batch_id, ops_json, base_revision)
+                if replayed is not None:
+                    return replayed
+                since, document_text = _target(conn, head, base_revision, rebase)
+            edit = self._edit(head.id, document_text, ops, registry, since, base_revision)
+            with self._tx(write=True) as conn:
+                locked = _head(conn, ref, lock=True)
+                replayed = _find_batch(conn, locked.id, batch_id, ops_json, base_revision)
+                if replayed is not None:
+                    return replayed
+                current = locked.id == head.id and locked.revision == edit.revision - 1
+                if current:
+                    _write(conn, head.id, edit, ops_json, author, batch_id)
+            if current:
+                return self._written(head.id, edit, ops)
+            # Lost the race to another writer: without auto_rebase that is the client's
+            # conflict (the batches since are read after the lock is released).
+            if rebase is None:
+                with self._tx() as conn:
+                    raise _conflict(conn, locked, base_revision)
+        # Lost every race (a busy workflow): rebase once more holding the lock, which cannot lose.
+        with self._tx(write=True) as conn:
+            head = _head(conn, ref, lock=True)
+            replayed = _find_batch(conn, head.id, batch_id, ops_json, base_revision)
             if replayed is not None:
                 return replayed
-            if head.revision != base_revision:
-                raise _conflict(conn, head, base_revision)
-            document_text = conn.execute(
-                sa.select(workflow_versions.c.document).where(
-                    (workflow_versions.c.workflow_id == head.id)
-                    & (workflow_versions.c.revision == base_revision)
-                )
-            ).scalar_one()
-        before = self._documents.parse(head.id, document_text)
+            since, document_text = _target(conn, head, base_revision, rebase)
+            edit = self._edit(head.id, document_text, ops, registry, since, base_revision)
+            _write(conn, head.id, edit, ops_json, author, batch_id)
+        return self._written(head.id, edit, ops)
+
+    def _edit(
+        self,
+        workflow_id: str,
+        document_text: str,
+        ops: builtins.list[GraphOp],
+        registry: NodeRegistry | None,
+        since: builtins.list[OpsBatch],
+        base_revision: int,
+    ) -> _Edit:
+        """The batch applied to the document it goes on top of (OpError when it cannot)."""
+        before = self._documents.parse(workflow_id, document_text)
         validation: ValidationResult | None = None
         if registry is not None:
             after, validation = apply_ops_checked(before, ops, registry)
         else:
             after = apply_ops(before, ops)
-        document = after.model_dump_json()
-        revision = base_revision + 1
-        now = datetime.now(UTC)
+        onto = since[-1].revision if since else base_revision
+        return _Edit(onto + 1, after, after.model_dump_json(), validation, since)
 
-        with self._tx(write=True) as conn:
-            locked = _head(conn, ref, lock=True)
-            replayed = _find_batch(conn, locked.id, batch_id, ops_json)
-            if replayed is not None:
-                return replayed
-            current = locked.id == head.id and locked.revision == base_revision
-            if current:
-                conn.execute(
-                    workflows.update()
-                    .where((workflows.c.id == head.id) & (workflows.c.revision == base_revision))
-                    .values(revision=revision, name=after.name, document=document, updated_at=now)
-                )
-                conn.execute(
-                    workflow_versions.insert().values(
-                        workflow_id=head.id, revision=revision, document=document, created_at=now
-                    )
-                )
-                _log(conn, head.id, revision, KIND_OPS, ops_json, author, batch_id, now)
-        if not current:  # lost the race: the batches since are read after the lock is released
-            with self._tx() as conn:
-                raise _conflict(conn, locked, base_revision)
+    def _written(self, workflow_id: str, edit: _Edit, ops: builtins.list[GraphOp]) -> OpsResult:
         # Cached after the commit, matched by exact text: never a document that was not stored.
-        self._documents.put(head.id, document, after)
-        return OpsResult(StoredWorkflow(after, revision, now), ops, validation)
+        self._documents.put(workflow_id, edit.document, edit.after)
+        return OpsResult(
+            StoredWorkflow(edit.after, edit.revision, edit.at),
+            ops,
+            edit.validation,
+            rebased_over=edit.since,
+        )
 
     def ops_since(self, ref: str, revision: int) -> builtins.list[OpsBatch]:
         """The logged batches after `revision`, oldest first (revision 0 gives the whole log)."""
@@ -380,6 +427,64 @@ class WorkflowStore:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """A batch applied to the document of revision - 1, ready to be written."""
+
+    revision: int
+    after: Workflow
+    document: str
+    validation: ValidationResult | None
+    since: list[OpsBatch]  # the batches it was rebased over (empty: applied to its base)
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def _target(
+    conn: Connection, head: Row[Any], base_revision: int, rebase: _Rebase | None
+) -> tuple[list[OpsBatch], str]:
+    """The batches to rebase over (empty when the base is current) and the document the batch
+    goes on top of; Conflict when the base is stale and the batch cannot be rebased."""
+    since: list[OpsBatch] = []
+    if head.revision != base_revision:
+        if rebase is None:
+            raise _conflict(conn, head, base_revision)
+        since = _batches_since(conn, head.id, base_revision)
+        rebase.check(conn, head, since)
+    return since, _document_text(conn, head.id, since[-1].revision if since else base_revision)
+
+
+def _write(
+    conn: Connection,
+    workflow_id: str,
+    edit: _Edit,
+    ops_json: str,
+    author: str,
+    batch_id: str | None,
+) -> None:
+    """The new revision: the workflow row (checked to be at revision - 1), its version, its log."""
+    updated = conn.execute(
+        workflows.update()
+        .where((workflows.c.id == workflow_id) & (workflows.c.revision == edit.revision - 1))
+        .values(
+            revision=edit.revision,
+            name=edit.after.name,
+            document=edit.document,
+            updated_at=edit.at,
+        )
+    )
+    if updated.rowcount != 1:  # the callers hold the row lock at revision - 1: never happens
+        raise StoreError(f"workflow {workflow_id!r} moved on while locked; send the batch again")
+    conn.execute(
+        workflow_versions.insert().values(
+            workflow_id=workflow_id,
+            revision=edit.revision,
+            document=edit.document,
+            created_at=edit.at,
+        )
+    )
+    _log(conn, workflow_id, edit.revision, KIND_OPS, ops_json, author, batch_id, edit.at)
 
 
 class _DocumentCache:
@@ -452,13 +557,25 @@ def _batch(row: Row[Any]) -> OpsBatch:
     )
 
 
-def _batches_since(conn: Connection, workflow_id: str, revision: int) -> list[OpsBatch]:
-    rows = conn.execute(
-        sa.select(workflow_ops)
-        .where((workflow_ops.c.workflow_id == workflow_id) & (workflow_ops.c.revision > revision))
-        .order_by(workflow_ops.c.revision)
-    ).all()
-    return [_batch(r) for r in rows]
+def _batches_since(
+    conn: Connection, workflow_id: str, revision: int, until: int | None = None
+) -> list[OpsBatch]:
+    """The logged batches after `revision` (and before `until`), oldest first."""
+    where = (workflow_ops.c.workflow_id == workflow_id) & (workflow_ops.c.revision > revision)
+    if until is not None:
+        where &= workflow_ops.c.revision < until
+    rows = conn.execute(sa.select(workflow_ops).where(where).order_by(workflow_ops.c.revision))
+    return [_batch(r) for r in rows.all()]
+
+
+def _document_text(conn: Connection, workflow_id: str, revision: int) -> str:
+    text: str = conn.execute(
+        sa.select(workflow_versions.c.document).where(
+            (workflow_versions.c.workflow_id == workflow_id)
+            & (workflow_versions.c.revision == revision)
+        )
+    ).scalar_one()
+    return text
 
 
 def _head(conn: Connection, ref: str, lock: bool) -> Row[Any]:
@@ -473,7 +590,7 @@ def _head(conn: Connection, ref: str, lock: bool) -> Row[Any]:
 
 
 def _find_batch(
-    conn: Connection, workflow_id: str, batch_id: str | None, ops_json: str
+    conn: Connection, workflow_id: str, batch_id: str | None, ops_json: str, base_revision: int
 ) -> OpsResult | None:
     if batch_id is None:
         return None
@@ -483,22 +600,68 @@ def _find_batch(
             & (workflow_ops.c.client_batch_id == batch_id)
         )
     ).first()
-    return None if done is None else _replay(conn, done, ops_json)
+    return None if done is None else _replay(conn, done, ops_json, base_revision)
 
 
 def _conflict(conn: Connection, head: Row[Any], base_revision: int) -> Conflict:
-    since = _batches_since(conn, head.id, base_revision)
+    return _conflict_over(head, base_revision, _batches_since(conn, head.id, base_revision))
+
+
+def _conflict_over(
+    head: Row[Any], base_revision: int, since: list[OpsBatch], why: str = ""
+) -> Conflict:
     # more batches may have landed since `head` was read: report the newest one seen
     current = since[-1].revision if since else head.revision
     return Conflict(
-        f"workflow {head.slug!r} is at revision {current}, not {base_revision};"
+        f"workflow {head.slug!r} is at revision {current}, not {base_revision};{why}"
         f" apply your ops on top of the {len(since)} batch(es) since and send again",
         current,
         since,
     )
 
 
-def _replay(conn: Connection, done: Row[Any], ops_json: str) -> OpsResult:
+class _Rebase:
+    """Decides whether a batch with a stale base revision may go on top of the batches since.
+
+    The base document is parsed (and the batch's own keys computed) once per call of apply_ops,
+    however often the batch loses the race for the write lock.
+    """
+
+    def __init__(self, ops: list[GraphOp], base_revision: int) -> None:
+        self.ops = ops
+        self.base_revision = base_revision
+        self._base: Workflow | None = None
+        self._mine: set[str] = set()
+
+    def check(self, conn: Connection, head: Row[Any], since: list[OpsBatch]) -> None:
+        """Raises the Conflict when the batch cannot be rebased onto `since`."""
+        if not since:  # a base revision the workflow never had
+            raise _conflict_over(head, self.base_revision, since)
+        replaced = next((b for b in since if b.kind != KIND_OPS), None)
+        if replaced is not None:  # its ops do not say what changed
+            raise _conflict_over(
+                head,
+                self.base_revision,
+                since,
+                f" revision {replaced.revision} replaced the whole document ({replaced.kind}),"
+                " so reload the workflow and",
+            )
+        if self._base is None:
+            self._base = load_workflow(_document_text(conn, head.id, self.base_revision))
+            self._mine = touched_keys(self.ops, self._base)
+        theirs = touched_keys([op for batch in since for op in batch.ops], self._base)
+        overlap = overlapping_keys(self._mine, theirs)
+        if overlap:
+            shown = ", ".join(sorted(overlap)[:5]) + (", ..." if len(overlap) > 5 else "")
+            raise _conflict_over(
+                head,
+                self.base_revision,
+                since,
+                f" your batch touches what the batch(es) since touched ({shown}), so",
+            )
+
+
+def _replay(conn: Connection, done: Row[Any], ops_json: str, base_revision: int) -> OpsResult:
     """The stored result of a batch id applied before (a client's retry)."""
     if done.ops != ops_json:
         raise StoreError(
@@ -512,7 +675,13 @@ def _replay(conn: Connection, done: Row[Any], ops_json: str) -> OpsResult:
         )
     ).scalar_one()
     stored = StoredWorkflow(load_workflow(document), done.revision, done.created_at)
-    return OpsResult(stored, load_ops(done.ops), replayed=True)
+    # rebased when it was applied (auto_rebase): the batches it went on top of, once more
+    rebased_over = (
+        _batches_since(conn, done.workflow_id, base_revision, until=done.revision)
+        if 0 < base_revision < done.revision - 1
+        else []
+    )
+    return OpsResult(stored, load_ops(done.ops), replayed=True, rebased_over=rebased_over)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -1,5 +1,6 @@
-"""The ASGI app: GraphQL over HTTP (POST JSON only) and websockets (graphql-transport-ws) at
-/graphql, /healthz, and the built canvas at / when it exists.
+"""The ASGI app: GraphQL over HTTP (POST JSON only, plus multipart file uploads that carry a
+preflight header) and websockets (graphql-transport-ws) at /graphql, downloads of stored results
+at /files (see files/routes.py), /healthz, and the built canvas at / when it exists.
 
 Authentication: `Authorization: Bearer <token>` on HTTP, or {"authorization": "Bearer <token>"}
 in the websocket connection_init payload. The embedded default may sign every request in as the
@@ -23,9 +24,16 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from canvas_assets import CanvasServices, Principal, RunLauncher
+from graphql_api.auth import authenticate
 from graphql_api.context import Context
 from graphql_api.extensions import Limits
+from graphql_api.files.routes import (
+    RequirePreflightForMultipart,
+    file_routes,
+    multipart_body_limit,
+)
 from graphql_api.schema import build_schema
+from graphql_api.workflows.changes import ChangeHub
 
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "canvas_frontend" / "dist"
 
@@ -37,26 +45,12 @@ class CanvasGraphQL(GraphQL[Context, None]):
         super().__init__(build_schema(limits), **kwargs)
         self.services = services
         self.launcher = RunLauncher(services)
+        self.changes = ChangeHub()
         self.limits = limits
         self.local_admin = local_admin
 
     def _authenticate(self, authorization: str | None) -> tuple[Principal | None, str]:
-        tokens = self.services.tokens
-        if not authorization:
-            if self.local_admin:
-                return tokens.local_admin(), ""
-            return None, "no token sent; use the header Authorization: Bearer <token>"
-        scheme, _, secret = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not secret:
-            return None, "the Authorization header must be 'Bearer <token>'"
-        principal = tokens.authenticate(secret.strip())
-        if principal is None:
-            return (
-                None,
-                "the token is not recognised or was revoked; create one with"
-                " `mlcanvas token create`",
-            )
-        return principal, ""
+        return authenticate(self.services, authorization, self.local_admin)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -65,6 +59,7 @@ class CanvasGraphQL(GraphQL[Context, None]):
         return Context(
             services=self.services,
             launcher=self.launcher,
+            changes=self.changes,
             principal=principal,
             auth_problem=problem,
             request_id=uuid.uuid4().hex[:12],
@@ -83,18 +78,23 @@ class CanvasGraphQL(GraphQL[Context, None]):
 
 
 class BodyLimit:
-    """Refuses request bodies over the limit before they reach GraphQL (413, JSON error)."""
+    """Refuses request bodies over the limit before they reach GraphQL (413, JSON error).
+    Multipart requests (file uploads) have their own, larger limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, multipart_max_bytes: int = 0) -> None:
         self.app, self.max_bytes = app, max_bytes
+        self.multipart_max_bytes = multipart_max_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(int(declared), scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+        limit = self.multipart_max_bytes if multipart else self.max_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(int(declared), limit, scope, receive, send)
             return
         seen = 0
 
@@ -102,20 +102,22 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise _TooLarge(seen)
             return message
 
         try:
             await self.app(scope, counted, send)
         except _TooLarge as exc:
-            await self._refuse(exc.size, scope, receive, send)
+            await self._refuse(exc.size, limit, scope, receive, send)
 
-    async def _refuse(self, size: int, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(
+        self, size: int, limit: int, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         body = {
             "errors": [
                 {
-                    "message": f"request body is {size} bytes; the limit is {self.max_bytes}",
+                    "message": f"request body is {size} bytes; the limit is {limit}",
                     "extensions": {"code": "PAYLOAD_TOO_LARGE"},
                 }
             ]
@@ -147,15 +149,19 @@ def create_app(
         local_admin,
         graphql_ide="graphiql" if limits.introspection else None,
         allow_queries_via_get=False,
-        multipart_uploads_enabled=False,
+        multipart_uploads_enabled=True,
     )
     routes: list[Route | WebSocketRoute | Mount] = [
         Route("/healthz", healthz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        *file_routes(services, local_admin),
     ]
     if frontend_dir is not None and (frontend_dir / "index.html").is_file():
         routes.append(Mount("/", StaticFiles(directory=frontend_dir, html=True)))
     app = Starlette(routes=routes)
-    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(RequirePreflightForMultipart)
+    app.add_middleware(
+        BodyLimit, max_bytes=limits.max_body_bytes, multipart_max_bytes=multipart_body_limit()
+    )
     return app

@@ -11,8 +11,33 @@ from typing import Any, ClassVar
 from strawberry.exceptions import StrawberryGraphQLError
 from strawberry.permission import BasePermission
 
-from canvas_assets import Principal, Role
+from canvas_assets import CanvasServices, Principal, Role
 from graphql_api.context import Info
+
+
+def authenticate(
+    services: CanvasServices, authorization: str | None, local_admin: bool
+) -> tuple[Principal | None, str]:
+    """Who sent the `Authorization` header value, or None and why not (for the error message).
+
+    Shared by GraphQL (HTTP and websockets) and the plain HTTP routes such as /files. Without a
+    header the local admin signs in when `local_admin` is on (loopback only, see server.py).
+    """
+    tokens = services.tokens
+    if not authorization:
+        if local_admin:
+            return tokens.local_admin(), ""
+        return None, "no token sent; use the header Authorization: Bearer <token>"
+    scheme, _, secret = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        return None, "the Authorization header must be 'Bearer <token>'"
+    principal = tokens.authenticate(secret.strip())
+    if principal is None:
+        return (
+            None,
+            "the token is not recognised or was revoked; create one with `mlcanvas token create`",
+        )
+    return principal, ""
 
 
 class _RequiresRole(BasePermission):

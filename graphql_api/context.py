@@ -9,12 +9,14 @@ from strawberry.exceptions import StrawberryGraphQLError
 from strawberry.types import Info as StrawberryInfo
 
 from canvas_assets import CanvasServices, Principal, RunLauncher
+from graphql_api.workflows.changes import ChangeHub
 
 
 @dataclass
 class Context:
     services: CanvasServices
     launcher: RunLauncher
+    changes: ChangeHub
     principal: Principal | None
     # why there is no principal ("no token", "token not recognised"), for the error message
     auth_problem: str = "sign in with an API token: Authorization: Bearer <token>"

@@ -7,28 +7,31 @@ from pathlib import Path
 import strawberry
 
 from graphql_api.extensions import Limits, schema_extensions
+from graphql_api.files.mutations import FileMutations
 from graphql_api.node_types.queries import NodeTypeQueries
+from graphql_api.outputs.queries import OutputQueries
 from graphql_api.runs.mutations import RunMutations
 from graphql_api.runs.queries import RunQueries
 from graphql_api.runs.subscriptions import RunSubscriptions
 from graphql_api.workflows.mutations import WorkflowMutations
 from graphql_api.workflows.queries import WorkflowQueries
+from graphql_api.workflows.subscriptions import WorkflowSubscriptions
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 @strawberry.type
-class Query(NodeTypeQueries, WorkflowQueries, RunQueries):
+class Query(NodeTypeQueries, WorkflowQueries, RunQueries, OutputQueries):
     pass
 
 
 @strawberry.type
-class Mutation(WorkflowMutations, RunMutations):
+class Mutation(WorkflowMutations, RunMutations, FileMutations):
     pass
 
 
 @strawberry.type
-class Subscription(RunSubscriptions):
+class Subscription(RunSubscriptions, WorkflowSubscriptions):
     pass
 
 

@@ -5,12 +5,24 @@ from collections.abc import Callable
 import strawberry
 from strawberry.scalars import JSON
 
-from canvas_assets import NotFound, StoredWorkflow, StoreError
-from graphql_api.auth import IsEditor
+from canvas_assets import Conflict, NotFound, OpsBatch, StoredWorkflow, StoreError
+from graphql_api.auth import IsEditor, principal_of
 from graphql_api.context import Info
 from graphql_api.errors import InvalidInputError, NotFoundError
-from graphql_api.workflows.types import Deleted, DeleteWorkflowResult, Workflow, WorkflowResult
+from graphql_api.workflows.types import (
+    ApplyGraphOpsResult,
+    Deleted,
+    DeleteWorkflowResult,
+    InvalidOpError,
+    OpsApplied,
+    OpsBatchInfo,
+    RevisionConflict,
+    ValidationReport,
+    Workflow,
+    WorkflowResult,
+)
 from node_library.graph import DocumentError
+from node_library.graph_ops import OpError
 
 
 @strawberry.input
@@ -30,8 +42,80 @@ def _mapped(call: Callable[[], StoredWorkflow]) -> WorkflowResult:
         return InvalidInputError(message=str(exc))
 
 
+@strawberry.input
+class ApplyGraphOpsInput:
+    workflow_id: strawberry.ID
+    base_revision: int
+    ops: list[JSON] = strawberry.field(
+        description="add_node, remove_node, update_params, move_nodes, add_edge, remove_edge,"
+        " set_label, rename_workflow, set_description (objects with an `op` field)"
+    )
+    batch_id: str | None = strawberry.field(
+        default=None, description="a client-chosen id: a retried batch is never applied twice"
+    )
+    auto_rebase: bool = strawberry.field(
+        default=False,
+        description="when baseRevision is stale, apply the batch on top of the current revision"
+        " if it touches nothing the batches since touched (else RevisionConflict as usual);"
+        " OpsApplied.rebasedOver then lists those batches",
+    )
+
+
+def batch_info(batch: OpsBatch) -> OpsBatchInfo:
+    return OpsBatchInfo(
+        revision=batch.revision,
+        author=batch.author,
+        kind=batch.kind,
+        ops=[JSON(op.model_dump(mode="json")) for op in batch.ops],
+        batch_id=batch.batch_id,
+    )
+
+
 @strawberry.type
 class WorkflowMutations:
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="Apply a batch of graph operations atomically on top of baseRevision.",
+    )
+    def apply_graph_ops(self, info: Info, input: ApplyGraphOpsInput) -> ApplyGraphOpsResult:
+        services = info.context.services
+        try:
+            result = services.apply_graph_ops(
+                str(input.workflow_id),
+                input.base_revision,
+                list(input.ops),
+                author=principal_of(info).token_id,
+                batch_id=input.batch_id,
+                auto_rebase=input.auto_rebase,
+            )
+        except NotFound as exc:
+            return NotFoundError(message=str(exc))
+        except Conflict as exc:
+            return RevisionConflict(
+                message=str(exc),
+                current_revision=exc.current_revision,
+                ops_since=[batch_info(b) for b in exc.ops_since],
+            )
+        except OpError as exc:
+            return InvalidOpError(
+                message=str(exc),
+                index=exc.index,
+                code=exc.code,
+                hint=exc.hint,
+                node_id=exc.node_id,
+            )
+        except StoreError as exc:
+            return InvalidOpError(message=str(exc), index=-1, code="refused", hint="", node_id=None)
+        info.context.changes.notify(result.stored.id)
+        assert result.validation is not None
+        return OpsApplied(
+            workflow=Workflow.of(result.stored),
+            revision=result.stored.revision,
+            validation=ValidationReport.of(result.validation),
+            replayed=result.replayed,
+            rebased_over=[batch_info(b) for b in result.rebased_over],
+        )
+
     @strawberry.mutation(permission_classes=[IsEditor])
     def create_workflow(self, info: Info, input: CreateWorkflowInput) -> WorkflowResult:
         services = info.context.services

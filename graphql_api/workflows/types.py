@@ -185,3 +185,56 @@ NodeStatusesResult = Annotated[
 DeleteWorkflowResult = Annotated[Deleted | NotFoundError, strawberry.union("DeleteWorkflowResult")]
 
 __all__ = ["UserError"]
+
+
+@strawberry.type(description="One logged batch of graph operations: what made `revision`.")
+class OpsBatchInfo:
+    revision: int
+    author: str
+    kind: str = strawberry.field(description="create, ops or replace_document")
+    ops: list[JSON]
+    batch_id: str | None
+
+
+@strawberry.type
+class OpsApplied:
+    workflow: Workflow
+    revision: int
+    validation: ValidationReport
+    replayed: bool = strawberry.field(
+        description="true when this batch id was applied before: its stored result, unchanged"
+    )
+    rebased_over: list[OpsBatchInfo] = strawberry.field(
+        description="the batches after baseRevision this batch was applied on top of (autoRebase),"
+        " oldest first: apply them locally to catch up; empty when not rebased"
+    )
+
+
+@strawberry.type(description="The base revision is stale; nothing was applied.")
+class RevisionConflict(UserError):
+    current_revision: int
+    ops_since: list[OpsBatchInfo]
+
+
+@strawberry.type(description="An op of the batch cannot apply; nothing was applied.")
+class InvalidOpError(UserError):
+    index: int
+    code: str
+    hint: str
+    node_id: str | None
+
+
+@strawberry.type
+class WorkflowChange:
+    workflow_id: strawberry.ID
+    revision: int
+    author: str
+    kind: str
+    ops: list[JSON]
+    batch_id: str | None
+
+
+ApplyGraphOpsResult = Annotated[
+    OpsApplied | RevisionConflict | InvalidOpError | NotFoundError,
+    strawberry.union("ApplyGraphOpsResult"),
+]

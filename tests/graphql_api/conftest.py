@@ -60,6 +60,8 @@ class ApiServer:
         variables: dict[str, Any] | None = None,
         role: str | None = "admin",
         timeout: float = 120,
+        max_payloads: int | None = None,
+        on_subscribed: Any = None,
     ) -> list[dict[str, Any]]:
         """Run a subscription over graphql-transport-ws; returns every payload until complete
         (or the first error payload)."""
@@ -82,12 +84,14 @@ class ApiServer:
                     }
                 )
             )
+            if on_subscribed is not None:
+                on_subscribed()
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 message = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
                 if message["type"] == "next":
                     payloads.append(message["payload"])
-                    if message["payload"].get("errors"):
+                    if message["payload"].get("errors") or len(payloads) == max_payloads:
                         break
                 elif message["type"] == "error":
                     payloads.append({"errors": message["payload"]})

@@ -1,0 +1,248 @@
+"""Previews of stored results on a local folder and on real S3 (SeaweedFS): table pages, sorting,
+column stats and their cache, JSON-safe values, the other data types, downloads and refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from canvas_assets import previews
+from canvas_assets.artifacts import ArtifactRef, ArtifactStore, open_backend
+from canvas_assets.previews import (
+    FileInfo,
+    OutputNotFound,
+    PreviewError,
+    TablePreview,
+    ValuePreview,
+    open_download,
+    output_ref,
+    preview,
+)
+from node_library.datatypes import DataType
+from node_library.values import FileValue
+
+
+@pytest.fixture(params=["local", "s3"])
+def artifacts(request, tmp_path) -> ArtifactStore:
+    if request.param == "local":
+        return ArtifactStore(open_backend(str(tmp_path / "artifacts")))
+    s3 = request.getfixturevalue("s3_service")
+    bucket = f"canvas-{uuid.uuid4().hex[:8]}"
+    s3.client().create_bucket(Bucket=bucket)
+    return ArtifactStore(open_backend(f"s3://{bucket}/runs", s3.endpoint_url))
+
+
+def _ref(port: str = "data") -> ArtifactRef:
+    return ArtifactRef("wf", "node", uuid.uuid4().hex, port)
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": np.arange(6, dtype="int64"),
+            "score": [0.5, np.nan, 2.5, np.inf, -1.0, 4.0],
+            "city": ["Oslo", None, "Lima", "Oslo", "Pune", "Oslo"],
+            "kind": pd.Categorical(["a", "b", None, "a", "a", "b"]),
+            "when": pd.to_datetime(
+                [
+                    "2026-01-02 03:04:05",
+                    None,
+                    "2025-12-31 00:00:00",
+                    "2026-02-01 00:00:00",
+                    None,
+                    "2026-01-01 00:00:00",
+                ]
+            ),
+            "count": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
+            "flag": [True, False, True, True, False, True],
+        }
+    )
+
+
+def _stored(artifacts: ArtifactStore, frame: pd.DataFrame) -> ArtifactRef:
+    ref = _ref()
+    artifacts.write(ref, DataType.DATAFRAME, frame)
+    return ref
+
+
+def test_a_table_page_is_json_safe_and_counts_every_row(artifacts: ArtifactStore) -> None:
+    ref = _stored(artifacts, _frame())
+    page = preview(artifacts, ref, offset=1, limit=3)
+    assert isinstance(page, TablePreview)
+    assert page.total_rows == 6 and page.row_numbers == [1, 2, 3]
+    assert [c.name for c in page.columns] == list(_frame().columns)
+    assert page.rows[0] == [1, None, None, "b", None, None, False]
+    assert page.rows[1][4] == "2025-12-31T00:00:00"
+    assert page.rows[2][1] is None  # infinity is not JSON
+    json.dumps(page.rows, allow_nan=False)  # strictly valid JSON
+
+
+def test_time_zones_keep_their_offset_and_series_preview_like_tables(
+    artifacts: ArtifactStore,
+) -> None:
+    ref = _ref()
+    series = pd.Series(pd.to_datetime(["2026-03-01 12:00"]).tz_localize("Europe/Paris"), name="at")
+    artifacts.write(ref, DataType.SERIES, series)
+    page = preview(artifacts, ref)
+    assert isinstance(page, TablePreview) and page.data_type == "series"
+    assert page.rows == [["2026-03-01T12:00:00+01:00"]]
+    assert page.columns[0].earliest == "2026-03-01T12:00:00+01:00"
+
+
+def test_column_stats_fit_each_dtype_and_count_nulls(artifacts: ArtifactStore) -> None:
+    frame = _frame()
+    page = preview(artifacts, _stored(artifacts, frame), limit=0)
+    assert isinstance(page, TablePreview) and page.rows == []
+    stats = {c.name: c for c in page.columns}
+
+    score = stats["score"]
+    finite = frame["score"][np.isfinite(frame["score"])]
+    assert (score.dtype, score.null_count) == ("float", 1)
+    assert (score.min, score.max) == (-1.0, 4.0)
+    assert score.mean == pytest.approx(finite.mean())
+    assert score.std == pytest.approx(finite.std())
+
+    assert (stats["count"].dtype, stats["count"].null_count, stats["count"].max) == (
+        "integer",
+        1,
+        6.0,
+    )
+    city = stats["city"]
+    assert (city.null_count, city.distinct_count) == (1, 3)
+    assert [(v.value, v.count) for v in city.top_values] == [("Oslo", 3), ("Lima", 1), ("Pune", 1)]
+    assert stats["kind"].dtype == "category" and stats["kind"].top_values[0].value == "a"
+    assert [(v.value, v.count) for v in stats["flag"].top_values] == [("true", 4), ("false", 2)]
+    when = stats["when"]
+    assert (when.null_count, when.earliest, when.latest) == (
+        2,
+        "2025-12-31T00:00:00",
+        "2026-02-01T00:00:00",
+    )
+    assert when.min is None and city.mean is None
+
+
+def test_stats_are_computed_once_and_cached_next_to_the_artifact(
+    artifacts: ArtifactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = _stored(artifacts, _frame())
+    first = preview(artifacts, ref)
+    assert artifacts.backend.exists(f"{ref.base}.stats.json")
+
+    def fail(*args, **kwargs):
+        raise AssertionError("stats were computed again")
+
+    monkeypatch.setattr(previews, "column_stats", fail)
+    again = preview(artifacts, ref, offset=2, limit=2, sort_by="score")
+    assert isinstance(first, TablePreview) and isinstance(again, TablePreview)
+    assert again.columns == first.columns
+
+
+def test_sorting_puts_nulls_last_either_way_and_keeps_row_numbers(
+    artifacts: ArtifactStore,
+) -> None:
+    ref = _stored(artifacts, _frame())
+    up = preview(artifacts, ref, sort_by="city")
+    down = preview(artifacts, ref, sort_by="city", descending=True, limit=2)
+    assert isinstance(up, TablePreview) and isinstance(down, TablePreview)
+    assert [r[2] for r in up.rows] == ["Lima", "Oslo", "Oslo", "Oslo", "Pune", None]
+    assert up.row_numbers[0] == 2 and up.row_numbers[-1] == 1
+    assert [r[2] for r in down.rows] == ["Pune", "Oslo"]
+    by_kind = preview(artifacts, ref, sort_by="kind", descending=True)
+    assert isinstance(by_kind, TablePreview)
+    assert [r[3] for r in by_kind.rows][-1] is None
+
+
+@pytest.mark.parametrize(("offset", "limit"), [(0, 5), (5, 10), (13, 1), (18, 7), (24, 10)])
+def test_pages_read_across_row_groups_match_a_plain_slice(offset: int, limit: int) -> None:
+    frame = pd.DataFrame({"n": np.arange(25), "s": [f"r{i}" for i in range(25)]})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, row_group_size=7)
+    parquet = pq.ParquetFile(io.BytesIO(buffer.getvalue()))
+    assert parquet.metadata.num_row_groups == 4
+    got = previews._read_slice(parquet, offset, limit).to_pandas()
+    expected = frame.iloc[offset : offset + limit].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_page_bounds_and_unknown_sort_columns_are_refused(artifacts: ArtifactStore) -> None:
+    ref = _stored(artifacts, _frame())
+    for kwargs, field in (
+        ({"limit": 1001}, "limit"),
+        ({"limit": -1}, "limit"),
+        ({"offset": -5}, "offset"),
+        ({"sort_by": "scroe"}, "sortBy"),
+    ):
+        with pytest.raises(PreviewError) as caught:
+            preview(artifacts, ref, **kwargs)
+        assert caught.value.field == field
+    with pytest.raises(PreviewError, match="scroe") as caught:
+        preview(artifacts, ref, sort_by="scroe")
+    assert "score" in caught.value.hint
+    page = preview(artifacts, ref, offset=100)
+    assert isinstance(page, TablePreview) and page.rows == [] and page.total_rows == 6
+
+
+def test_metrics_plots_json_and_files_preview_as_their_values(artifacts: ArtifactStore) -> None:
+    metrics, plot, value, file = _ref("metrics"), _ref("plot"), _ref("json"), _ref("file")
+    artifacts.write(metrics, DataType.METRICS, {"accuracy": 0.9, "r2": float("nan")})
+    artifacts.write(plot, DataType.PLOT, {"data": [{"type": "bar", "y": [1, 2]}], "layout": {}})
+    artifacts.write(value, DataType.JSON, [{"a": 1}, None])
+    artifacts.write(file, DataType.FILE, FileValue("report.pdf", b"%PDF-1.7 x", "application/pdf"))
+
+    assert preview(artifacts, metrics) == ValuePreview("metrics", {"accuracy": 0.9, "r2": None})
+    shown = preview(artifacts, plot)
+    assert isinstance(shown, ValuePreview) and shown.value["data"][0]["type"] == "bar"
+    assert preview(artifacts, value) == ValuePreview("json", [{"a": 1}, None])
+    assert preview(artifacts, file) == FileInfo("report.pdf", "application/pdf", 10)
+    with pytest.raises(PreviewError, match="no columns"):
+        preview(artifacts, metrics, sort_by="accuracy")
+
+
+def test_a_missing_result_is_not_found(artifacts: ArtifactStore) -> None:
+    with pytest.raises(OutputNotFound):
+        preview(artifacts, _ref())
+
+
+@pytest.mark.parametrize(
+    ("parts", "field"),
+    [
+        (("..", "node", "a" * 32, "data"), "slug"),
+        (("wf", "../etc", "a" * 32, "data"), "id"),
+        (("wf", "node", "a" * 32, "data/../x"), "port"),
+        (("wf", "Node", "a" * 32, "data"), "id"),
+        (("wf", "node", "../" + "a" * 29, "data"), "cacheKey"),
+        (("wf", "node", "A" * 32, "data"), "cacheKey"),
+        (("wf", "node", "a" * 31, "data"), "cacheKey"),
+    ],
+)
+def test_artifact_addresses_from_callers_refuse_anything_but_plain_names(
+    parts: tuple[str, str, str, str], field: str
+) -> None:
+    with pytest.raises(PreviewError) as caught:
+        output_ref(*parts)
+    assert caught.value.field == field
+
+
+def test_a_table_downloads_as_csv_batch_by_batch(
+    artifacts: ArtifactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(previews, "CSV_BATCH_ROWS", 2)
+    frame = _frame()
+    download = open_download(artifacts, _stored(artifacts, frame))
+    chunks = list(download.chunks)
+    assert download.media_type.startswith("text/csv") and download.filename == "wf_node_data.csv"
+    assert len(chunks) == 3
+    back = pd.read_csv(io.BytesIO(b"".join(chunks)))
+    assert list(back.columns) == list(frame.columns) and len(back) == 6
+
+    file = _ref("file")
+    artifacts.write(file, DataType.FILE, FileValue("a.csv", b"x,y\n1,2\n", "text/csv"))
+    got = open_download(artifacts, file)
+    assert (got.filename, got.media_type, got.size_bytes) == ("a.csv", "text/csv", 8)
+    assert b"".join(got.chunks) == b"x,y\n1,2\n"
