@@ -60,12 +60,12 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from bench_graph_ops import build_workflow  # bench/ is on sys.path when run as a script
 from websockets.sync.client import ClientConnection, connect
 
 from canvas_assets import CanvasServices
 from canvas_assets.config import CanvasConfig
 from canvas_assets.store import KIND_OPS
-from node_library.graph import Edge, Node, Position, Workflow
 from node_library.graph_ops import apply_ops
 from node_library.registry import default_registry
 from node_library.settings import NodeSettings
@@ -250,31 +250,8 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log_path: Path) -
 
 
 def chain_document(slug: str, nodes: int, chain_length: int = 10) -> dict[str, Any]:
-    """Chains of `chain_length` nodes: a sample dataset, then filter and sort alternating."""
-    node_list: list[Node] = []
-    edges: list[Edge] = []
-    for i in range(nodes):
-        chain, step = divmod(i, chain_length)
-        node_type = "sources.sample_dataset" if step == 0 else CHAIN[(step - 1) % 2]
-        node_list.append(
-            Node(
-                id=f"n{i}",
-                type=node_type,
-                params=dict(PARAMS[node_type]),
-                position=Position(x=step * 220, y=chain * 120),
-            )
-        )
-        if step:
-            edges.append(
-                Edge(
-                    id=f"e{i}",
-                    source=f"n{i - 1}",
-                    source_port="data",
-                    target=f"n{i}",
-                    target_port="data",
-                )
-            )
-    workflow = Workflow(slug=slug, name=slug, nodes=node_list, edges=edges)
+    """The benchmark graph of bench_graph_ops.py, under its own slug."""
+    workflow = build_workflow(nodes, chain_length).model_copy(update={"slug": slug, "name": slug})
     document: dict[str, Any] = workflow.model_dump(mode="json")
     return document
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from canvas_assets.config import CanvasConfig
 from canvas_assets.services import CanvasServices
+from canvas_assets.store import WorkflowStore
 from node_library.settings import NodeSettings
 from tests.canvas_assets.toy_nodes import EXECUTIONS, toy_registry
 
@@ -37,3 +39,15 @@ def toy_services(tmp_path: Path) -> CanvasServices:
     services = make_services(tmp_path)
     yield services
     services.store.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WorkflowStore]:
+    """A workflow store on SQLite and on the real PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'canvas.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    store = WorkflowStore(url)
+    yield store
+    store.dispose()

@@ -9,17 +9,6 @@ from node_library.graph import load_workflow
 from tests.canvas_assets.toy_nodes import chain_workflow
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path) -> WorkflowStore:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'canvas.db'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    store = WorkflowStore(url)
-    yield store
-    store.dispose()
-
-
 def test_created_workflow_reads_back_by_id_and_slug(store: WorkflowStore) -> None:
     created = store.create(load_workflow(chain_workflow("alpha")))
     assert created.revision == 1 and created.id

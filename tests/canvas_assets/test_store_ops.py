@@ -7,8 +7,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -34,17 +32,6 @@ from node_library.graph_ops import (
     UpdateParamsOp,
 )
 from tests.canvas_assets.toy_nodes import chain_workflow, toy_registry
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WorkflowStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'canvas.db'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    store = WorkflowStore(url)
-    yield store
-    store.dispose()
 
 
 def add(node_id: str, node_type: str = "toy.numbers", x: float = 0) -> AddNodeOp:

@@ -10,9 +10,7 @@ import random
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
@@ -35,17 +33,6 @@ from node_library.graph_ops import (
     touched_keys,
 )
 from tests.canvas_assets.toy_nodes import chain_workflow, toy_registry
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WorkflowStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'canvas.db'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    store = WorkflowStore(url)
-    yield store
-    store.dispose()
 
 
 @pytest.fixture
