@@ -55,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     up = sub.add_parser("up", help="start the API, the Dagster UI and the daemon")
-    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument(
+        "--host", default="127.0.0.1", help="API address (the Dagster UI stays on loopback)"
+    )
     up.add_argument("--port", type=int, default=3000, help="Dagster UI port")
     up.add_argument("--api-port", type=int, default=8000, help="GraphQL API port")
     up.add_argument("--no-daemon", action="store_true", help="start the webserver only")
@@ -219,7 +221,8 @@ def _up(args: argparse.Namespace) -> int:
         [
             str(bin_dir / "dagster-webserver"),
             "-h",
-            args.host,
+            # Dagster's webserver has no authentication: it never leaves loopback (DESIGN.md)
+            "127.0.0.1",
             "-p",
             str(args.port),
             "-w",
@@ -249,7 +252,7 @@ def _up(args: argparse.Namespace) -> int:
         # explicit handlers: a shell that starts us in the background ignores SIGINT by default
         signal.signal(signum, lambda *_: stop.set())
     print(f"GraphQL API (and GraphiQL):  http://{args.host}:{args.api_port}/graphql")
-    print(f"Dagster UI (lineage, runs):  http://{args.host}:{args.port}")
+    print(f"Dagster UI (lineage, runs):  http://127.0.0.1:{args.port} (loopback only)")
     print(f"workflow store: {services.config.database_url}")
     print(f"artifacts:      {services.config.artifacts}")
     print("Ctrl-C stops everything.")
