@@ -6,6 +6,7 @@
   mlcanvas status WORKFLOW         fresh / stale / missing per node, with the reason
   mlcanvas import FILE             store a workflow file;  mlcanvas export WORKFLOW [-o FILE]
   mlcanvas list                    stored workflows;       mlcanvas examples  (re)load examples
+  mlcanvas token create --name N --role viewer|editor|admin   (also: token list, token revoke)
 
 `run` is cache-aware: it executes only the selected nodes that are stale or missing (that is what
 --stale states explicitly); --force recomputes them even when fresh.
@@ -21,12 +22,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from canvas_assets.examples import seed_examples
 from canvas_assets.planner import PlanError
 from canvas_assets.services import CanvasServices, RunRefused, Selection
 from canvas_assets.store import StoreError
+from canvas_assets.tokens import Role
 from node_library.contract import Severity
 from node_library.graph import DocumentError, load_workflow
 from node_library.validation import validate_workflow
@@ -93,6 +96,24 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("workflow")
     exp.add_argument("-o", "--output", type=Path)
     exp.set_defaults(handler=_export)
+
+    token = sub.add_parser("token", help="API tokens: create, list, revoke")
+    actions = token.add_subparsers(required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="a new token; its secret is printed once")
+    create.add_argument("--name", required=True, help="who or what uses the token")
+    create.add_argument(
+        "--role",
+        choices=[r.value for r in Role],
+        default=Role.VIEWER.value,
+        help="viewer reads, editor also edits and runs, admin also manages tokens",
+    )
+    create.set_defaults(handler=_token_create)
+    actions.add_parser("list", help="tokens (never their secrets)").set_defaults(
+        handler=_token_list
+    )
+    revoke = actions.add_parser("revoke", help="revoke a token by id or prefix")
+    revoke.add_argument("token", help="id or prefix (mlc_XXXXXXXX) from `mlcanvas token list`")
+    revoke.set_defaults(handler=_token_revoke)
 
     sub.add_parser("list", help="stored workflows").set_defaults(handler=_list)
     sub.add_parser("examples", help="load the bundled examples").set_defaults(handler=_examples)
@@ -197,6 +218,49 @@ def _list(args: argparse.Namespace) -> int:
         for s in services.store.list(limit=10_000)
     ]
     print(_table(rows, ["slug", "name", "revision", "nodes", "id"]))
+    return 0
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    principal, secret = CanvasServices.from_env().tokens.create(args.name, args.role)
+    print(secret)  # alone on stdout: TOKEN=$(mlcanvas token create ...)
+    print(
+        f"created token {principal.token_id} for {principal.name!r} ({principal.role.value});"
+        " the secret above is shown only once",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _token_list(args: argparse.Namespace) -> int:
+    rows = [
+        [
+            t.display,
+            t.name,
+            t.role.value,
+            _when(t.created_at),
+            _when(t.last_used_at),
+            "active" if t.active else f"revoked {_when(t.revoked_at)}",
+            t.id,
+        ]
+        for t in CanvasServices.from_env().tokens.list()
+    ]
+    print(_table(rows, ["token", "name", "role", "created", "last used", "status", "id"]))
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    if not CanvasServices.from_env().tokens.revoke(args.token):
+        print(
+            f"error: no active token with id or prefix {args.token!r}; see `mlcanvas token list`",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"revoked {args.token}; running API servers refuse it within 5 seconds")
     return 0
 
 
