@@ -10,7 +10,14 @@ export DAGSTER_HOME ?= $(HOME_DIR)
 export CANVAS_HOME ?= $(HOME_DIR)
 export CANVAS_DATA_ROOTS ?= $(CURDIR)/data
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install run test lint typecheck bench clean frontend frontend-test
+
+# The browser canvas (canvas_frontend/): npm ci only when package-lock.json changed, a build only
+# when a source changed. node_modules and dist are never committed.
+FRONTEND := canvas_frontend
+FRONTEND_STAMP := $(FRONTEND)/node_modules/.installed-stamp
+FRONTEND_SRC := $(shell find $(FRONTEND)/src -type f 2>/dev/null) \
+	$(wildcard $(FRONTEND)/index.html $(FRONTEND)/vite.config.ts $(FRONTEND)/tsconfig*.json)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +30,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+$(FRONTEND_STAMP): $(FRONTEND)/package-lock.json $(FRONTEND)/package.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	@touch $(FRONTEND_STAMP)
+
+$(FRONTEND)/dist/index.html: $(FRONTEND_STAMP) $(FRONTEND_SRC)
+	cd $(FRONTEND) && npm run build
+
+frontend: $(FRONTEND)/dist/index.html
+
+frontend-test: $(FRONTEND_STAMP)
+	cd $(FRONTEND) && npm run lint
+	cd $(FRONTEND) && npm run typecheck
+	cd $(FRONTEND) && npm test
+
+run: install frontend
 	$(BIN)/mlcanvas up
 
 lint: install
@@ -33,7 +54,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy node_library canvas_assets graphql_api
 
-test: install lint typecheck
+# frontend first (fast), pytest last so its summary closes the output
+test: install lint typecheck frontend-test frontend
 	$(BIN)/pytest -q
 
 bench: install
@@ -41,4 +63,4 @@ bench: install
 	$(BIN)/python bench/bench_validation.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(FRONTEND)/node_modules $(FRONTEND)/dist

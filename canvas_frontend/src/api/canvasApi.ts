@@ -1,0 +1,155 @@
+/**
+ * One function per GraphQL operation the canvas uses. Results that are unions of a value and
+ * user errors come back as `{ ok: true, value }` or `{ ok: false, error }` so callers must handle
+ * the error (a conflict, an invalid op, a missing workflow) rather than catch it.
+ */
+
+import type { ConnectionRule } from "../graph/ports";
+import type { GraphDoc, GraphOp } from "../graph/ops";
+import { request, subscribe, type RequestOptions, type SubscriptionHandlers } from "./client";
+import {
+  ApplyGraphOpsDocument,
+  ConnectionRulesDocument,
+  LaunchRunDocument,
+  NodeStatusesDocument,
+  NodeTypesDocument,
+  RunEventsDocument,
+  WorkflowDocument,
+  WorkflowsDocument,
+  type ApplyGraphOpsMutation,
+  type LaunchRunInput,
+  type LaunchRunMutation,
+  type NodeStatusesQuery,
+  type NodeTypesQuery,
+  type RunEventsSubscription,
+  type WorkflowGraphFragment,
+  type WorkflowQuery,
+  type WorkflowsQuery,
+} from "./generated/graphql";
+
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+
+export type NodeTypeSpec = NodeTypesQuery["nodeTypes"][number];
+export type PortSpec = NodeTypeSpec["inputs"][number];
+export type WorkflowSummary = WorkflowsQuery["workflows"]["items"][number];
+export type WorkflowGraph = WorkflowGraphFragment;
+export type RunEvent = RunEventsSubscription["runEvents"];
+
+type Narrow<U, K> = Extract<U, { __typename?: K }>;
+type NotTypename<U, K> = Exclude<U, { __typename?: K }>;
+
+export type OpsApplied = Narrow<ApplyGraphOpsMutation["applyGraphOps"], "OpsApplied">;
+export type ApplyOpsError = NotTypename<ApplyGraphOpsMutation["applyGraphOps"], "OpsApplied">;
+export type RunLaunched = Narrow<LaunchRunMutation["launchRun"], "RunLaunched">;
+export type LaunchRunError = NotTypename<LaunchRunMutation["launchRun"], "RunLaunched">;
+export type NodeStatuses = Narrow<NodeStatusesQuery["nodeStatuses"], "NodeStatuses">;
+export type WorkflowError = NotTypename<WorkflowQuery["workflow"], "Workflow">;
+
+export async function fetchNodeTypes(options?: RequestOptions): Promise<NodeTypeSpec[]> {
+  return (await request(NodeTypesDocument, {}, options)).nodeTypes;
+}
+
+export async function fetchConnectionRules(options?: RequestOptions): Promise<ConnectionRule[]> {
+  return (await request(ConnectionRulesDocument, {}, options)).connectionRules;
+}
+
+export async function fetchWorkflows(
+  search = "",
+  options?: RequestOptions,
+): Promise<WorkflowSummary[]> {
+  return (await request(WorkflowsDocument, { search, first: 200 }, options)).workflows.items;
+}
+
+export async function fetchWorkflow(
+  id: string,
+  options?: RequestOptions,
+): Promise<Result<WorkflowGraph, WorkflowError>> {
+  const result = (await request(WorkflowDocument, { id }, options)).workflow;
+  return result.__typename === "Workflow"
+    ? { ok: true, value: result }
+    : { ok: false, error: result as WorkflowError };
+}
+
+export async function applyGraphOps(
+  workflowId: string,
+  baseRevision: number,
+  ops: readonly GraphOp[],
+  batchId: string,
+  options?: RequestOptions,
+): Promise<Result<OpsApplied, ApplyOpsError>> {
+  const result = (
+    await request(
+      ApplyGraphOpsDocument,
+      { input: { workflowId, baseRevision, ops: [...ops], batchId, autoRebase: true } },
+      options,
+    )
+  ).applyGraphOps;
+  return result.__typename === "OpsApplied"
+    ? { ok: true, value: result }
+    : { ok: false, error: result as ApplyOpsError };
+}
+
+export async function launchRun(
+  input: LaunchRunInput,
+  options?: RequestOptions,
+): Promise<Result<RunLaunched, LaunchRunError>> {
+  const result = (await request(LaunchRunDocument, { input }, options)).launchRun;
+  return result.__typename === "RunLaunched"
+    ? { ok: true, value: result }
+    : { ok: false, error: result as LaunchRunError };
+}
+
+export async function fetchNodeStatuses(
+  workflowId: string,
+  options?: RequestOptions,
+): Promise<Result<NodeStatuses, { message: string }>> {
+  const result = (await request(NodeStatusesDocument, { workflowId }, options)).nodeStatuses;
+  return result.__typename === "NodeStatuses"
+    ? { ok: true, value: result }
+    : { ok: false, error: result };
+}
+
+/** A run's events in order, ending with run_finished; returns the unsubscribe function. */
+export function subscribeRunEvents(
+  runId: string,
+  handlers: SubscriptionHandlers<RunEvent>,
+): () => void {
+  return subscribe(
+    RunEventsDocument,
+    { runId },
+    {
+      next: (data) => handlers.next(data.runEvents),
+      error: handlers.error,
+      complete: handlers.complete,
+    },
+  );
+}
+
+/** The API's camelCase workflow as the snake_case graph document the ops speak. */
+export function toGraphDoc(workflow: WorkflowGraph): GraphDoc {
+  return {
+    name: workflow.name,
+    description: workflow.description,
+    nodes: workflow.nodes.map((n) => ({
+      id: n.id,
+      type: n.type,
+      type_version: n.typeVersion,
+      params: (n.params ?? {}) as Record<string, unknown>,
+      position: { x: n.position.x, y: n.position.y },
+      label: n.label,
+    })),
+    edges: workflow.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      source_port: e.sourcePort,
+      target: e.target,
+      target_port: e.targetPort,
+    })),
+    groups: workflow.groups.map((g) => ({
+      id: g.id,
+      title: g.title,
+      node_ids: [...g.nodeIds],
+      collapsed: g.collapsed,
+    })),
+  };
+}

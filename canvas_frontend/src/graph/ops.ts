@@ -1,0 +1,227 @@
+/**
+ * Graph operations as the API takes them (node_library/graph_ops.py, snake_case JSON), and a pure
+ * client-side `applyOps` that applies a batch to a document and computes its inverse with the same
+ * rules as the server's `invert_ops`: remove_node's inverse re-adds the node at its index (with its
+ * group slots) and then its edges at theirs; update_params replaces the whole params object.
+ *
+ * The server stays the authority; this lets the canvas apply an edit optimistically and remember
+ * how to undo it.
+ */
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export interface GraphNode {
+  id: string;
+  type: string;
+  type_version: number;
+  params: Record<string, unknown>;
+  position: Position;
+  label: string;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  source_port: string;
+  target: string;
+  target_port: string;
+}
+
+export interface GraphGroup {
+  id: string;
+  title: string;
+  node_ids: string[];
+  collapsed: boolean;
+}
+
+export interface GraphDoc {
+  name: string;
+  description: string;
+  nodes: readonly GraphNode[];
+  edges: readonly GraphEdge[];
+  groups: readonly GraphGroup[];
+}
+
+export interface GroupSlot {
+  group_id: string;
+  index?: number | null;
+}
+
+export type GraphOp =
+  | { op: "add_node"; node: GraphNode; index?: number | null; groups?: GroupSlot[] }
+  | { op: "remove_node"; node_id: string }
+  | { op: "update_params"; node_id: string; params: Record<string, unknown> }
+  | { op: "move_nodes"; positions: Record<string, Position> }
+  | { op: "add_edge"; edge: GraphEdge; index?: number | null }
+  | { op: "remove_edge"; edge_id: string }
+  | { op: "set_label"; node_id: string; label: string }
+  | { op: "rename_workflow"; name: string }
+  | { op: "set_description"; description: string };
+
+/** An op of a batch that cannot apply; the whole batch is refused. */
+export class OpError extends Error {
+  readonly index: number;
+  readonly code: string;
+
+  constructor(index: number, code: string, message: string) {
+    super(`op ${index}: ${message}`);
+    this.name = "OpError";
+    this.index = index;
+    this.code = code;
+  }
+}
+
+export interface Applied {
+  doc: GraphDoc;
+  /** The ops that undo the batch when applied to `doc`. */
+  inverse: GraphOp[];
+}
+
+/** Apply a batch all-or-nothing; the input document is never mutated. */
+export function applyOps(doc: GraphDoc, ops: readonly GraphOp[]): Applied {
+  const draft = {
+    name: doc.name,
+    description: doc.description,
+    nodes: [...doc.nodes],
+    edges: [...doc.edges],
+    groups: [...doc.groups],
+  };
+  const inverses: GraphOp[][] = [];
+  ops.forEach((op, index) => inverses.push(applyOne(draft, op, index)));
+  return { doc: draft, inverse: inverses.reverse().flat() };
+}
+
+interface Draft {
+  name: string;
+  description: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  groups: GraphGroup[];
+}
+
+function nodeIndex(draft: Draft, index: number, nodeId: string): number {
+  const at = draft.nodes.findIndex((n) => n.id === nodeId);
+  if (at < 0) throw new OpError(index, "missing_node", `there is no node '${nodeId}'`);
+  return at;
+}
+
+function clampIndex(index: number | null | undefined, length: number): number {
+  return index == null ? length : Math.min(index, length);
+}
+
+function applyOne(draft: Draft, op: GraphOp, index: number): GraphOp[] {
+  switch (op.op) {
+    case "add_node": {
+      if (draft.nodes.some((n) => n.id === op.node.id)) {
+        throw new OpError(index, "duplicate_node_id", `a node '${op.node.id}' already exists`);
+      }
+      const slots = op.groups ?? [];
+      for (const slot of slots) {
+        if (!draft.groups.some((g) => g.id === slot.group_id)) {
+          throw new OpError(index, "missing_group", `there is no group '${slot.group_id}'`);
+        }
+      }
+      draft.nodes.splice(clampIndex(op.index, draft.nodes.length), 0, structuredClone(op.node));
+      for (const slot of slots) {
+        const gi = draft.groups.findIndex((g) => g.id === slot.group_id);
+        const group = draft.groups[gi];
+        if (!group) continue;
+        const members = [...group.node_ids];
+        members.splice(clampIndex(slot.index, members.length), 0, op.node.id);
+        draft.groups[gi] = { ...group, node_ids: members };
+      }
+      return [{ op: "remove_node", node_id: op.node.id }];
+    }
+    case "remove_node": {
+      const at = nodeIndex(draft, index, op.node_id);
+      const [node] = draft.nodes.splice(at, 1);
+      const slots: GroupSlot[] = [];
+      draft.groups = draft.groups.map((group) => {
+        if (!group.node_ids.includes(op.node_id)) return group;
+        group.node_ids.forEach((member, j) => {
+          if (member === op.node_id) slots.push({ group_id: group.id, index: j });
+        });
+        return { ...group, node_ids: group.node_ids.filter((m) => m !== op.node_id) };
+      });
+      const removed: GraphOp[] = [];
+      draft.edges.forEach((edge, j) => {
+        if (edge.source === op.node_id || edge.target === op.node_id) {
+          removed.push({ op: "add_edge", edge, index: j });
+        }
+      });
+      draft.edges = draft.edges.filter((e) => e.source !== op.node_id && e.target !== op.node_id);
+      if (!node) return [];
+      return [{ op: "add_node", node, index: at, groups: slots }, ...removed];
+    }
+    case "update_params": {
+      const at = nodeIndex(draft, index, op.node_id);
+      const node = draft.nodes[at];
+      if (!node) return [];
+      draft.nodes[at] = { ...node, params: structuredClone(op.params) };
+      return [{ op: "update_params", node_id: op.node_id, params: structuredClone(node.params) }];
+    }
+    case "move_nodes": {
+      const old: Record<string, Position> = {};
+      for (const [nodeId, position] of Object.entries(op.positions)) {
+        const at = nodeIndex(draft, index, nodeId);
+        if (!Number.isFinite(position.x) || !Number.isFinite(position.y)) {
+          throw new OpError(index, "invalid_position", `node '${nodeId}' needs finite coordinates`);
+        }
+        const node = draft.nodes[at];
+        if (!node) continue;
+        old[nodeId] ??= { ...node.position };
+        draft.nodes[at] = { ...node, position: { x: position.x, y: position.y } };
+      }
+      return [{ op: "move_nodes", positions: old }];
+    }
+    case "add_edge": {
+      const edge = op.edge;
+      if (draft.edges.some((e) => e.id === edge.id)) {
+        throw new OpError(index, "duplicate_edge_id", `an edge '${edge.id}' already exists`);
+      }
+      for (const end of [edge.source, edge.target]) {
+        if (!draft.nodes.some((n) => n.id === end)) {
+          throw new OpError(index, "edge_to_missing_node", `'${end}' is not a node`);
+        }
+      }
+      const taken = draft.edges.find(
+        (e) => e.target === edge.target && e.target_port === edge.target_port,
+      );
+      if (taken) {
+        throw new OpError(
+          index,
+          "input_already_connected",
+          `input '${edge.target_port}' of '${edge.target}' is already connected`,
+        );
+      }
+      draft.edges.splice(clampIndex(op.index, draft.edges.length), 0, { ...edge });
+      return [{ op: "remove_edge", edge_id: edge.id }];
+    }
+    case "remove_edge": {
+      const at = draft.edges.findIndex((e) => e.id === op.edge_id);
+      if (at < 0) throw new OpError(index, "missing_edge", `there is no edge '${op.edge_id}'`);
+      const [edge] = draft.edges.splice(at, 1);
+      return edge ? [{ op: "add_edge", edge, index: at }] : [];
+    }
+    case "set_label": {
+      const at = nodeIndex(draft, index, op.node_id);
+      const node = draft.nodes[at];
+      if (!node) return [];
+      draft.nodes[at] = { ...node, label: op.label };
+      return [{ op: "set_label", node_id: op.node_id, label: node.label }];
+    }
+    case "rename_workflow": {
+      const old = draft.name;
+      draft.name = op.name;
+      return [{ op: "rename_workflow", name: old }];
+    }
+    case "set_description": {
+      const old = draft.description;
+      draft.description = op.description;
+      return [{ op: "set_description", description: old }];
+    }
+  }
+}

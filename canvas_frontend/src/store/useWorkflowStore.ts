@@ -1,0 +1,93 @@
+/**
+ * The open workflow: the server's document and revision, this user's undo history, and the React
+ * Flow view of it. Pure state: the network lives in components/useGraphCommit.ts.
+ */
+
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+} from "@xyflow/react";
+import { create } from "zustand";
+import { emptyHistory, type HistoryState } from "../graph/history";
+import type { GraphDoc, GraphEdge, GraphNode } from "../graph/ops";
+import { toFlowEdges, toFlowNodes, type CanvasFlowNode } from "./flowModel";
+
+export interface Notice {
+  kind: "error" | "info";
+  text: string;
+}
+
+interface WorkflowStore {
+  workflowId: string | null;
+  name: string;
+  revision: number;
+  doc: GraphDoc | null;
+  history: HistoryState;
+  nodes: CanvasFlowNode[];
+  edges: Edge[];
+  notice: Notice | null;
+  open: (workflowId: string, revision: number, doc: GraphDoc) => void;
+  close: () => void;
+  setDoc: (doc: GraphDoc) => void;
+  setRevision: (revision: number) => void;
+  setHistory: (history: HistoryState) => void;
+  onNodesChange: (changes: NodeChange<CanvasFlowNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange[]) => void;
+  notify: (notice: Notice | null) => void;
+}
+
+const nodeCache = new WeakMap<GraphNode, CanvasFlowNode>();
+const edgeCache = new WeakMap<GraphEdge, Edge>();
+
+export const useWorkflowStore = create<WorkflowStore>()((set) => ({
+  workflowId: null,
+  name: "",
+  revision: 0,
+  doc: null,
+  history: emptyHistory,
+  nodes: [],
+  edges: [],
+  notice: null,
+  open: (workflowId, revision, doc) =>
+    set({
+      workflowId,
+      name: doc.name,
+      revision,
+      doc,
+      history: emptyHistory,
+      nodes: toFlowNodes(doc, [], nodeCache),
+      edges: toFlowEdges(doc, [], edgeCache),
+      notice: null,
+    }),
+  close: () =>
+    set({ workflowId: null, doc: null, nodes: [], edges: [], history: emptyHistory, notice: null }),
+  setDoc: (doc) =>
+    set((s) => ({
+      doc,
+      name: doc.name,
+      nodes: toFlowNodes(doc, s.nodes, nodeCache),
+      edges: toFlowEdges(doc, s.edges, edgeCache),
+    })),
+  setRevision: (revision) => set({ revision }),
+  setHistory: (history) => set({ history }),
+  // Only applies React Flow's own changes (drag positions, selection, measurement); removals are
+  // committed as graph ops through onDelete, so they are filtered out here.
+  onNodesChange: (changes) =>
+    set((s) => ({
+      nodes: applyNodeChanges(
+        changes.filter((c) => c.type !== "remove"),
+        s.nodes,
+      ),
+    })),
+  onEdgesChange: (changes) =>
+    set((s) => ({
+      edges: applyEdgeChanges(
+        changes.filter((c) => c.type !== "remove"),
+        s.edges,
+      ),
+    })),
+  notify: (notice) => set({ notice }),
+}));
