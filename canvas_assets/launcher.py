@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from canvas_assets.compiler import CANCELED_TAG
-from canvas_assets.services import CanvasServices, PreparedRun, RunRefused, Selection
+from canvas_assets.services import CanvasServices, PreparedRun, Selection
 
 log = logging.getLogger(__name__)
 
@@ -98,4 +98,4 @@ class RunLauncher:
         self._pool.shutdown(wait=True)
 
 
-__all__ = ["Launch", "RunLauncher", "RunRefused"]
+__all__ = ["Launch", "RunLauncher"]
