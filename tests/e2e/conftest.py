@@ -1,0 +1,108 @@
+"""End-to-end fixtures: a real API server serving the built canvas, and headless Chromium.
+
+- `canvas_server` (function scope): uvicorn in a thread on a free port, running the API app with
+  `frontend_dir=canvas_frontend/dist` and `local_admin=True` (the browser needs no token); SQLite
+  and artifacts under tmp_path, the repository's `data/` as the only data root.
+- `browser_page` (function scope): a Playwright page in Debian's /usr/bin/chromium (never a
+  downloaded browser). Without Chromium or the `playwright` package the test is skipped, or fails
+  under CI=true.
+- `SCREENSHOTS`: tests/e2e/screenshots/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from canvas_assets import CanvasServices
+from canvas_assets.config import CanvasConfig
+from graphql_api.app import create_app
+from node_library.registry import default_registry
+from node_library.settings import NodeSettings
+from tests.services import service_unavailable
+
+REPO = Path(__file__).resolve().parents[2]
+DIST = REPO / "canvas_frontend" / "dist"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_HOW = "install it with `apt-get install -y chromium` (never `playwright install`)"
+
+
+@dataclass
+class CanvasServer:
+    url: str
+    services: CanvasServices
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def canvas_server(tmp_path: Path) -> Iterator[CanvasServer]:
+    if not (DIST / "index.html").is_file():
+        pytest.fail(
+            f"the built canvas is missing ({DIST / 'index.html'}); run `make frontend` first",
+            pytrace=False,
+        )
+    home = tmp_path / "home"
+    home.mkdir()
+    services = CanvasServices(
+        CanvasConfig(
+            home=home,
+            database_url=f"sqlite:///{home / 'canvas.db'}",
+            artifacts=str(home / "artifacts"),
+            s3_endpoint_url=None,
+            dagster_home=home,
+        ),
+        default_registry(),
+        NodeSettings(data_roots=((REPO / "data").resolve(),)),
+    )
+    port = _free_port()
+    app = create_app(services, local_admin=True, frontend_dir=DIST)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield CanvasServer(f"http://127.0.0.1:{port}", services)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        services.store.dispose()
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        service_unavailable(f"Chromium ({CHROMIUM})", CHROMIUM_HOW)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        service_unavailable("The Python `playwright` package", "install the dev extras")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 800})
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            yield page
+            context.close()
+        finally:
+            browser.close()
