@@ -59,8 +59,10 @@ test: install lint typecheck frontend-test frontend
 	$(BIN)/pytest -q
 
 bench: install
-	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_validation.py
+	$(BIN)/python bench/bench_graph_ops.py
+	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_api.py --seconds 30
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(FRONTEND)/node_modules $(FRONTEND)/dist
