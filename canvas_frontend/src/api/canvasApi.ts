@@ -14,6 +14,7 @@ import {
   NodeStatusesDocument,
   NodeTypesDocument,
   RunEventsDocument,
+  ValidateWorkflowDocument,
   WorkflowDocument,
   WorkflowsDocument,
   type ApplyGraphOpsMutation,
@@ -22,6 +23,7 @@ import {
   type NodeStatusesQuery,
   type NodeTypesQuery,
   type RunEventsSubscription,
+  type ValidationFieldsFragment,
   type WorkflowGraphFragment,
   type WorkflowQuery,
   type WorkflowsQuery,
@@ -34,6 +36,9 @@ export type PortSpec = NodeTypeSpec["inputs"][number];
 export type WorkflowSummary = WorkflowsQuery["workflows"]["items"][number];
 export type WorkflowGraph = WorkflowGraphFragment;
 export type RunEvent = RunEventsSubscription["runEvents"];
+export type Validation = ValidationFieldsFragment;
+export type Issue = Validation["issues"][number];
+export type PortSchema = Validation["schemas"][number];
 
 type Narrow<U, K> = Extract<U, { __typename?: K }>;
 type NotTypename<U, K> = Exclude<U, { __typename?: K }>;
@@ -87,6 +92,18 @@ export async function applyGraphOps(
   return result.__typename === "OpsApplied"
     ? { ok: true, value: result }
     : { ok: false, error: result as ApplyOpsError };
+}
+
+/** Issues and the inferred columns of every port of a stored workflow. */
+export async function fetchValidation(
+  workflowId: string,
+  options?: RequestOptions,
+): Promise<Result<Validation, { message: string }>> {
+  const result = (await request(ValidateWorkflowDocument, { id: workflowId }, options))
+    .validateWorkflow;
+  return result.__typename === "ValidationReport"
+    ? { ok: true, value: result }
+    : { ok: false, error: { message: "message" in result ? result.message : "invalid" } };
 }
 
 export async function launchRun(

@@ -9,12 +9,14 @@ import {
   type NodeTypes,
   type OnDelete,
   type OnNodeDrag,
+  type ReactFlowInstance,
 } from "@xyflow/react";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import {
   fetchConnectionRules,
   fetchNodeStatuses,
   fetchNodeTypes,
+  fetchValidation,
   fetchWorkflow,
   launchRun,
   subscribeRunEvents,
@@ -22,6 +24,7 @@ import {
 } from "../api/canvasApi";
 import { canRedo, canUndo } from "../graph/history";
 import { layoutLeftToRight } from "../graph/layout";
+import { freeNodeId } from "../graph/nodeIds";
 import type { GraphOp, Position } from "../graph/ops";
 import { CanvasNode } from "../nodes/CanvasNode";
 import { edgeId, type CanvasFlowNode } from "../store/flowModel";
@@ -29,6 +32,8 @@ import { useRegistryStore } from "../store/useRegistryStore";
 import { useRunStore } from "../store/useRunStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { checkConnection } from "./connection";
+import { NODE_TYPE_MIME, Palette } from "./Palette";
+import { PropertiesPanel } from "./PropertiesPanel";
 import { useGraphCommit } from "./useGraphCommit";
 
 const nodeTypes: NodeTypes = { canvas: CanvasNode };
@@ -37,6 +42,12 @@ const DEFAULT_SIZE = { width: 200, height: 80 };
 async function refreshFreshness(workflowId: string): Promise<void> {
   const result = await fetchNodeStatuses(workflowId);
   if (result.ok) useRunStore.getState().setFreshness(result.value.nodes);
+}
+
+async function refreshValidation(workflowId: string): Promise<void> {
+  const result = await fetchValidation(workflowId);
+  const store = useWorkflowStore.getState();
+  if (result.ok && store.workflowId === workflowId) store.setValidation(result.value);
 }
 
 export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack: () => void }) {
@@ -52,6 +63,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
   const [moving, setMoving] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const stopRun = useRef<(() => void) | null>(null);
+  const flow = useRef<ReactFlowInstance<CanvasFlowNode> | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -72,6 +84,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
         useWorkflowStore
           .getState()
           .open(result.value.id, result.value.revision, toGraphDoc(result.value));
+        void refreshValidation(result.value.id).catch(() => undefined);
         return refreshFreshness(result.value.id);
       })
       .catch((err: unknown) => live && setLoadError(String(err)));
@@ -198,6 +211,65 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
     [commit],
   );
 
+  /** Add a node of `typeId` at a flow position; the server fills the params' defaults. */
+  const addNode = useCallback(
+    (typeId: string, position: Position) => {
+      const doc = useWorkflowStore.getState().doc;
+      const spec = useRegistryStore.getState().specs[typeId];
+      if (!doc || !spec) return;
+      const id = freeNodeId(
+        typeId,
+        doc.nodes.map((n) => n.id),
+      );
+      commit([
+        {
+          op: "add_node",
+          node: {
+            id,
+            type: typeId,
+            type_version: spec.version,
+            params: {},
+            position: { x: Math.round(position.x), y: Math.round(position.y) },
+            label: spec.displayName,
+          },
+        },
+      ]);
+    },
+    [commit],
+  );
+
+  const addAtCenter = useCallback(
+    (typeId: string) => {
+      const rect = document.querySelector(".canvas")?.getBoundingClientRect();
+      const instance = flow.current;
+      const at =
+        rect && instance
+          ? instance.screenToFlowPosition({
+              x: rect.left + rect.width / 2 - DEFAULT_SIZE.width / 2,
+              y: rect.top + rect.height / 2 - DEFAULT_SIZE.height / 2,
+            })
+          : { x: 0, y: 0 };
+      addNode(typeId, at);
+    },
+    [addNode],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(NODE_TYPE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const typeId = event.dataTransfer.getData(NODE_TYPE_MIME);
+      if (!typeId || !flow.current) return;
+      event.preventDefault();
+      addNode(typeId, flow.current.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [addNode],
+  );
+
   const tidyUp = useCallback(() => {
     const { nodes: current, doc } = useWorkflowStore.getState();
     if (!doc) return;
@@ -300,28 +372,35 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
           </button>
         </div>
       )}
-      <div className="canvas">
-        <ReactFlow<CanvasFlowNode>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onNodeDragStop={onNodeDragStop}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          isValidConnection={isValidConnection}
-          onDelete={onDelete}
-          onMoveStart={() => setMoving(true)}
-          onMoveEnd={() => setMoving(false)}
-          onlyRenderVisibleElements
-          fitView
-          minZoom={0.1}
-          deleteKeyCode={["Backspace", "Delete"]}
-        >
-          <Controls showInteractive={false} />
-          {moving && <MiniMap pannable={false} zoomable={false} />}
-        </ReactFlow>
+      <div className="canvas-body">
+        <Palette onAdd={addAtCenter} />
+        <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+          <ReactFlow<CanvasFlowNode>
+            onInit={(instance) => {
+              flow.current = instance;
+            }}
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onNodeDragStop={onNodeDragStop}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            isValidConnection={isValidConnection}
+            onDelete={onDelete}
+            onMoveStart={() => setMoving(true)}
+            onMoveEnd={() => setMoving(false)}
+            onlyRenderVisibleElements
+            fitView
+            minZoom={0.1}
+            deleteKeyCode={["Backspace", "Delete"]}
+          >
+            <Controls showInteractive={false} />
+            {moving && <MiniMap pannable={false} zoomable={false} />}
+          </ReactFlow>
+        </div>
+        <PropertiesPanel commit={commit} />
       </div>
     </div>
   );

@@ -41,7 +41,10 @@ function send(workflowId: string, ops: readonly GraphOp[]): void {
         const s = useWorkflowStore.getState();
         s.setRevision(result.value.revision);
         // Adopt the server's document only when no later local edit is still in flight.
-        if (pending === 1) s.setDoc(toGraphDoc(result.value.workflow));
+        if (pending === 1) {
+          s.setDoc(toGraphDoc(result.value.workflow));
+          s.setValidation(result.value.validation);
+        }
         return;
       }
       const error = result.error;

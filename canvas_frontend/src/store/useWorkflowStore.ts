@@ -11,6 +11,7 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import { create } from "zustand";
+import type { Validation } from "../api/canvasApi";
 import { emptyHistory, type HistoryState } from "../graph/history";
 import type { GraphDoc, GraphEdge, GraphNode } from "../graph/ops";
 import { toFlowEdges, toFlowNodes, type CanvasFlowNode } from "./flowModel";
@@ -29,6 +30,8 @@ interface WorkflowStore {
   nodes: CanvasFlowNode[];
   edges: Edge[];
   notice: Notice | null;
+  /** The server's last validation of the stored document (issues, inferred port columns). */
+  validation: Validation | null;
   open: (workflowId: string, revision: number, doc: GraphDoc) => void;
   close: () => void;
   setDoc: (doc: GraphDoc) => void;
@@ -37,6 +40,7 @@ interface WorkflowStore {
   onNodesChange: (changes: NodeChange<CanvasFlowNode>[]) => void;
   onEdgesChange: (changes: EdgeChange[]) => void;
   notify: (notice: Notice | null) => void;
+  setValidation: (validation: Validation | null) => void;
 }
 
 const nodeCache = new WeakMap<GraphNode, CanvasFlowNode>();
@@ -51,6 +55,7 @@ export const useWorkflowStore = create<WorkflowStore>()((set) => ({
   nodes: [],
   edges: [],
   notice: null,
+  validation: null,
   open: (workflowId, revision, doc) =>
     set({
       workflowId,
@@ -61,9 +66,18 @@ export const useWorkflowStore = create<WorkflowStore>()((set) => ({
       nodes: toFlowNodes(doc, [], nodeCache),
       edges: toFlowEdges(doc, [], edgeCache),
       notice: null,
+      validation: null,
     }),
   close: () =>
-    set({ workflowId: null, doc: null, nodes: [], edges: [], history: emptyHistory, notice: null }),
+    set({
+      workflowId: null,
+      doc: null,
+      nodes: [],
+      edges: [],
+      history: emptyHistory,
+      notice: null,
+      validation: null,
+    }),
   setDoc: (doc) =>
     set((s) => ({
       doc,
@@ -90,4 +104,5 @@ export const useWorkflowStore = create<WorkflowStore>()((set) => ({
       ),
     })),
   notify: (notice) => set({ notice }),
+  setValidation: (validation) => set({ validation }),
 }));

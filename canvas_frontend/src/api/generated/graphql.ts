@@ -171,6 +171,52 @@ export type IssueFieldsFragment = {
   param: string | null;
 };
 
+export type ValidationFieldsFragment = {
+  ok: boolean;
+  issues: Array<{
+    severity: string;
+    code: string;
+    message: string;
+    hint: string;
+    nodeId: string | null;
+    port: string | null;
+    param: string | null;
+  }>;
+  schemas: Array<{
+    nodeId: string;
+    port: string;
+    columns: Array<{ name: string; dtype: string }> | null;
+  }>;
+};
+
+export type ValidateWorkflowQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ValidateWorkflowQuery = {
+  validateWorkflow:
+    | { __typename: "InvalidInputError"; message: string }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "ValidationReport";
+        ok: boolean;
+        issues: Array<{
+          severity: string;
+          code: string;
+          message: string;
+          hint: string;
+          nodeId: string | null;
+          port: string | null;
+          param: string | null;
+        }>;
+        schemas: Array<{
+          nodeId: string;
+          port: string;
+          columns: Array<{ name: string; dtype: string }> | null;
+        }>;
+      };
+};
+
 export type ApplyGraphOpsMutationVariables = Exact<{
   input: ApplyGraphOpsInput;
 }>;
@@ -224,6 +270,11 @@ export type ApplyGraphOpsMutation = {
             nodeId: string | null;
             port: string | null;
             param: string | null;
+          }>;
+          schemas: Array<{
+            nodeId: string;
+            port: string;
+            columns: Array<{ name: string; dtype: string }> | null;
           }>;
         };
       }
@@ -411,6 +462,33 @@ export const IssueFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: "IssueFields" },
 ) as unknown as TypedDocumentString<IssueFieldsFragment, unknown>;
+export const ValidationFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ValidationFields on ValidationReport {
+  ok
+  issues {
+    ...IssueFields
+  }
+  schemas {
+    nodeId
+    port
+    columns {
+      name
+      dtype
+    }
+  }
+}
+    fragment IssueFields on Issue {
+  severity
+  code
+  message
+  hint
+  nodeId
+  port
+  param
+}`,
+  { fragmentName: "ValidationFields" },
+) as unknown as TypedDocumentString<ValidationFieldsFragment, unknown>;
 export const NodeStatusFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment NodeStatusFields on NodeStatus {
@@ -523,6 +601,41 @@ fragment WorkflowGraph on Workflow {
     collapsed
   }
 }`) as unknown as TypedDocumentString<WorkflowQuery, WorkflowQueryVariables>;
+export const ValidateWorkflowDocument = new TypedDocumentString(`
+    query ValidateWorkflow($id: ID!) {
+  validateWorkflow(id: $id) {
+    __typename
+    ... on ValidationReport {
+      ...ValidationFields
+    }
+    ... on UserError {
+      message
+    }
+  }
+}
+    fragment IssueFields on Issue {
+  severity
+  code
+  message
+  hint
+  nodeId
+  port
+  param
+}
+fragment ValidationFields on ValidationReport {
+  ok
+  issues {
+    ...IssueFields
+  }
+  schemas {
+    nodeId
+    port
+    columns {
+      name
+      dtype
+    }
+  }
+}`) as unknown as TypedDocumentString<ValidateWorkflowQuery, ValidateWorkflowQueryVariables>;
 export const ApplyGraphOpsDocument = new TypedDocumentString(`
     mutation ApplyGraphOps($input: ApplyGraphOpsInput!) {
   applyGraphOps(input: $input) {
@@ -534,10 +647,7 @@ export const ApplyGraphOpsDocument = new TypedDocumentString(`
         ...WorkflowGraph
       }
       validation {
-        ok
-        issues {
-          ...IssueFields
-        }
+        ...ValidationFields
       }
     }
     ... on RevisionConflict {
@@ -599,6 +709,20 @@ fragment IssueFields on Issue {
   nodeId
   port
   param
+}
+fragment ValidationFields on ValidationReport {
+  ok
+  issues {
+    ...IssueFields
+  }
+  schemas {
+    nodeId
+    port
+    columns {
+      name
+      dtype
+    }
+  }
 }`) as unknown as TypedDocumentString<ApplyGraphOpsMutation, ApplyGraphOpsMutationVariables>;
 export const LaunchRunDocument = new TypedDocumentString(`
     mutation LaunchRun($input: LaunchRunInput!) {

@@ -1,0 +1,66 @@
+/**
+ * The node palette: the registry's node types grouped by category, with a typo-tolerant search
+ * (graph/search.ts). An entry is dragged onto the canvas (the drop point places it) or added
+ * with its "add" button (at the centre of the view).
+ */
+
+import { useMemo, useState, type DragEvent } from "react";
+import { groupByCategory, searchEntries } from "../graph/search";
+import { useRegistryStore } from "../store/useRegistryStore";
+
+/** The drag payload's MIME type: the node type id. */
+export const NODE_TYPE_MIME = "application/x-mlcanvas-node-type";
+
+export function Palette({ onAdd }: { onAdd: (typeId: string) => void }) {
+  const specs = useRegistryStore((s) => s.specs);
+  const [query, setQuery] = useState("");
+  const groups = useMemo(
+    () => groupByCategory(searchEntries(Object.values(specs), query)),
+    [specs, query],
+  );
+
+  function onDragStart(event: DragEvent, typeId: string) {
+    event.dataTransfer.setData(NODE_TYPE_MIME, typeId);
+    event.dataTransfer.effectAllowed = "copy";
+  }
+
+  return (
+    <aside className="palette" aria-label="Node palette">
+      <input
+        className="palette-search"
+        type="search"
+        placeholder="Search nodes"
+        aria-label="Search nodes"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {groups.length === 0 && <p className="muted small">No node matches “{query}”.</p>}
+      {groups.map((group) => (
+        <section key={group.category} className="palette-group">
+          <h2>{group.category}</h2>
+          <ul>
+            {group.entries.map((spec) => (
+              <li
+                key={spec.typeId}
+                className="palette-entry"
+                draggable
+                onDragStart={(e) => onDragStart(e, spec.typeId)}
+                title={spec.description}
+              >
+                <span className="palette-name">{spec.displayName}</span>
+                <button
+                  type="button"
+                  className="palette-add"
+                  onClick={() => onAdd(spec.typeId)}
+                  aria-label={`Add ${spec.displayName}`}
+                >
+                  add
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </aside>
+  );
+}
