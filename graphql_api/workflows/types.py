@@ -184,7 +184,6 @@ NodeStatusesResult = Annotated[
 ]
 DeleteWorkflowResult = Annotated[Deleted | NotFoundError, strawberry.union("DeleteWorkflowResult")]
 
-__all__ = ["UserError"]
 
 
 @strawberry.type(description="One logged batch of graph operations: what made `revision`.")
