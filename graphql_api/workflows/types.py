@@ -185,7 +185,6 @@ NodeStatusesResult = Annotated[
 DeleteWorkflowResult = Annotated[Deleted | NotFoundError, strawberry.union("DeleteWorkflowResult")]
 
 
-
 @strawberry.type(description="One logged batch of graph operations: what made `revision`.")
 class OpsBatchInfo:
     revision: int
