@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -30,7 +31,9 @@ from node_library.settings import NodeSettings
 from tests.services import service_unavailable
 
 REPO = Path(__file__).resolve().parents[2]
-DIST = REPO / "canvas_frontend" / "dist"
+# CANVAS_E2E_DIST points the tests at another build (e.g. `vite build --outDir /tmp/dist-x`) so
+# parallel work does not race on canvas_frontend/dist.
+DIST = Path(os.environ.get("CANVAS_E2E_DIST") or REPO / "canvas_frontend" / "dist")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
