@@ -2,21 +2,30 @@
 
 `preview(artifacts, ref, ...)` reads one artifact (`<slug>/<node>/<cache key>/<port>`) by the data
 type its meta file records:
-- dataframe / series: one page of rows (at most MAX_LIMIT), optionally sorted by a column, with
-  every column's logical dtype, null count and stats (numeric: min, max, mean, std over the finite
-  values; string, category and boolean: distinct count and the TOP_VALUES most frequent values;
-  datetime: earliest and latest) and the total row count. Rows are lists in column order, made
-  JSON-safe: NaN, NaT and infinities become null, timestamps ISO 8601 strings (with their offset
-  when they have a time zone), durations seconds, numpy and Arrow scalars plain Python values;
-  strings longer than MAX_CELL_CHARS are cut (the download has them whole).
+- dataframe / series: one page of rows (at most MAX_LIMIT), optionally filtered by a condition
+  in the safe expression language (`where`: node_library.expressions, the filter node's language,
+  never `eval`) and sorted by a column, with every column's logical dtype and stats, and the row
+  count (after the filter; `stored_rows` is the count before it). Stats describe the whole stored
+  result, not the filtered rows: every column has its null, non-null and distinct counts; numbers
+  also min, max, mean, std, quartiles (p25, median, p75) over the finite values and a
+  HISTOGRAM_BINS-bin equal-width histogram; text, category, boolean and integer columns the
+  TOP_VALUES most frequent values; datetimes the earliest and latest. Rows are lists in column
+  order, made JSON-safe: NaN, NaT and infinities become null, timestamps ISO 8601 strings (with
+  their offset when they have a time zone), durations seconds, numpy and Arrow scalars plain Python
+  values; strings longer than MAX_CELL_CHARS are cut (the download has them whole).
 - metrics, plot, json: the stored value (refused above MAX_JSON_PREVIEW_BYTES: download it).
 - file: name, media type and size; model: its class, format and size (never loaded).
 
 Reading is cheap where Parquet allows: without sorting only the row groups (and, inside the first
 one, the batches) that overlap the page are decoded, straight from the file on the local backend.
-Sorting reads the whole table as Arrow (not pandas) and converts only the page. Column stats are
-computed once per artifact and cached next to it as `<port>.stats.json` through the same backend;
-artifacts are immutable, so that cache never goes stale (STATS_VERSION invalidates old layouts).
+Sorting reads the whole table as Arrow (not pandas) and converts only the page. A filter reads
+only the columns its expression names into pandas and evaluates it vectorized (a missing condition
+counts as False, as in the filter node); the matching row numbers stay in a small in-process LRU
+keyed by artifact and expression (artifacts are immutable), so scrolling a filtered table does not
+evaluate it again per page, and unsorted pages then decode only the row groups that hold their
+rows. Column stats are computed once per artifact and cached next to it as `<port>.stats.json`
+through the same backend; artifacts are immutable, so that cache never goes stale (STATS_VERSION
+invalidates old layouts).
 
 `node_output` finds which result to show: the one the current graph implies for the node (its
 cache key from the plan; when it is not stored, `NoCurrentResult` says whether the node is stale
@@ -30,24 +39,31 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from canvas_assets.artifacts import ArtifactError, ArtifactRef, ArtifactStore, LocalBackend
 from canvas_assets.planner import NodeStatus
+from node_library.expressions import CompiledExpression, ExpressionError, compile_expression
 from node_library.graph import SLUG_PATTERN
+from node_library.schema import Dtype, TableSchema
 
 if TYPE_CHECKING:
     from canvas_assets.services import CanvasServices
@@ -57,7 +73,9 @@ TOP_VALUES = 5
 MAX_CELL_CHARS = 2000
 MAX_TOP_VALUE_CHARS = 200
 MAX_JSON_PREVIEW_BYTES = 20 * 1024 * 1024
-STATS_VERSION = 1
+HISTOGRAM_BINS = 20
+STATS_VERSION = 2
+FILTER_CACHE_ENTRIES = 8
 READ_BATCH_ROWS = 8192
 CSV_BATCH_ROWS = 65_536
 FILE_CHUNK_BYTES = 1 << 20
@@ -72,12 +90,19 @@ VALUE_TYPES = ("metrics", "plot", "json")
 
 
 class PreviewError(ValueError):
-    """A request the caller can fix (bad cache key, unknown column, limit out of range)."""
+    """A request the caller can fix (bad cache key, unknown column, limit out of range).
 
-    def __init__(self, message: str, field: str | None = None, hint: str = "") -> None:
+    `position` is the 1-based character offset into the argument's text (a `where` expression)
+    when the problem is at one place.
+    """
+
+    def __init__(
+        self, message: str, field: str | None = None, hint: str = "", position: int | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.hint = hint
+        self.position = position
 
 
 class OutputNotFound(LookupError):
@@ -85,9 +110,13 @@ class OutputNotFound(LookupError):
 
 
 class NoCurrentResult(Exception):
-    """The node has no stored result for its current params and inputs (stale or missing)."""
+    """The node has no stored result for its current params and inputs (stale or missing).
 
-    def __init__(self, status: NodeStatus) -> None:
+    `earlier_cache_key` names the node's last stored result on the port asked for, when there is
+    one, so a caller can show it (marked as earlier) until the node runs again.
+    """
+
+    def __init__(self, status: NodeStatus, earlier_cache_key: str | None = None) -> None:
         super().__init__(
             f"node {status.node_id!r} has no result for its current params and inputs"
             f" ({status.state.value}: {status.reason}); run it, or ask for an earlier result by"
@@ -95,6 +124,7 @@ class NoCurrentResult(Exception):
         )
         self.state = status.state.value
         self.reason = status.reason
+        self.earlier_cache_key = earlier_cache_key
 
 
 # -- what a preview returns -------------------------------------------------------------------
@@ -107,15 +137,27 @@ class ValueCount:
 
 
 @dataclass(frozen=True)
+class HistogramBin:
+    start: float
+    end: float  # bins are [start, end), the last one [start, end]
+    count: int
+
+
+@dataclass(frozen=True)
 class ColumnSummary:
     name: str
     dtype: str  # the logical dtype (node_library.schema.Dtype)
     null_count: int
+    count: int | None = None  # values that are not missing (None: not computed)
+    distinct_count: int | None = None  # distinct non-missing values
     min: float | None = None
     max: float | None = None
     mean: float | None = None
     std: float | None = None
-    distinct_count: int | None = None
+    p25: float | None = None
+    median: float | None = None
+    p75: float | None = None
+    histogram: tuple[HistogramBin, ...] = ()
     top_values: tuple[ValueCount, ...] = ()
     earliest: str | None = None
     latest: str | None = None
@@ -123,13 +165,14 @@ class ColumnSummary:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ColumnSummary:
         top = tuple(ValueCount(**v) for v in data.get("top_values") or ())
-        return cls(**{**data, "top_values": top})
+        bins = tuple(HistogramBin(**b) for b in data.get("histogram") or ())
+        return cls(**{**data, "top_values": top, "histogram": bins})
 
 
 @dataclass(frozen=True)
 class TablePreview:
     data_type: str  # dataframe or series
-    total_rows: int
+    total_rows: int  # rows that meet `where` (all stored rows without it)
     offset: int
     limit: int
     sort_by: str | None
@@ -137,6 +180,8 @@ class TablePreview:
     columns: tuple[ColumnSummary, ...]
     rows: list[list[Any]]  # the page, JSON-safe, values in column order
     row_numbers: list[int]  # position of each row of the page in the stored table (from 0)
+    where: str | None  # the condition the rows meet, None when unfiltered
+    stored_rows: int  # rows in the stored result, before `where`
 
 
 @dataclass(frozen=True)
@@ -208,6 +253,7 @@ def node_output(
     limit: int = 100,
     sort_by: str | None = None,
     descending: bool = False,
+    where: str | None = None,
 ) -> NodeOutput:
     """A preview of the node's current result, or of an earlier one named by `cache_key`.
 
@@ -245,7 +291,8 @@ def node_output(
         ref = output_ref(workflow.slug, node_id, cache_key, port)
         if not services.artifacts.exists(ref):
             # Only now ask the Dagster history, which the reason (stale or missing) needs.
-            raise NoCurrentResult(services.statuses(plan)[node_id])
+            status = services.statuses(plan)[node_id]
+            raise NoCurrentResult(status, _earlier_key(services, workflow.slug, status, port))
     else:
         ref = output_ref(workflow.slug, node_id, cache_key, port)
         if not services.artifacts.exists(ref):
@@ -254,8 +301,17 @@ def node_output(
                 f" {cache_key}; results are kept by cache key until the retention policy removes"
                 " them"
             )
-    page = preview(services.artifacts, ref, offset, limit, sort_by, descending)
+    page = preview(services.artifacts, ref, offset, limit, sort_by, descending, where)
     return NodeOutput(ref=ref, current=current, preview=page)
+
+
+def _earlier_key(services: CanvasServices, slug: str, status: NodeStatus, port: str) -> str | None:
+    """The cache key of the node's last result when that result is still stored on `port`."""
+    key = status.last.get("cache_key")
+    if not isinstance(key, str) or not CACHE_KEY_RE.fullmatch(key):
+        return None
+    ref = output_ref(slug, status.node_id, key, port)
+    return key if services.artifacts.exists(ref) else None
 
 
 def check_page(offset: int, limit: int) -> None:
@@ -279,15 +335,23 @@ def preview(
     limit: int = 100,
     sort_by: str | None = None,
     descending: bool = False,
+    where: str | None = None,
 ) -> Preview:
-    """The preview of one stored result (see the module docstring)."""
+    """The preview of one stored result (see the module docstring). A blank `where` is none."""
     check_page(offset, limit)
     meta = _meta(artifacts, ref)
     data_type = meta.get("data_type")
+    where = where if where is not None and where.strip() else None
     if data_type in TABLE_TYPES:
-        return _table_preview(artifacts, ref, meta, offset, limit, sort_by, descending)
+        return _table_preview(artifacts, ref, meta, offset, limit, sort_by, descending, where)
     if sort_by is not None:
         raise PreviewError(f"a {data_type} result has no columns to sort by", field="sortBy")
+    if where is not None:
+        raise PreviewError(
+            f"a {data_type} result has no rows to filter",
+            field="where",
+            hint="leave where empty for results that are not tables",
+        )
     if data_type in VALUE_TYPES:
         size = int(meta.get("bytes") or 0)
         if size > MAX_JSON_PREVIEW_BYTES:
@@ -331,9 +395,10 @@ def _table_preview(
     limit: int,
     sort_by: str | None,
     descending: bool,
+    where: str | None,
 ) -> TablePreview:
     with _open_parquet(artifacts, _data_key(ref, meta)) as parquet:
-        total = parquet.metadata.num_rows
+        stored_rows = parquet.metadata.num_rows
         names = parquet.schema_arrow.names
         if sort_by is not None and sort_by not in names:
             raise PreviewError(
@@ -341,16 +406,28 @@ def _table_preview(
                 field="sortBy",
                 hint="columns: " + ", ".join(names[:30]),
             )
-        if sort_by is None:
+        kept = None if where is None else _rows_where(artifacts, ref, meta, parquet, where)
+        total = stored_rows if kept is None else len(kept)
+        if sort_by is None and kept is None:
             stats = _cached_stats(artifacts, ref, meta, parquet.read)
             page = _read_slice(parquet, offset, limit)
             row_numbers = list(range(offset, offset + page.num_rows))
+        elif sort_by is None:
+            assert kept is not None
+            stats = _cached_stats(artifacts, ref, meta, parquet.read)
+            numbers = kept[offset : offset + limit]
+            page = _read_rows(parquet, numbers)
+            row_numbers = [int(i) for i in numbers]
         else:
             table = parquet.read()
             stats = _cached_stats(artifacts, ref, meta, lambda: table)
-            indices = _sort_indices(table, sort_by, descending).slice(offset, limit)
-            page = table.take(indices)
-            row_numbers = [int(i) for i in indices.to_pylist()]
+            if kept is not None:
+                table = table.take(pa.array(kept))
+            order = _sort_indices(table, sort_by, descending).slice(offset, limit)
+            page = table.take(order)
+            positions = order.to_numpy(zero_copy_only=False)
+            numbers = positions if kept is None else kept[positions]
+            row_numbers = [int(i) for i in numbers]
     rows = [[_cell(v) for v in row.values()] for row in page.to_pylist()]
     return TablePreview(
         data_type=str(meta["data_type"]),
@@ -362,6 +439,8 @@ def _table_preview(
         columns=stats,
         rows=rows,
         row_numbers=row_numbers,
+        where=where,
+        stored_rows=stored_rows,
     )
 
 
@@ -413,6 +492,119 @@ def _read_slice(parquet: pq.ParquetFile, offset: int, limit: int) -> pa.Table:
         if position >= end:
             break
     return pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
+
+
+def _read_rows(parquet: pq.ParquetFile, numbers: np.ndarray) -> pa.Table:
+    """The rows at `numbers` (ascending row numbers), decoding only the row groups holding them."""
+    if len(numbers) == 0:
+        return parquet.schema_arrow.empty_table()
+    metadata = parquet.metadata
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    group_of = np.searchsorted(starts, numbers, side="right") - 1
+    groups = np.unique(group_of)
+    table = parquet.read_row_groups([int(g) for g in groups])
+    # Where each chosen group begins inside `table` (the chosen groups back to back).
+    begins = np.concatenate([[0], np.cumsum(starts[groups + 1] - starts[groups])[:-1]])
+    local = numbers - starts[group_of] + begins[np.searchsorted(groups, group_of)]
+    return table.take(pa.array(local))
+
+
+# -- filtering (where) ------------------------------------------------------------------------
+
+_filter_cache: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
+_filter_cache_lock = threading.Lock()
+
+
+def _rows_where(
+    artifacts: ArtifactStore,
+    ref: ArtifactRef,
+    meta: dict[str, Any],
+    parquet: pq.ParquetFile,
+    where: str,
+) -> np.ndarray:
+    """Row numbers (ascending, int64) of the stored rows for which `where` is true."""
+    key = (artifacts.backend.describe(), ref.base, where)
+    with _filter_cache_lock:
+        if key in _filter_cache:
+            _filter_cache.move_to_end(key)
+            return _filter_cache[key]
+    kept = rows_meeting(where, parquet, _table_schema(meta))
+    with _filter_cache_lock:
+        _filter_cache[key] = kept
+        while len(_filter_cache) > FILTER_CACHE_ENTRIES:
+            _filter_cache.popitem(last=False)
+    return kept
+
+
+def rows_meeting(where: str, parquet: pq.ParquetFile, schema: TableSchema | None) -> np.ndarray:
+    """Row numbers of the rows of `parquet` for which the condition `where` is true.
+
+    Raises PreviewError (field "where", with the position and a fix) for a bad expression.
+    """
+    compiled = compile_where(where, schema)
+    names = set(parquet.schema_arrow.names)
+    for name in sorted(compiled.columns):
+        if name not in names:  # a stale schema in the meta; evaluate() would say so less clearly
+            raise PreviewError(
+                f"where: unknown column {name!r}",
+                field="where",
+                hint="columns: " + ", ".join(sorted(names)[:30]),
+            )
+    table = parquet.read(columns=sorted(compiled.columns), use_pandas_metadata=True)
+    frame = table.to_pandas()
+    if frame.shape[1] == 0:  # a condition on no column (`True`, `1 > 2`): one value per row
+        frame = pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+    try:
+        mask = compiled.evaluate(frame)
+    except ExpressionError as exc:
+        raise _where_error(exc) from None
+    if not (pd.api.types.is_bool_dtype(mask.dtype) or mask.isna().all()):
+        raise _not_a_condition(str(mask.dtype))
+    keep = mask.to_numpy(dtype=bool, na_value=False)
+    return np.flatnonzero(keep).astype(np.int64)
+
+
+def compile_where(where: str, schema: TableSchema | None) -> CompiledExpression:
+    """`where` checked as a condition over `schema` (None: checked on the real columns later)."""
+    try:
+        compiled = compile_expression(where, schema)
+    except ExpressionError as exc:
+        raise _where_error(exc, schema) from None
+    if compiled.dtype not in (Dtype.BOOLEAN, Dtype.UNKNOWN):
+        raise _not_a_condition(compiled.dtype.value)
+    return compiled
+
+
+def _where_error(exc: ExpressionError, schema: TableSchema | None = None) -> PreviewError:
+    hint = exc.hint
+    if not hint and exc.unknown_column is not None and schema is not None:
+        hint = "columns: " + ", ".join(schema.names[:30])
+    return PreviewError(
+        f"where: {exc.message}",
+        field="where",
+        hint=hint or 'write a condition such as `units > 3 and region == "west"`',
+        position=exc.position,
+    )
+
+
+def _not_a_condition(dtype: str) -> PreviewError:
+    return PreviewError(
+        f"where: the expression gives {dtype} values, not a condition (True/False)",
+        field="where",
+        hint="compare it with something, e.g. `price > 10`, or test `not_null(price)`",
+    )
+
+
+def _table_schema(meta: dict[str, Any]) -> TableSchema | None:
+    """The stored table's logical schema from its meta (None when the meta has none)."""
+    schema = meta.get("schema")
+    if not schema:
+        return None
+    try:
+        return TableSchema.model_validate(schema)
+    except ValueError:
+        return None
 
 
 def _decoded(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -486,55 +678,88 @@ def _summarize(name: str, column: pa.ChunkedArray, dtype: str | None) -> ColumnS
     try:
         if pa.types.is_floating(kind):
             nulls += int(pc.sum(pc.is_nan(column)).as_py() or 0)
-            finite = pc.filter(column, pc.is_finite(column))
-            return _numeric(name, logical, nulls, finite)
+            # Infinities are values (not missing) but take no part in min/max/mean/quartiles.
+            present = pc.filter(column, pc.invert(pc.is_nan(column))).drop_null()
+            finite = pc.filter(present, pc.is_finite(present))
+            base = _counted(name, logical, nulls, present)
+            return _numeric(base, finite)
         if pa.types.is_integer(kind) or pa.types.is_decimal(kind):
-            return _numeric(name, logical, nulls, column.cast(pa.float64()))
+            present = column.drop_null()
+            base = _counted(name, logical, nulls, present)
+            integer = pa.types.is_integer(kind)
+            numeric = _numeric(base, present.cast(pa.float64()), integer=integer)
+            top = _top_values(present) if integer else ()
+            # An id-like column (every value once) has no "most frequent" values worth showing.
+            if top and top[0].count > 1:
+                return dataclasses.replace(numeric, top_values=top)
+            return numeric
         if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
             bounds = pc.min_max(column)
-            return ColumnSummary(
-                name,
-                logical,
-                nulls,
+            return dataclasses.replace(
+                _counted(name, logical, nulls, column.drop_null()),
                 earliest=_iso(bounds["min"].as_py()),
                 latest=_iso(bounds["max"].as_py()),
             )
         if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_boolean(kind):
-            return _categorical(name, logical, nulls, column)
+            present = column.drop_null()
+            return dataclasses.replace(
+                _counted(name, logical, nulls, present), top_values=_top_values(present)
+            )
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         pass  # an exotic column keeps its null count; the preview must not fail on stats
-    return ColumnSummary(name, logical, nulls)
+    return ColumnSummary(name, logical, nulls, count=len(column) - nulls)
 
 
-def _numeric(name: str, dtype: str, nulls: int, values: pa.ChunkedArray) -> ColumnSummary:
-    if len(values) - values.null_count == 0:
-        return ColumnSummary(name, dtype, nulls)
-    bounds = pc.min_max(values)
-    return ColumnSummary(
-        name,
-        dtype,
-        nulls,
-        min=_finite(bounds["min"].as_py()),
-        max=_finite(bounds["max"].as_py()),
-        mean=_finite(pc.mean(values).as_py()),
-        std=_finite(pc.stddev(values, ddof=1).as_py()),
+def _counted(name: str, dtype: str, nulls: int, present: pa.ChunkedArray) -> ColumnSummary:
+    """The summary every column gets: null, non-null and distinct counts."""
+    distinct = int(pc.count_distinct(present).as_py() or 0) if len(present) else 0
+    return ColumnSummary(name, dtype, nulls, count=len(present), distinct_count=distinct)
+
+
+def _numeric(base: ColumnSummary, finite: pa.ChunkedArray, integer: bool = False) -> ColumnSummary:
+    """`base` with min, max, mean, std, quartiles and a histogram of the finite values."""
+    if len(finite) - finite.null_count == 0:
+        return base
+    bounds = pc.min_max(finite)
+    low, high = _finite(bounds["min"].as_py()), _finite(bounds["max"].as_py())
+    quartiles = pc.quantile(finite, q=[0.25, 0.5, 0.75], interpolation="linear").to_pylist()
+    return dataclasses.replace(
+        base,
+        min=low,
+        max=high,
+        mean=_finite(pc.mean(finite).as_py()),
+        std=_finite(pc.stddev(finite, ddof=1).as_py()),
+        p25=_finite(quartiles[0]),
+        median=_finite(quartiles[1]),
+        p75=_finite(quartiles[2]),
+        histogram=_histogram(finite, low, high, integer),
     )
 
 
-def _categorical(name: str, dtype: str, nulls: int, values: pa.ChunkedArray) -> ColumnSummary:
-    present = values.drop_null()
+def _histogram(
+    finite: pa.ChunkedArray, low: float | None, high: float | None, integer: bool
+) -> tuple[HistogramBin, ...]:
+    """HISTOGRAM_BINS equal-width bins over [low, high]; integers spanning fewer values than that
+    get one bin per value ([k, k + 1)), so no bin straddles two integers or holds none by design."""
+    if low is None or high is None:
+        return ()
+    values = finite.to_numpy()
+    if low == high:
+        return (HistogramBin(low, high, len(values)),)
+    if integer and high - low + 1 <= HISTOGRAM_BINS:
+        counts, edges = np.histogram(values, bins=np.arange(low, high + 2))
+    else:
+        counts, edges = np.histogram(values, bins=HISTOGRAM_BINS, range=(low, high))
+    return tuple(
+        HistogramBin(float(edges[i]), float(edges[i + 1]), int(c)) for i, c in enumerate(counts)
+    )
+
+
+def _top_values(present: pa.ChunkedArray) -> tuple[ValueCount, ...]:
     counts = pc.value_counts(present)
     table = pa.table({"value": counts.field("values"), "count": counts.field("counts")})
     top = table.sort_by([("count", "descending"), ("value", "ascending")]).slice(0, TOP_VALUES)
-    return ColumnSummary(
-        name,
-        dtype,
-        nulls,
-        distinct_count=len(counts),
-        top_values=tuple(
-            ValueCount(_label(row["value"]), int(row["count"])) for row in top.to_pylist()
-        ),
-    )
+    return tuple(ValueCount(_label(row["value"]), int(row["count"])) for row in top.to_pylist())
 
 
 def _logical_of_arrow(kind: pa.DataType) -> str:

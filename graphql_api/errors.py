@@ -21,6 +21,11 @@ class NotFoundError(UserError):
 class InvalidInputError(UserError):
     field: str | None = None
     hint: str = ""
+    position: int | None = strawberry.field(
+        default=None,
+        description="1-based character offset into the field's text (an expression), when the"
+        " problem is at one place.",
+    )
 
 
 @strawberry.type(description="One problem in a workflow, precise enough to act on.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import strawberry
 
@@ -24,8 +25,8 @@ class OutputQueries:
     @strawberry.field(
         permission_classes=[IsViewer],
         description="A node's result: the one its current params and inputs imply, or an"
-        " earlier one by cacheKey. Tables come as a page of rows (sortable, at most"
-        f" {MAX_PREVIEW_ROWS}) with column stats.",
+        " earlier one by cacheKey. Tables come as a page of rows (at most"
+        f" {MAX_PREVIEW_ROWS}), sortable and filterable by a condition, with column stats.",
     )
     async def node_output(
         self,
@@ -38,6 +39,15 @@ class OutputQueries:
         limit: int = 100,
         sort_by: str | None = None,
         descending: bool = False,
+        where: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Tables: keep the rows for which this condition is true, in the"
+                ' filter node\'s expression language (`units > 3 and region == "west"`), before'
+                " sorting and paging; totalRows then counts those rows. A bad condition comes"
+                " back as InvalidInputError with field `where`, its position and a fix."
+            ),
+        ] = None,
     ) -> NodeOutputResult:
         services = info.context.services
         try:
@@ -53,15 +63,19 @@ class OutputQueries:
                 limit=limit,
                 sort_by=sort_by,
                 descending=descending,
+                where=where,
             )
         except (NotFound, OutputNotFound) as exc:
             return NotFoundError(message=str(exc))
         except NoCurrentResult as exc:
             return NoResultError.of(exc)
         except PreviewError as exc:
-            return InvalidInputError(message=str(exc), field=exc.field, hint=exc.hint)
+            return InvalidInputError(
+                message=str(exc), field=exc.field, hint=exc.hint, position=exc.position
+            )
         except PlanError as exc:
             return InvalidInputError(
+                field="workflow",
                 message=f"the workflow has errors, so the node has no current result: {exc}",
                 hint="fix the issues (validateWorkflow lists them), or ask for an earlier"
                 " result by cacheKey",

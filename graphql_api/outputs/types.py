@@ -49,20 +49,37 @@ class ValueCount:
     count: int
 
 
-@strawberry.type(description="A column's dtype, null count and the stats that fit its dtype.")
+@strawberry.type(description="One bar of a histogram: the values in [start, end).")
+class HistogramBin:
+    start: float
+    end: float = strawberry.field(description="Exclusive, except for the last bin.")
+    count: int
+
+
+@strawberry.type(
+    description="A column's dtype, counts and the stats that fit its dtype, over the whole stored"
+    " result (not only the rows a `where` keeps)."
+)
 class ColumnSummary:
     name: str
     dtype: str
-    null_count: int
+    null_count: int = strawberry.field(description="Missing values (NaN counts as missing).")
+    count: int | None = strawberry.field(description="Values that are not missing.")
+    distinct_count: int | None = strawberry.field(
+        description="Distinct values that are not missing."
+    )
     min: float | None = strawberry.field(description="Numbers: smallest finite value.")
     max: float | None = strawberry.field(description="Numbers: largest finite value.")
     mean: float | None = strawberry.field(description="Numbers: mean of the finite values.")
     std: float | None = strawberry.field(description="Numbers: sample standard deviation.")
-    distinct_count: int | None = strawberry.field(
-        description="Text, categories and booleans: how many distinct values."
+    p25: float | None = strawberry.field(description="Numbers: first quartile (linear).")
+    median: float | None = strawberry.field(description="Numbers: the median.")
+    p75: float | None = strawberry.field(description="Numbers: third quartile (linear).")
+    histogram: list[HistogramBin] = strawberry.field(
+        description="Numbers: equal-width bins from min to max over the finite values."
     )
     top_values: list[ValueCount] = strawberry.field(
-        description="Text, categories and booleans: the most frequent values."
+        description="Text, categories, booleans and integers: the most frequent values."
     )
     earliest: str | None = strawberry.field(description="Dates: the earliest, ISO 8601.")
     latest: str | None = strawberry.field(description="Dates: the latest, ISO 8601.")
@@ -73,11 +90,18 @@ class ColumnSummary:
             name=column.name,
             dtype=column.dtype,
             null_count=column.null_count,
+            count=column.count,
+            distinct_count=column.distinct_count,
             min=column.min,
             max=column.max,
             mean=column.mean,
             std=column.std,
-            distinct_count=column.distinct_count,
+            p25=column.p25,
+            median=column.median,
+            p75=column.p75,
+            histogram=[
+                HistogramBin(start=b.start, end=b.end, count=b.count) for b in column.histogram
+            ],
             top_values=[ValueCount(value=v.value, count=v.count) for v in column.top_values],
             earliest=column.earliest,
             latest=column.latest,
@@ -86,7 +110,11 @@ class ColumnSummary:
 
 @strawberry.type(description="One page of a dataframe or series result, with column stats.")
 class DataFramePreview(OutputPreview):
-    total_rows: int
+    total_rows: int = strawberry.field(
+        description="Rows that meet `where` (every stored row without it)."
+    )
+    stored_rows: int = strawberry.field(description="Rows in the stored result, before `where`.")
+    where: str | None = strawberry.field(description="The condition the rows meet, if any.")
     offset: int
     limit: int
     sort_by: str | None
@@ -127,10 +155,19 @@ class FilePreview(OutputPreview):
 class NoResultError(UserError):
     state: str = strawberry.field(description="stale or missing")
     reason: str
+    earlier_cache_key: str | None = strawberry.field(
+        description="The node's last stored result on this port, if any: pass it as cacheKey to"
+        " show that earlier result until the node runs again."
+    )
 
     @classmethod
     def of(cls, error: NoCurrentResult) -> NoResultError:
-        return cls(message=str(error), state=error.state, reason=error.reason)
+        return cls(
+            message=str(error),
+            state=error.state,
+            reason=error.reason,
+            earlier_cache_key=error.earlier_cache_key,
+        )
 
 
 NodeOutputResult = Annotated[
@@ -164,6 +201,8 @@ def preview_of(output: NodeOutput) -> Previewed:
             **common,
             data_type=page.data_type,
             total_rows=page.total_rows,
+            stored_rows=page.stored_rows,
+            where=page.where,
             offset=page.offset,
             limit=page.limit,
             sort_by=page.sort_by,

@@ -246,3 +246,184 @@ def test_a_table_downloads_as_csv_batch_by_batch(
     got = open_download(artifacts, file)
     assert (got.filename, got.media_type, got.size_bytes) == ("a.csv", "text/csv", 8)
     assert b"".join(got.chunks) == b"x,y\n1,2\n"
+
+
+# -- where: filtering rows with the safe expression language ----------------------------------
+
+
+def test_a_where_condition_filters_rows_before_sorting_and_paging(
+    artifacts: ArtifactStore,
+) -> None:
+    frame = _frame()
+    ref = _stored(artifacts, frame)
+    condition = 'score > 0 and city != "Lima"'
+    expected = frame.index[(frame["score"] > 0) & (frame["city"] != "Lima")].tolist()
+    assert expected == [0, 3, 5]  # NaN and None rows fail the comparison, as in SQL's WHERE
+
+    page = preview(artifacts, ref, where=condition, offset=1, limit=5)
+    assert isinstance(page, TablePreview)
+    assert (page.total_rows, page.stored_rows, page.where) == (3, 6, condition)
+    assert page.row_numbers == expected[1:]
+    assert [r[0] for r in page.rows] == expected[1:]
+
+    by_score = preview(artifacts, ref, where=condition, sort_by="id", descending=True, limit=2)
+    assert isinstance(by_score, TablePreview)
+    assert by_score.row_numbers == [5, 3] and [r[0] for r in by_score.rows] == [5, 3]
+    assert by_score.total_rows == 3
+
+    none_left = preview(artifacts, ref, where="id > 100")
+    assert isinstance(none_left, TablePreview)
+    assert (none_left.total_rows, none_left.rows, none_left.row_numbers) == (0, [], [])
+
+    unfiltered = preview(artifacts, ref, where="   ")
+    assert isinstance(unfiltered, TablePreview)
+    assert (unfiltered.total_rows, unfiltered.where) == (6, None)
+
+
+def test_where_reads_categories_dates_and_nullable_integers_as_the_filter_node_does(
+    artifacts: ArtifactStore,
+) -> None:
+    frame = _frame()
+    ref = _stored(artifacts, frame)
+    cases = {
+        'kind == "a"': [0, 3, 4],
+        "count >= 4": [3, 4, 5],
+        'when >= "2026-01-01"': [0, 3, 5],
+        "is_null(city) or flag == False": [1, 4],
+        "True": [0, 1, 2, 3, 4, 5],
+    }
+    for condition, expected in cases.items():
+        page = preview(artifacts, ref, where=condition)
+        assert isinstance(page, TablePreview)
+        assert page.row_numbers == expected, condition
+
+
+@pytest.mark.parametrize("sort_by", [None, "n"])
+def test_filtered_pages_across_row_groups_match_pandas(sort_by: str | None) -> None:
+    frame = pd.DataFrame({"n": np.arange(60), "s": [f"r{i}" for i in range(60)]})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, row_group_size=7)
+    parquet = pq.ParquetFile(io.BytesIO(buffer.getvalue()))
+    kept = previews.rows_meeting("n % 3 == 0 or n > 50", parquet, None)
+    expected = frame[(frame["n"] % 3 == 0) | (frame["n"] > 50)]
+    assert kept.tolist() == expected.index.tolist()
+    for offset, limit in ((0, 4), (5, 9), (20, 100)):
+        got = previews._read_rows(parquet, kept[offset : offset + limit]).to_pandas()
+        want = expected.iloc[offset : offset + limit].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize(
+    ("condition", "message", "position", "hint"),
+    [
+        ("scroe > 1", "unknown column 'scroe'", 1, "score"),
+        ("id > 3 )", "unmatched", 8, "brackets"),
+        ("city > 3 and id > 1", "cannot compare string with integer", 6, "quote it"),
+        ("id + 1", "not a condition", None, "price > 10"),
+    ],
+)
+def test_a_bad_where_names_the_argument_the_position_and_a_fix(
+    artifacts: ArtifactStore, condition: str, message: str, position: int | None, hint: str
+) -> None:
+    ref = _stored(artifacts, _frame())
+    with pytest.raises(PreviewError, match=message) as caught:
+        preview(artifacts, ref, where=condition)
+    assert caught.value.field == "where"
+    assert caught.value.position == position
+    assert hint in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "__import__('os').system('touch {sentinel}')",
+        "open('{sentinel}', 'w')",
+        "id.__class__.__bases__",
+        "(lambda: __import__('os'))()",
+        "[x for x in ().__class__.__base__.__subclasses__()]",
+        'exec(\'open("{sentinel}", "w")\')',
+        "9 ** 9 ** 9 ** 9 > 1",
+        "(" * 60 + "id" + ")" * 60 + " > 1",
+        "id > 1 or " * 300 + "True",
+    ],
+)
+def test_hostile_where_expressions_are_refused_and_run_nothing(
+    artifacts: ArtifactStore, hostile: str, tmp_path
+) -> None:
+    sentinel = tmp_path / "pwned"
+    ref = _stored(artifacts, _frame())
+    with pytest.raises(PreviewError) as caught:
+        preview(artifacts, ref, where=hostile.format(sentinel=sentinel))
+    assert caught.value.field == "where" and caught.value.hint
+    assert not sentinel.exists()
+
+
+def test_where_is_refused_on_results_that_are_not_tables(artifacts: ArtifactStore) -> None:
+    metrics = _ref("metrics")
+    artifacts.write(metrics, DataType.METRICS, {"accuracy": 0.9})
+    with pytest.raises(PreviewError, match="no rows to filter") as caught:
+        preview(artifacts, metrics, where="accuracy > 0.5")
+    assert caught.value.field == "where"
+
+
+def test_a_filter_is_evaluated_once_per_result_and_condition(
+    artifacts: ArtifactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = _stored(artifacts, _frame())
+    first = preview(artifacts, ref, where="id >= 2", limit=2)
+    real = previews.rows_meeting
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the filter was evaluated again")
+
+    monkeypatch.setattr(previews, "rows_meeting", fail)
+    second = preview(artifacts, ref, where="id >= 2", offset=2, limit=2)
+    assert isinstance(first, TablePreview) and isinstance(second, TablePreview)
+    assert first.row_numbers + second.row_numbers == [2, 3, 4, 5]
+    monkeypatch.setattr(previews, "rows_meeting", real)
+    other = preview(artifacts, ref, where="id < 2")
+    assert isinstance(other, TablePreview) and other.row_numbers == [0, 1]
+
+
+# -- column stats beyond the basics -----------------------------------------------------------
+
+
+def test_numbers_have_counts_quartiles_and_a_histogram(artifacts: ArtifactStore) -> None:
+    values = np.array([3.0, 1.0, np.nan, 8.0, 2.0, 2.0, np.inf, 10.0])
+    frame = pd.DataFrame({"x": values, "units": [1, 2, 2, 3, 3, 3, 5, 5]})
+    page = preview(artifacts, _stored(artifacts, frame), limit=0)
+    assert isinstance(page, TablePreview)
+    x, units = page.columns
+    finite = pd.Series(values[np.isfinite(values)])
+    # inf is a value (counted, distinct) but takes no part in the numbers' stats.
+    assert (x.null_count, x.count, x.distinct_count) == (1, 7, 6)
+    assert (x.p25, x.median, x.p75) == pytest.approx(
+        (finite.quantile(0.25), finite.median(), finite.quantile(0.75))
+    )
+    assert len(x.histogram) == previews.HISTOGRAM_BINS
+    assert sum(b.count for b in x.histogram) == len(finite)
+    assert (x.histogram[0].start, x.histogram[-1].end) == (1.0, 10.0)
+    expected_counts, _ = np.histogram(finite, bins=previews.HISTOGRAM_BINS, range=(1.0, 10.0))
+    assert [b.count for b in x.histogram] == expected_counts.tolist()
+    assert x.top_values == ()
+
+    # Integers spanning few values get one bin per value, and their most frequent values.
+    assert [(b.start, b.end, b.count) for b in units.histogram] == [
+        (1.0, 2.0, 1),
+        (2.0, 3.0, 2),
+        (3.0, 4.0, 3),
+        (4.0, 5.0, 0),
+        (5.0, 6.0, 2),
+    ]
+    assert [(v.value, v.count) for v in units.top_values][:2] == [("3", 3), ("2", 2)]
+    assert (units.count, units.distinct_count, units.median) == (8, 4, 3.0)
+
+
+def test_an_id_column_has_no_top_values_and_text_has_counts(artifacts: ArtifactStore) -> None:
+    frame = pd.DataFrame({"id": np.arange(30), "city": ["a", "b", None] * 10})
+    page = preview(artifacts, _stored(artifacts, frame), limit=0)
+    assert isinstance(page, TablePreview)
+    ids, city = page.columns
+    assert ids.top_values == () and ids.distinct_count == 30
+    assert (city.count, city.null_count, city.distinct_count) == (20, 10, 2)
+    assert city.histogram == () and city.median is None

@@ -17,21 +17,22 @@ from tests.graphql_api.conftest import ApiServer
 REPO = Path(__file__).resolve().parents[2]
 
 OUTPUT = """query($w: ID!, $n: String!, $port: String, $key: String, $offset: Int! = 0,
-    $limit: Int! = 100, $sort: String, $desc: Boolean! = false) {
+    $limit: Int! = 100, $sort: String, $desc: Boolean! = false, $where: String) {
   nodeOutput(workflowId: $w, nodeId: $n, port: $port, cacheKey: $key, offset: $offset,
-      limit: $limit, sortBy: $sort, descending: $desc) {
+      limit: $limit, sortBy: $sort, descending: $desc, where: $where) {
     __typename
     ... on OutputPreview { nodeId port cacheKey dataType current downloadUrl }
-    ... on DataFramePreview { totalRows offset limit sortBy descending rows rowNumbers
-      columns { name dtype nullCount min max mean std distinctCount
-        topValues { value count } earliest latest } }
+    ... on DataFramePreview { totalRows storedRows where offset limit sortBy descending rows
+      rowNumbers
+      columns { name dtype nullCount count min max mean std p25 median p75 distinctCount
+        histogram { start end count } topValues { value count } earliest latest } }
     ... on MetricsPreview { values }
     ... on PlotPreview { figure }
     ... on JsonPreview { value }
     ... on FilePreview { name mediaType sizeBytes }
     ... on UserError { message }
-    ... on NoResultError { state reason }
-    ... on InvalidInputError { field hint }
+    ... on NoResultError { state reason earlierCacheKey }
+    ... on InvalidInputError { field hint position }
   }
 }"""
 
@@ -198,6 +199,7 @@ def test_an_earlier_result_stays_reachable_by_its_cache_key_after_a_param_change
     assert now["__typename"] == "NoResultError"
     assert now["state"] == "stale" and "params changed" in now["reason"]
     assert "cache key" in now["message"]
+    assert now["earlierCacheKey"] == before["cacheKey"]  # what the canvas shows meanwhile
 
     earlier = _output(api, slug, "export", key=before["cacheKey"])
     assert earlier["__typename"] == "FilePreview" and earlier["current"] is False
@@ -211,6 +213,7 @@ def test_a_node_that_never_ran_has_no_result_and_says_why(api: ApiServer) -> Non
     result = _output(api, "sales_by_region", "chart")
     assert result["__typename"] == "NoResultError"
     assert (result["state"], result["reason"]) == ("missing", "never run")
+    assert result["earlierCacheKey"] is None
 
 
 def test_unknown_workflows_nodes_ports_and_malformed_cache_keys_are_typed_errors(
@@ -242,3 +245,72 @@ def test_unknown_workflows_nodes_ports_and_malformed_cache_keys_are_typed_errors
 def test_node_output_needs_a_signed_in_caller(api: ApiServer) -> None:
     body = api.gql(OUTPUT, {"w": "x", "n": "y"}, role=None)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def _revenue_frame() -> Any:
+    """The `revenue` node's table computed with plain pandas from the example's CSV."""
+    import pandas as pd
+
+    orders = pd.read_csv(REPO / "data/examples/sales.csv", parse_dates=["ordered_at"])
+    kept = orders[(orders["units"] > 0) & (orders["discount"] < 0.2)].reset_index(drop=True)
+    kept["revenue"] = (kept["units"] * kept["unit_price"] * (1 - kept["discount"])).round(2)
+    return kept
+
+
+def test_node_output_filters_rows_with_an_expression(api: ApiServer) -> None:
+    slug = _run_example(api, "sales_by_region")
+    frame = _revenue_frame()
+    condition = 'units > 3 and region == "west"'
+    expected = frame[(frame["units"] > 3) & (frame["region"] == "west")]
+    assert 0 < len(expected) < len(frame)
+
+    page = _output(api, slug, "revenue", where=condition, limit=10)
+    assert page["__typename"] == "DataFramePreview", page
+    assert (page["totalRows"], page["storedRows"]) == (len(expected), len(frame))
+    assert page["where"] == condition
+    names = [c["name"] for c in page["columns"]]
+    assert page["rowNumbers"] == expected.index[:10].tolist()
+    assert [r[names.index("order_id")] for r in page["rows"]] == expected["order_id"][:10].tolist()
+
+    # Filter, then sort, then page: the top revenues among the matching rows.
+    top = _output(
+        api, slug, "revenue", where=condition, sort="revenue", desc=True, offset=1, limit=3
+    )
+    want = expected.sort_values("revenue", ascending=False, kind="stable")["revenue"]
+    assert [r[names.index("revenue")] for r in top["rows"]] == want.iloc[1:4].tolist()
+    assert top["totalRows"] == len(expected)
+
+    # Column stats describe the whole stored result, with quartiles and a histogram.
+    revenue = next(c for c in page["columns"] if c["name"] == "revenue")
+    assert revenue["count"] == len(frame) and revenue["nullCount"] == 0
+    assert abs(revenue["median"] - frame["revenue"].median()) < 1e-9
+    assert sum(b["count"] for b in revenue["histogram"]) == len(frame)
+    region = next(c for c in page["columns"] if c["name"] == "region")
+    assert region["distinctCount"] == frame["region"].nunique()
+
+    empty = _output(api, slug, "revenue", where="units > 1000")
+    assert (empty["totalRows"], empty["rows"]) == (0, [])
+
+
+def test_node_output_rejects_a_hostile_where_expression(api: ApiServer) -> None:
+    slug = _run_example(api, "sales_by_region")
+    hostile = [
+        "__import__('os').system('id')",
+        "units.__class__.__mro__",
+        "open('/etc/passwd')",
+        "(lambda: 1)()",
+        "9 ** 9 ** 9 ** 9 > 0",
+    ]
+    for condition in hostile:
+        result = _output(api, slug, "revenue", where=condition)
+        assert result["__typename"] == "InvalidInputError", (condition, result)
+        assert result["field"] == "where" and result["hint"], condition
+        assert result["message"].startswith("where: ")
+    typo = _output(api, slug, "revenue", where="unitz > 3")
+    assert typo["__typename"] == "InvalidInputError"
+    assert (typo["field"], typo["position"]) == ("where", 1)
+    assert "unitz" in typo["message"] and "units" in typo["hint"]
+    not_a_condition = _output(api, slug, "revenue", where="units * 2")
+    assert not_a_condition["field"] == "where" and "condition" in not_a_condition["message"]
+    on_a_chart = _output(api, slug, "chart", where="units > 3")
+    assert on_a_chart["__typename"] == "InvalidInputError" and on_a_chart["field"] == "where"

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_PANEL_HEIGHT,
+  MIN_PANEL_HEIGHT,
+  clampPanelHeight,
+  earlierResultNotice,
+  emptyState,
+  jsonSummary,
+  startsOpen,
+} from "./resultsView";
+
+const missing = {
+  __typename: "NoResultError" as const,
+  message: "node 'chart' has no result",
+  state: "missing",
+  reason: "never run",
+};
+
+describe("emptyState", () => {
+  it("is null when there is a result to show", () => {
+    expect(emptyState(undefined, { state: "fresh", reason: "" }, null)).toBeNull();
+    expect(emptyState({ state: "succeeded", message: "" }, undefined, null)).toBeNull();
+  });
+
+  it("teaches to run a node that never ran, with the reason", () => {
+    expect(emptyState(undefined, undefined, missing)).toEqual({
+      title: "Run the workflow to see this node's output",
+      detail: "Not computed yet: never run.",
+      tone: "neutral",
+    });
+  });
+
+  it("says why a stale node has no current result", () => {
+    const stale = { ...missing, state: "stale", reason: "params changed" };
+    expect(emptyState(undefined, undefined, stale)).toMatchObject({
+      title: "This node's result is out of date",
+      detail: "Params changed. Run the stale nodes to update it.",
+    });
+  });
+
+  it("shows a failure's message, even over an earlier result", () => {
+    const failed = { state: "failed", message: "unknown column 'unitz'" };
+    expect(emptyState(failed, undefined, null)).toEqual({
+      title: "This node failed",
+      detail: "unknown column 'unitz'",
+      tone: "danger",
+    });
+  });
+
+  it("says a node is being computed rather than that it never ran", () => {
+    expect(emptyState({ state: "running", message: "" }, undefined, missing)?.title).toBe(
+      "Running…",
+    );
+    expect(emptyState({ state: "queued", message: "" }, undefined, missing)?.title).toBe(
+      "Waiting to run…",
+    );
+  });
+
+  it("passes other errors through with their hint", () => {
+    const invalid = {
+      __typename: "InvalidInputError" as const,
+      message: "the workflow has errors",
+      hint: "fix the issues",
+      field: null,
+    };
+    expect(emptyState(undefined, undefined, invalid)?.detail).toBe(
+      "the workflow has errors. fix the issues",
+    );
+    const blocked = { ...invalid, field: "workflow", message: "the workflow has errors: [a]; [b]" };
+    expect(emptyState(undefined, undefined, blocked)?.title).toBe(
+      "Fix the workflow's problems first",
+    );
+    const gone = { __typename: "NotFoundError" as const, message: "no node 'x'" };
+    expect(emptyState(undefined, undefined, gone)?.detail).toBe("no node 'x'");
+  });
+});
+
+describe("earlierResultNotice", () => {
+  it("is silent for the current result and explains an earlier one", () => {
+    expect(earlierResultNotice(true, { state: "stale", reason: "x" })).toBeNull();
+    expect(earlierResultNotice(false, { state: "stale", reason: "upstream totals changed" })).toBe(
+      "Showing an earlier result (upstream totals changed); run stale to update.",
+    );
+    expect(earlierResultNotice(false, undefined)).toBe(
+      "Showing an earlier result; run stale to update.",
+    );
+  });
+});
+
+describe("clampPanelHeight", () => {
+  it("keeps the panel between its minimum and most of the window", () => {
+    expect(clampPanelHeight(50, 1000)).toBe(MIN_PANEL_HEIGHT);
+    expect(clampPanelHeight(2000, 1000)).toBe(850);
+    expect(clampPanelHeight(333.4, 1000)).toBe(333);
+    expect(clampPanelHeight(Number.NaN, 1000)).toBe(DEFAULT_PANEL_HEIGHT);
+    expect(clampPanelHeight(500, 100)).toBe(MIN_PANEL_HEIGHT);
+  });
+});
+
+describe("JSON view helpers", () => {
+  it("summarises collapsed values", () => {
+    expect(jsonSummary([1, 2, 3])).toBe("[3 items]");
+    expect(jsonSummary([1])).toBe("[1 item]");
+    expect(jsonSummary({ a: 1 })).toBe("{1 key}");
+    expect(jsonSummary("x")).toBe('"x"');
+    expect(jsonSummary(null)).toBe("null");
+  });
+
+  it("opens the first levels of small values", () => {
+    expect(startsOpen(0, new Array(500).fill(0))).toBe(true);
+    expect(startsOpen(1, { a: 1 })).toBe(true);
+    expect(startsOpen(1, new Array(50).fill(0))).toBe(false);
+    expect(startsOpen(2, { a: 1 })).toBe(false);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * What the results panel says around a result: the empty state that teaches the next step (no
+ * node selected, not run yet and why, failed, running), the banner over an earlier result shown
+ * while the node is stale, the panel's height bounds, and one-line summaries of JSON values.
+ * Pure; the panel component renders these.
+ */
+
+export interface RunLike {
+  state: string;
+  message: string;
+}
+
+export interface FreshnessLike {
+  state: string;
+  reason: string;
+}
+
+/** The part of a nodeOutput error the panel needs. */
+export type OutputErrorLike =
+  | { __typename?: "NoResultError"; message: string; state: string; reason: string }
+  | { __typename?: "NotFoundError"; message: string }
+  | { __typename?: "InvalidInputError"; message: string; hint: string; field: string | null };
+
+export type Tone = "neutral" | "info" | "warn" | "danger";
+
+export interface EmptyState {
+  title: string;
+  detail: string;
+  tone: Tone;
+}
+
+export const SELECT_A_NODE: EmptyState = {
+  title: "Select a node to see its output",
+  detail: "Click a node on the canvas: its table, chart, metrics or file shows here.",
+  tone: "neutral",
+};
+
+/**
+ * What to show instead of a result, or null when there is a result to show. A failed run wins
+ * (its error is the news); a node being computed says so; otherwise the API's reason.
+ */
+export function emptyState(
+  run: RunLike | undefined,
+  freshness: FreshnessLike | undefined,
+  error: OutputErrorLike | null,
+): EmptyState | null {
+  if (run?.state === "failed") {
+    return {
+      title: "This node failed",
+      detail: run.message || "The run reported no message; see the run's log.",
+      tone: "danger",
+    };
+  }
+  if (!error) return null;
+  if (run && (run.state === "running" || run.state === "queued")) {
+    return {
+      title: run.state === "running" ? "Running…" : "Waiting to run…",
+      detail: run.message || "The output shows here when this node finishes.",
+      tone: "info",
+    };
+  }
+  if (error.__typename === "NoResultError") {
+    const reason = error.reason || freshness?.reason || "";
+    if (error.state === "stale") {
+      return {
+        title: "This node's result is out of date",
+        detail: `${reason ? `${capitalize(reason)}. ` : ""}Run the stale nodes to update it.`,
+        tone: "warn",
+      };
+    }
+    return {
+      title: "Run the workflow to see this node's output",
+      detail: reason ? `Not computed yet: ${reason}.` : "Not computed yet.",
+      tone: "neutral",
+    };
+  }
+  if (error.__typename === "InvalidInputError" && error.field === "workflow") {
+    // The server lists every issue of the workflow here; the Problems list shows them better.
+    return {
+      title: "Fix the workflow's problems first",
+      detail: "No result can be shown while the workflow has errors: see the Problems list.",
+      tone: "warn",
+    };
+  }
+  if (error.__typename === "InvalidInputError") {
+    return {
+      title: "This output cannot be shown",
+      detail: [error.message, error.hint].filter(Boolean).join(". "),
+      tone: "warn",
+    };
+  }
+  return { title: "No such output", detail: error.message, tone: "warn" };
+}
+
+/** The banner over an earlier result shown while the node is stale (or null for a current one). */
+export function earlierResultNotice(
+  current: boolean,
+  freshness: FreshnessLike | undefined,
+): string | null {
+  if (current) return null;
+  const why = freshness && freshness.state !== "fresh" && freshness.reason;
+  return `Showing an earlier result${why ? ` (${why})` : ""}; run stale to update.`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export const MIN_PANEL_HEIGHT = 140;
+export const DEFAULT_PANEL_HEIGHT = 300;
+
+/** A dragged panel height kept between MIN_PANEL_HEIGHT and 85% of the window. */
+export function clampPanelHeight(height: number, viewport: number): number {
+  const max = Math.max(MIN_PANEL_HEIGHT, Math.floor(viewport * 0.85));
+  if (!Number.isFinite(height)) return DEFAULT_PANEL_HEIGHT;
+  return Math.round(Math.min(max, Math.max(MIN_PANEL_HEIGHT, height)));
+}
+
+/** A collapsed JSON value in a few characters: `{3 keys}`, `[10 items]`, or the value itself. */
+export function jsonSummary(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.length} ${value.length === 1 ? "item" : "items"}]`;
+  if (typeof value === "object" && value !== null) {
+    const keys = Object.keys(value).length;
+    return `{${keys} ${keys === 1 ? "key" : "keys"}}`;
+  }
+  return JSON.stringify(value) ?? "undefined";
+}
+
+/** Whether a JSON node starts open: the first levels of small values. */
+export function startsOpen(depth: number, value: unknown): boolean {
+  if (depth === 0) return true;
+  const size = Array.isArray(value)
+    ? value.length
+    : typeof value === "object" && value !== null
+      ? Object.keys(value).length
+      : 0;
+  return depth < 2 && size <= 20;
+}
