@@ -78,6 +78,7 @@ import math
 import operator
 import re
 import tokenize
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -97,9 +98,13 @@ __all__ = [
     "MAX_LENGTH",
     "MAX_NESTING",
     "MAX_NODES",
+    "RESERVED_WORDS",
+    "SYNTAX",
     "CompiledExpression",
     "ExpressionError",
     "FunctionSpec",
+    "SyntaxSpec",
+    "column_reference",
     "compile_expression",
     "expression_issues",
 ]
@@ -416,8 +421,15 @@ def _unknown_column(
 
 
 def _spelled(column: str) -> str:
-    """How to write a column in an expression: bare when it is a plain name, else col("...")."""
-    plain = column.isidentifier() and not keyword.iskeyword(column)
+    """How to write a column in an expression: bare when it is a plain name, else col("...").
+
+    Python reads identifiers in NFKC form (the ligature in "\ufb01eld" reads as "field"), so a name
+    that normalization changes is not plain either."""
+    plain = (
+        column.isidentifier()
+        and not keyword.iskeyword(column)
+        and unicodedata.normalize("NFKC", column) == column
+    )
     if plain and not (column.startswith("__") and column.endswith("__")):
         return column
     return f"col({column!r})"
@@ -1789,3 +1801,52 @@ _FUNCTION_ALIASES = {
     "column": "col",
     "ln": "log",
 }
+
+
+@dataclass(frozen=True)
+class SyntaxSpec:
+    """One operator, keyword or literal of the language, as the canvas documents it."""
+
+    text: str
+    kind: str  # "operator" (a symbol), "keyword" (a word operator) or "literal"
+    doc: str  # one line
+    example: str
+
+
+SYNTAX: tuple[SyntaxSpec, ...] = (
+    SyntaxSpec("+", "operator", "Adds numbers; joins text.", 'first + " " + last'),
+    SyntaxSpec("-", "operator", "Subtracts numbers; before a number, negates it.", "price - cost"),
+    SyntaxSpec("*", "operator", "Multiplies numbers.", "units * price"),
+    SyntaxSpec("/", "operator", "Divides numbers; always gives a float.", "revenue / units"),
+    SyntaxSpec("//", "operator", "Divides and rounds down.", "minutes // 60"),
+    SyntaxSpec("%", "operator", "The remainder of a division.", "order_id % 10"),
+    SyntaxSpec("**", "operator", "Raises to a power.", "side ** 2"),
+    SyntaxSpec("==", "operator", "Equal to (= alone is not a comparison).", 'region == "north"'),
+    SyntaxSpec("!=", "operator", "Not equal to; False where a value is missing.", "units != 0"),
+    SyntaxSpec("<", "operator", "Less than; comparisons chain: 0 < x < 1.", "discount < 0.2"),
+    SyntaxSpec("<=", "operator", "Less than or equal to.", "units <= 10"),
+    SyntaxSpec(">", "operator", "Greater than; dates compare with date text.", "price > 10"),
+    SyntaxSpec(">=", "operator", "Greater than or equal to.", 'ordered_at >= "2024-01-01"'),
+    SyntaxSpec("&", "operator", "Both conditions (bracket each side).", "(a > 1) & (b < 2)"),
+    SyntaxSpec("|", "operator", "Either condition (bracket each side).", "(a > 1) | (b < 2)"),
+    SyntaxSpec("^", "operator", "Exactly one of two conditions.", "(a > 1) ^ (b < 2)"),
+    SyntaxSpec("~", "operator", "The opposite of a condition.", "~(units > 3)"),
+    SyntaxSpec("and", "keyword", "Both conditions hold.", "units > 0 and price > 0"),
+    SyntaxSpec("or", "keyword", "At least one condition holds.", 'region == "north" or units > 5'),
+    SyntaxSpec("not", "keyword", "The opposite of a condition.", "not is_null(units)"),
+    SyntaxSpec("in", "keyword", "One of a list of literals.", 'region in ["north", "east"]'),
+    SyntaxSpec("not in", "keyword", "None of a list of literals.", "units not in [0, 1]"),
+    SyntaxSpec("is", "keyword", "With None: tests for missing values.", "email is None"),
+    SyntaxSpec("is not", "keyword", "With None: tests for present values.", "email is not None"),
+    SyntaxSpec("True", "literal", "The boolean true.", "flag == True"),
+    SyntaxSpec("False", "literal", "The boolean false.", "flag == False"),
+    SyntaxSpec("None", "literal", "A missing value.", "if_else(units > 0, price, None)"),
+)
+
+# Words that cannot be bare column names: such columns are written col("...").
+RESERVED_WORDS: tuple[str, ...] = tuple(keyword.kwlist)
+
+
+def column_reference(name: str) -> str:
+    """How an expression refers to the column `name`: bare, or col("...") when it must be."""
+    return _spelled(name)

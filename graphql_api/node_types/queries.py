@@ -4,7 +4,13 @@ import strawberry
 
 from graphql_api.auth import IsViewer
 from graphql_api.context import Info
-from graphql_api.node_types.types import ConnectionRule, NodeTypeSpec, connection_rules
+from graphql_api.node_types.types import (
+    ConnectionRule,
+    ExpressionLanguage,
+    NodeTypeSpec,
+    connection_rules,
+    expression_language,
+)
 
 
 @strawberry.type
@@ -20,3 +26,10 @@ class NodeTypeQueries:
     )
     def connection_rules(self, info: Info) -> list[ConnectionRule]:
         return connection_rules()
+
+    @strawberry.field(
+        permission_classes=[IsViewer],
+        description="The expression language's functions, operators and reserved words.",
+    )
+    def expression_language(self) -> ExpressionLanguage:
+        return expression_language()

@@ -1,5 +1,6 @@
 """GraphQL types of the node registry: what the palette, the node drawings and the properties
-form are generated from."""
+form are generated from, and the reference of the expression language the form's expression
+editor completes and documents."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from strawberry.scalars import JSON
 from node_library.contract import NodeType as CoreNodeType
 from node_library.contract import Port as CorePort
 from node_library.datatypes import CONNECTION_TABLE, DataType
+from node_library.expressions import FUNCTIONS, RESERVED_WORDS, SYNTAX, FunctionSpec, SyntaxSpec
 
 
 @strawberry.type
@@ -75,3 +77,63 @@ def connection_rules() -> list[ConnectionRule]:
     rules = [ConnectionRule(source=t.value, target=t.value) for t in DataType]
     rules += [ConnectionRule(source=s.value, target=t.value) for s, t in sorted(CONNECTION_TABLE)]
     return rules
+
+
+@strawberry.type(description="A function of the expression language.")
+class ExpressionFunction:
+    name: str
+    signature: str = strawberry.field(description='How to call it, e.g. "round(x, ndigits=0)".')
+    doc: str = strawberry.field(description="One line: what it gives.")
+    category: str = strawberry.field(description="missing values, text, dates, math, logic...")
+    params: list[str]
+    required: int = strawberry.field(description="How many leading params must be given.")
+    keywords: list[str] = strawberry.field(description="Params that may be passed by name.")
+    literals: list[str] = strawberry.field(
+        description="Params that take a literal (text or a number), not a column."
+    )
+
+    @classmethod
+    def of(cls, spec: FunctionSpec) -> ExpressionFunction:
+        return cls(
+            name=spec.name,
+            signature=spec.signature,
+            doc=spec.doc,
+            category=spec.category,
+            params=list(spec.params),
+            required=spec.required,
+            keywords=list(spec.keywords),
+            literals=list(spec.literals),
+        )
+
+
+@strawberry.type(description="An operator, keyword or literal of the expression language.")
+class ExpressionSyntax:
+    text: str
+    kind: str = strawberry.field(description='"operator" (a symbol), "keyword" or "literal".')
+    doc: str
+    example: str
+
+    @classmethod
+    def of(cls, spec: SyntaxSpec) -> ExpressionSyntax:
+        return cls(text=spec.text, kind=spec.kind, doc=spec.doc, example=spec.example)
+
+
+@strawberry.type(
+    description="The safe expression language of filter rows and computed columns: what the "
+    'expression editor completes and documents. Columns are bare names, or col("...") for '
+    "names that are not identifiers or are reserved words."
+)
+class ExpressionLanguage:
+    functions: list[ExpressionFunction]
+    syntax: list[ExpressionSyntax]
+    reserved_words: list[str] = strawberry.field(
+        description='Words that cannot be bare column names (write col("...") for them).'
+    )
+
+
+def expression_language() -> ExpressionLanguage:
+    return ExpressionLanguage(
+        functions=[ExpressionFunction.of(f) for f in FUNCTIONS.values()],
+        syntax=[ExpressionSyntax.of(s) for s in SYNTAX],
+        reserved_words=list(RESERVED_WORDS),
+    )

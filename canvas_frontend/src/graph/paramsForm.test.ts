@@ -1,18 +1,23 @@
 import { describe, expect, it } from "vitest";
 import {
+  columnRole,
   fieldsFromSchema,
   formatFieldValue,
+  inputColumns,
   isColumnParam,
+  isExpressionField,
+  newItem,
+  outputColumns,
   parseFieldText,
+  rankColumns,
   stableKey,
-  upstreamColumns,
   type FieldDescriptor,
 } from "./paramsForm";
 
 const schema = {
   $defs: {
     Kind: { enum: ["line", "bar"], title: "Kind", type: "string" },
-    SortKey: { properties: { column: { type: "string" } }, type: "object" },
+    SortKey: { properties: { column: { type: "string" } }, title: "SortKey", type: "object" },
   },
   additionalProperties: false,
   properties: {
@@ -88,10 +93,42 @@ describe("fieldsFromSchema", () => {
     expect(field("columns")).toMatchObject({ kind: "string_list", nullable: true });
   });
 
-  it("marks lists of objects, maps and unions of types unsupported", () => {
-    expect(field("by").kind).toBe("unsupported");
-    expect(field("rename").kind).toBe("unsupported");
-    expect(field("sheet").kind).toBe("unsupported");
+  it("reads lists of objects, maps of plain values and unions of plain types", () => {
+    const by = field("by");
+    if (by.kind !== "object_list") throw new Error(`by is ${by.kind}`);
+    expect(by.itemFields.map((f) => [f.name, f.kind])).toEqual([["column", "string"]]);
+    expect(by.itemTitle).toBe("sort key");
+    const rename = field("rename");
+    if (rename.kind !== "map") throw new Error(`rename is ${rename.kind}`);
+    expect(rename.valueField.kind).toBe("string");
+    expect(field("sheet")).toMatchObject({ kind: "scalar", types: ["integer", "string"] });
+  });
+
+  it("leaves nested structures, free objects and mixed unions unsupported", () => {
+    const tricky = fieldsFromSchema({
+      properties: {
+        body: { anyOf: [{ additionalProperties: true, type: "object" }, { type: "null" }] },
+        nested: {
+          items: {
+            properties: { tags: { items: { type: "object" }, type: "array" } },
+            type: "object",
+          },
+          type: "array",
+        },
+        mixed: { anyOf: [{ type: "integer" }, { items: { type: "string" }, type: "array" }] },
+        deep: {
+          additionalProperties: { additionalProperties: { type: "string" }, type: "object" },
+          type: "object",
+        },
+      },
+      type: "object",
+    });
+    expect(tricky.map((f) => f.kind)).toEqual([
+      "unsupported",
+      "unsupported",
+      "unsupported",
+      "unsupported",
+    ]);
   });
 
   it("gives no fields for a non-object schema", () => {
@@ -139,24 +176,226 @@ describe("columns", () => {
     }
   });
 
-  it("collects the inferred columns of the ports feeding a node", () => {
-    const edges = [
-      { source: "a", source_port: "out", target: "c" },
-      { source: "b", source_port: "out", target: "c" },
-      { source: "a", source_port: "out", target: "d" },
+  const edges = [
+    { source: "a", source_port: "out", target: "c", target_port: "left" },
+    { source: "b", source_port: "out", target: "c", target_port: "right" },
+    { source: "a", source_port: "out", target: "d", target_port: "data" },
+    { source: "rest", source_port: "data", target: "e", target_port: "data" },
+  ];
+  const schemas = [
+    {
+      nodeId: "a",
+      port: "out",
+      columns: [
+        { name: "region", dtype: "string" },
+        { name: "units", dtype: "integer" },
+      ],
+    },
+    {
+      nodeId: "b",
+      port: "out",
+      columns: [
+        { name: "units", dtype: "float" },
+        { name: "price", dtype: "float" },
+      ],
+    },
+    { nodeId: "b", port: "other", columns: [{ name: "nope", dtype: "string" }] },
+    { nodeId: "rest", port: "data", columns: null },
+  ];
+
+  it("collects the inferred columns and dtypes of the ports feeding a node", () => {
+    expect(inputColumns("c", edges, schemas)).toEqual({
+      columns: [
+        { name: "region", dtype: "string" },
+        { name: "units", dtype: "integer" },
+        { name: "price", dtype: "float" },
+      ],
+      known: true,
+    });
+    expect(inputColumns("a", edges, schemas)).toEqual({ columns: [], known: false });
+  });
+
+  it("keeps to one input port when asked", () => {
+    expect(inputColumns("c", edges, schemas, "right").columns.map((c) => c.name)).toEqual([
+      "units",
+      "price",
+    ]);
+    expect(inputColumns("c", edges, schemas, "nowhere")).toEqual({ columns: [], known: false });
+  });
+
+  it("says the columns are not known when an input's schema is unknown before a run", () => {
+    expect(inputColumns("e", edges, schemas)).toEqual({ columns: [], known: false });
+  });
+
+  it("ranks columns by how well they match, in input order among equals", () => {
+    const columns = [
+      { name: "unit_price", dtype: "float" },
+      { name: "units", dtype: "integer" },
+      { name: "discount", dtype: "float" },
+      { name: "count", dtype: "integer" },
     ];
-    const schemas = [
-      { nodeId: "a", port: "out", columns: [{ name: "region" }, { name: "units" }] },
-      { nodeId: "b", port: "out", columns: [{ name: "units" }, { name: "price" }] },
-      { nodeId: "b", port: "other", columns: [{ name: "nope" }] },
-    ];
-    expect(upstreamColumns("c", edges, schemas)).toEqual(["region", "units", "price"]);
-    expect(upstreamColumns("a", edges, schemas)).toEqual([]);
+    const names = (query: string, exclude?: Set<string>) =>
+      rankColumns(columns, query, exclude).map((c) => c.name);
+    expect(names("")).toEqual(["unit_price", "units", "discount", "count"]);
+    expect(names("count")).toEqual(["count", "discount"]);
+    expect(names("unit")).toEqual(["unit_price", "units"]);
+    expect(names("", new Set(["units"]))).toEqual(["unit_price", "discount", "count"]);
+    expect(names("zz")).toEqual([]);
+  });
+
+  it("reads a node's own output columns (for sources)", () => {
+    expect(outputColumns("b", schemas).map((c) => c.name)).toEqual(["units", "price", "nope"]);
   });
 });
 
 describe("stableKey", () => {
   it("ignores key order", () => {
     expect(stableKey({ a: 1, b: { c: 2, d: 3 } })).toBe(stableKey({ b: { d: 3, c: 2 }, a: 1 }));
+  });
+});
+
+describe("widget hints", () => {
+  const hinted = fieldsFromSchema({
+    $defs: {
+      JoinKey: {
+        properties: {
+          left: { type: "string", "x-widget": "column", "x-input-port": "left" },
+          right: { type: "string", "x-widget": "column", "x-input-port": "right" },
+        },
+        required: ["left", "right"],
+        type: "object",
+      },
+    },
+    properties: {
+      expression: { default: "", type: "string", "x-widget": "expression" },
+      x: { anyOf: [{ type: "string" }, { type: "null" }], default: null, "x-widget": "column" },
+      group_by: { items: { type: "string" }, type: "array", "x-widget": "columns" },
+      types: {
+        additionalProperties: { enum: ["integer", "float"], type: "string" },
+        type: "object",
+        "x-widget": "column_map",
+      },
+      keys: { items: { $ref: "#/$defs/JoinKey" }, type: "array" },
+      target_column: { default: "target", type: "string", "x-widget": "text" },
+      query: { default: "", type: "string", "x-widget": "multiline" },
+      color: { type: "string" },
+      odd: { type: "string", "x-widget": "sparkles" },
+      columns: { type: "integer", "x-widget": "columns" },
+    },
+    type: "object",
+  });
+  const get = (name: string): FieldDescriptor => {
+    const found = hinted.find((f) => f.name === name);
+    if (!found) throw new Error(`no field ${name}`);
+    return found;
+  };
+
+  it("reads x-widget and x-input-port, nested ones included", () => {
+    expect(get("expression").widget).toBe("expression");
+    expect(isExpressionField(get("expression"))).toBe(true);
+    expect(get("query").widget).toBe("multiline");
+    expect(get("odd").widget).toBeNull(); // unknown hints are ignored
+    const keys = get("keys");
+    if (keys.kind !== "object_list") throw new Error("keys is not a row list");
+    expect(keys.itemFields.map((f) => [f.name, f.widget, f.inputPort, f.required])).toEqual([
+      ["left", "column", "left", true],
+      ["right", "column", "right", true],
+    ]);
+  });
+
+  it("gives each field its column role from the hint, or from its name without one", () => {
+    expect(columnRole(get("x"))).toBe("column");
+    expect(columnRole(get("group_by"))).toBe("columns");
+    expect(columnRole(get("types"))).toBe("column_map");
+    expect(columnRole(get("target_column"))).toBeNull(); // marked plain text
+    expect(columnRole(get("color"))).toBe("column"); // no hint: by its name
+    expect(columnRole(get("columns"))).toBeNull(); // a hint that does not fit the type
+    expect(columnRole(get("expression"))).toBeNull();
+  });
+});
+
+describe("newItem", () => {
+  it("fills defaults and empty values of the required properties", () => {
+    const [aggregations] = fieldsFromSchema({
+      $defs: {
+        Aggregation: {
+          properties: {
+            column: { type: "string", "x-widget": "column" },
+            function: { default: "sum", enum: ["sum", "mean"], type: "string" },
+            as: { default: "", type: "string" },
+            weight: { type: "number", minimum: 1 },
+            flag: { type: "boolean" },
+            how: { enum: ["a", "b"], type: "string" },
+            note: { type: "string" },
+          },
+          required: ["column", "weight", "flag", "how"],
+          type: "object",
+        },
+      },
+      properties: { aggregations: { items: { $ref: "#/$defs/Aggregation" }, type: "array" } },
+      type: "object",
+    });
+    if (aggregations?.kind !== "object_list") throw new Error("not a row list");
+    expect(newItem(aggregations.itemFields)).toEqual({
+      column: "",
+      function: "sum",
+      as: "",
+      weight: 1,
+      flag: false,
+      how: "a",
+    });
+  });
+});
+
+describe("scalar unions", () => {
+  const [sheet, value] = fieldsFromSchema({
+    properties: {
+      sheet: { anyOf: [{ type: "integer" }, { type: "string" }], default: 0 },
+      value: {
+        anyOf: [
+          { type: "boolean" },
+          { type: "integer" },
+          { type: "number" },
+          { type: "string" },
+          { type: "null" },
+        ],
+        default: null,
+      },
+    },
+    type: "object",
+  });
+  if (!sheet || !value) throw new Error("fields missing");
+
+  it("reads text as the first type it fits, and quoted text as text", () => {
+    expect(parseFieldText(sheet, "2")).toEqual({ ok: true, value: 2 });
+    expect(parseFieldText(sheet, "1.5")).toEqual({ ok: true, value: "1.5" });
+    expect(parseFieldText(sheet, "Sales")).toEqual({ ok: true, value: "Sales" });
+    expect(parseFieldText(sheet, '"2"')).toEqual({ ok: true, value: "2" });
+    expect(parseFieldText(sheet, "")).toEqual({ ok: true, value: undefined });
+    expect(parseFieldText(value, "")).toEqual({ ok: true, value: null });
+    expect(parseFieldText(value, "true")).toEqual({ ok: true, value: true });
+    expect(parseFieldText(value, "-0.5")).toEqual({ ok: true, value: -0.5 });
+    expect(parseFieldText(value, "n/a")).toEqual({ ok: true, value: "n/a" });
+  });
+
+  it("refuses text no type fits", () => {
+    const [count] = fieldsFromSchema({
+      properties: { count: { anyOf: [{ type: "integer" }, { type: "boolean" }] } },
+      type: "object",
+    });
+    if (!count) throw new Error("field missing");
+    expect(parseFieldText(count, "x")).toEqual({
+      ok: false,
+      error: "not a whole number or a boolean",
+    });
+  });
+
+  it("shows text that would read back as another type quoted", () => {
+    for (const v of [2, "2", "Sales", "true", true, '"q"']) {
+      const text = formatFieldValue(value, v);
+      expect(parseFieldText(value, text)).toEqual({ ok: true, value: v });
+    }
+    expect(formatFieldValue(sheet, "2")).toBe('"2"');
+    expect(formatFieldValue(sheet, "Sales")).toBe("Sales");
   });
 });

@@ -40,6 +40,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
@@ -69,14 +70,28 @@ class ChartParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Kind = Field("scatter", description="Type of chart.")
-    x: str | None = Field(None, description="Column on the horizontal axis.")
-    y: str | None = Field(None, description="Column on the vertical axis (numeric for most kinds).")
-    color: str | None = Field(None, description="Column whose values color the marks.")
+    x: str | None = Field(
+        None, description="Column on the horizontal axis.", json_schema_extra=widgets.column()
+    )
+    y: str | None = Field(
+        None,
+        description="Column on the vertical axis (numeric for most kinds).",
+        json_schema_extra=widgets.column(),
+    )
+    color: str | None = Field(
+        None,
+        description="Column whose values color the marks.",
+        json_schema_extra=widgets.column(),
+    )
     facet_col: str | None = Field(
-        None, description="Column whose values split the chart into side-by-side panels."
+        None,
+        description="Column whose values split the chart into side-by-side panels.",
+        json_schema_extra=widgets.column(),
     )
     value: str | None = Field(
-        None, description="Heatmap pivot: the numeric column aggregated in each cell."
+        None,
+        description="Heatmap pivot: the numeric column aggregated in each cell.",
+        json_schema_extra=widgets.column(),
     )
     aggregate: Aggregate = Field(
         "sum",

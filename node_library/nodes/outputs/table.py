@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from node_library.checks import require_columns
 from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import schema_of_frame
 from node_library.settings import NodeSettings
@@ -24,7 +25,9 @@ class TableParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     columns: list[str] = Field(
-        default_factory=list, description="Columns to show, in this order. Empty shows them all."
+        default_factory=list,
+        description="Columns to show, in this order. Empty shows them all.",
+        json_schema_extra=widgets.columns(),
     )
     max_rows: int = Field(
         100_000, ge=1, le=10_000_000, description="Most rows kept for viewing (the first ones)."

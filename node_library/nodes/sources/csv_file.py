@@ -31,6 +31,7 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import Issue, NodeError, error
+from node_library.nodes import widgets
 from node_library.nodes.sources.file_source import (
     DataFileParams,
     DataFileSourceNode,
@@ -78,12 +79,16 @@ class CsvFileParams(DataFileParams):
         description="Lines to skip at the top of the file, before the header.",
     )
     parse_dates: list[str] = Field(
-        default_factory=list, max_length=1000, description="Columns to parse as dates and times."
+        default_factory=list,
+        max_length=1000,
+        description="Columns to parse as dates and times.",
+        json_schema_extra=widgets.columns(),
     )
     columns: list[str] | None = Field(
         None,
         max_length=10_000,
         description="Columns to read, in this order; empty reads every column.",
+        json_schema_extra=widgets.columns(),
     )
 
 

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from pydantic import Field
 
 from node_library.contract import Issue, NodeError, error
+from node_library.nodes import widgets
 from node_library.nodes.sources.file_source import (
     DataFileParams,
     DataFileSourceNode,
@@ -42,6 +43,7 @@ class ParquetFileParams(DataFileParams):
         None,
         max_length=10_000,
         description="Columns to read, in this order; empty reads every column.",
+        json_schema_extra=widgets.columns(),
     )
 
 

@@ -38,6 +38,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.sources.object_columns import object_columns
 from node_library.settings import NodeSettings
 
@@ -95,7 +96,10 @@ class PostgresQueryParams(BaseModel):
         description="Name of a configured connection (CANVAS_CONNECTION_<NAME> on the server).",
     )
     query: str = Field(
-        "", max_length=100_000, description="One read-only SELECT or WITH ... SELECT statement."
+        "",
+        max_length=100_000,
+        description="One read-only SELECT or WITH ... SELECT statement.",
+        json_schema_extra=widgets.multiline(),
     )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from node_library.contract import ExecutionContext, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -21,7 +22,10 @@ class SampleDatasetParams(BaseModel):
 
     dataset: DatasetName = Field("iris", description="Which bundled scikit-learn dataset to load.")
     target_column: str = Field(
-        "target", min_length=1, description="Name of the column that holds the target."
+        "target",
+        min_length=1,
+        description="Name of the column that holds the target.",
+        json_schema_extra=widgets.text(),
     )
 
 

@@ -32,6 +32,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
@@ -44,7 +45,7 @@ class Aggregation(BaseModel):
     # "as" is a Python keyword: the field is as_ in code and "as" in saved workflows and forms.
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
-    column: str = Field(description="Column to aggregate.")
+    column: str = Field(description="Column to aggregate.", json_schema_extra=widgets.column())
     function: Function = Field("sum", description="How to combine the values of each group.")
     as_: str = Field(
         "",
@@ -64,6 +65,7 @@ class AggregateParams(BaseModel):
     group_by: list[str] = Field(
         default_factory=list,
         description="Columns whose values define the groups. Empty aggregates the whole table.",
+        json_schema_extra=widgets.columns(),
     )
     aggregations: list[Aggregation] = Field(
         default_factory=list, description="The aggregated output columns."

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
 from node_library.datatypes import DataType
 from node_library.expressions import compile_expression
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.nodes.transforms.expression_param import (
     compile_for_frame,
@@ -30,11 +31,13 @@ class ComputedColumnParams(BaseModel):
     name: str = Field(
         "new_column",
         max_length=200,
+        json_schema_extra=widgets.text(),
         description="Name of the new column; an existing column of that name is replaced.",
     )
     expression: str = Field(
         "",
         max_length=2_000,
+        json_schema_extra=widgets.expression(),
         description="How to compute each row, e.g. `units * price` or `upper(region)`.",
     )
 

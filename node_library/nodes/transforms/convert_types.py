@@ -40,6 +40,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
@@ -68,6 +69,7 @@ class ConvertTypesParams(BaseModel):
     columns: dict[str, TargetType] = Field(
         default_factory=dict,
         description="The type to convert each column to, as column -> target type.",
+        json_schema_extra=widgets.column_map(),
     )
     errors: Literal["raise", "coerce"] = Field(
         "raise",

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from node_library.checks import require_columns
 from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import schema_of_frame
 from node_library.settings import NodeSettings
@@ -27,6 +28,7 @@ class DeduplicateParams(BaseModel):
     subset: list[str] = Field(
         default_factory=list,
         description="Columns that define a duplicate. Empty compares all columns.",
+        json_schema_extra=widgets.columns(),
     )
     keep: Literal["first", "last", "none"] = Field(
         "first",

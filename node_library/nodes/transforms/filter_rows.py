@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.nodes.transforms.expression_param import (
     compile_for_frame,
@@ -30,6 +31,7 @@ class FilterRowsParams(BaseModel):
     expression: str = Field(
         "",
         max_length=2_000,
+        json_schema_extra=widgets.expression(),
         description='Condition a row must meet to be kept, e.g. `units > 3 and region == "north"`.',
     )
 

@@ -37,6 +37,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
@@ -55,8 +56,13 @@ _KEY_FAMILIES: tuple[frozenset[Dtype], ...] = (
 class JoinKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    left: str = Field(description="Key column of the left input.")
-    right: str = Field(description="Key column of the right input that must equal the left one.")
+    left: str = Field(
+        description="Key column of the left input.", json_schema_extra=widgets.column("left")
+    )
+    right: str = Field(
+        description="Key column of the right input that must equal the left one.",
+        json_schema_extra=widgets.column("right"),
+    )
 
 
 class JoinParams(BaseModel):

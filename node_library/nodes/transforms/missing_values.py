@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from node_library.checks import require_columns
 from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
@@ -50,6 +51,7 @@ class MissingValuesParams(BaseModel):
     columns: list[str] = Field(
         default_factory=list,
         description="Columns to handle. Empty means every column the strategy applies to.",
+        json_schema_extra=widgets.columns(),
     )
     value: FillValue | None = Field(
         None, description="The constant that fill_value writes into the gaps."

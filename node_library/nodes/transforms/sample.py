@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from node_library.checks import require_columns
 from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
@@ -43,9 +44,15 @@ class SampleParams(BaseModel):
         0, ge=0, le=2**32 - 1, description="Random seed; the same seed gives the same rows."
     )
     stratify_column: str = Field(
-        "", description="stratified: column whose groups keep their proportions."
+        "",
+        description="stratified: column whose groups keep their proportions.",
+        json_schema_extra=widgets.column(),
     )
-    time_column: str = Field("", description="time_window: the datetime column to filter on.")
+    time_column: str = Field(
+        "",
+        description="time_window: the datetime column to filter on.",
+        json_schema_extra=widgets.column(),
+    )
     start: str = Field(
         "", max_length=64, description="time_window: first instant kept (ISO date/time), inclusive."
     )

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from node_library.checks import require_columns
 from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Column, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
@@ -35,13 +36,16 @@ class SelectColumnsParams(BaseModel):
     columns: list[str] = Field(
         default_factory=list,
         description="Columns to keep (in output order) or to drop. Empty keeps every column.",
+        json_schema_extra=widgets.columns(),
     )
     keep_other_columns: bool = Field(
         False,
         description="In select mode, keep the unlisted columns after the listed ones (reorder).",
     )
     rename: dict[str, str] = Field(
-        default_factory=dict, description="New names for columns, as old name -> new name."
+        default_factory=dict,
+        description="New names for columns, as old name -> new name.",
+        json_schema_extra=widgets.column_map(),
     )
 
 

@@ -23,6 +23,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import schema_of_frame
 from node_library.settings import NodeSettings
@@ -31,7 +32,7 @@ from node_library.settings import NodeSettings
 class SortKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    column: str = Field(description="Column to sort by.")
+    column: str = Field(description="Column to sort by.", json_schema_extra=widgets.column())
     descending: bool = Field(False, description="Largest (or latest, or last) values first.")
 
 
