@@ -25,7 +25,12 @@ Semantics chosen:
 - `update_params.params` is the complete new params dict (a replacement, not a merge): the
   properties form always has the whole params object, and replacement makes the inverse exact.
 - `remove_node` also removes every edge touching the node and its group memberships. Groups
-  themselves are never removed by node ops (an emptied group stays, as a frame on the canvas).
+  themselves are never removed by node ops (an emptied group stays until `remove_group`; the
+  canvas removes a group in the same batch as its last members).
+- Groups (a titled frame around nodes on the canvas; no effect on runs): `add_group` adds one
+  (its members must be nodes, each listed once), `update_group` changes any of its title,
+  collapsed flag and member list (fields left out or null stay as they are; the inverse sets
+  back exactly the fields it changed), `remove_group` removes the frame and never its nodes.
 - `move_nodes` refuses non-finite coordinates (NaN would break equality and JSON).
 
 The input workflow and the op objects are never mutated. The result shares unchanged Node/Edge
@@ -51,16 +56,19 @@ from node_library.validation import ValidationResult, validate_workflow
 __all__ = [
     "STRUCTURAL_ISSUE_CODES",
     "AddEdgeOp",
+    "AddGroupOp",
     "AddNodeOp",
     "GraphOp",
     "GroupSlot",
     "MoveNodesOp",
     "OpError",
     "RemoveEdgeOp",
+    "RemoveGroupOp",
     "RemoveNodeOp",
     "RenameWorkflowOp",
     "SetDescriptionOp",
     "SetLabelOp",
+    "UpdateGroupOp",
     "UpdateParamsOp",
     "apply_ops",
     "apply_ops_checked",
@@ -140,6 +148,31 @@ class SetDescriptionOp(_Op):
     description: str = Field(max_length=20_000)
 
 
+GROUP_TITLE_MAX = 200
+GROUP_ID_MAX = 100
+
+
+class AddGroupOp(_Op):
+    op: Literal["add_group"] = "add_group"
+    group: Group
+    # Where in `workflow.groups` (drawing order); None appends. Used by undo of remove_group.
+    index: int | None = Field(None, ge=0)
+
+
+class UpdateGroupOp(_Op):
+    op: Literal["update_group"] = "update_group"
+    group_id: str
+    # Each field left out (None) stays as it is; at least one must be given.
+    title: str | None = Field(None, max_length=GROUP_TITLE_MAX)
+    collapsed: bool | None = None
+    node_ids: list[str] | None = None
+
+
+class RemoveGroupOp(_Op):
+    op: Literal["remove_group"] = "remove_group"
+    group_id: str
+
+
 GraphOp = Annotated[
     AddNodeOp
     | RemoveNodeOp
@@ -149,7 +182,10 @@ GraphOp = Annotated[
     | RemoveEdgeOp
     | SetLabelOp
     | RenameWorkflowOp
-    | SetDescriptionOp,
+    | SetDescriptionOp
+    | AddGroupOp
+    | UpdateGroupOp
+    | RemoveGroupOp,
     Field(discriminator="op"),
 ]
 
@@ -233,6 +269,9 @@ _OP_NAMES = (
     "set_label",
     "rename_workflow",
     "set_description",
+    "add_group",
+    "update_group",
+    "remove_group",
 )
 
 
@@ -474,6 +513,114 @@ def _set_description(draft: _Draft, index: int, op: SetDescriptionOp) -> list[Gr
     return [SetDescriptionOp(description=old)] if draft.record else []
 
 
+def _group_pos(draft: _Draft, group_id: str) -> int | None:
+    return next((i for i, g in enumerate(draft.groups) if g.id == group_id), None)
+
+
+def _require_group(draft: _Draft, index: int, op: GraphOp, group_id: str) -> int:
+    pos = _group_pos(draft, group_id)
+    if pos is None:
+        raise OpError(
+            index,
+            op,
+            "missing_group",
+            f"there is no group {group_id!r}",
+            "it may have been removed meanwhile; reload the workflow",
+        )
+    return pos
+
+
+def _check_members(draft: _Draft, index: int, op: GraphOp, node_ids: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for node_id in node_ids:
+        if node_id in seen:
+            raise OpError(
+                index,
+                op,
+                "duplicate_group_member",
+                f"node {node_id!r} is listed twice in the group",
+                "list every member once",
+                node_id=node_id,
+            )
+        seen.add(node_id)
+        draft.require_node(index, op, node_id)
+
+
+def _check_title(index: int, op: GraphOp, title: str) -> None:
+    if len(title) > GROUP_TITLE_MAX:
+        raise OpError(
+            index,
+            op,
+            "group_title_too_long",
+            f"a group title has {len(title)} characters",
+            f"use at most {GROUP_TITLE_MAX}",
+        )
+
+
+def _add_group(draft: _Draft, index: int, op: AddGroupOp) -> list[GraphOp]:
+    group = op.group
+    if not group.id or len(group.id) > GROUP_ID_MAX:
+        raise OpError(
+            index,
+            op,
+            "invalid_group_id",
+            f"group id {group.id!r} must have 1 to {GROUP_ID_MAX} characters",
+            "choose another id",
+        )
+    if _group_pos(draft, group.id) is not None:
+        raise OpError(
+            index,
+            op,
+            "duplicate_group_id",
+            f"a group with the id {group.id!r} already exists",
+            "choose another id",
+        )
+    _check_title(index, op, group.title)
+    _check_members(draft, index, op, group.node_ids)
+    pos = len(draft.groups) if op.index is None else min(op.index, len(draft.groups))
+    draft.groups.insert(pos, group.model_copy(deep=True))
+    return [RemoveGroupOp(group_id=group.id)] if draft.record else []
+
+
+def _update_group(draft: _Draft, index: int, op: UpdateGroupOp) -> list[GraphOp]:
+    pos = _require_group(draft, index, op, op.group_id)
+    if op.title is None and op.collapsed is None and op.node_ids is None:
+        raise OpError(
+            index,
+            op,
+            "empty_update",
+            f"update_group {op.group_id!r} changes nothing",
+            "give a title, collapsed or node_ids",
+        )
+    if op.node_ids is not None:
+        _check_members(draft, index, op, op.node_ids)
+    group = draft.groups[pos]
+    update: dict[str, Any] = {}
+    if op.title is not None:
+        update["title"] = op.title
+    if op.collapsed is not None:
+        update["collapsed"] = op.collapsed
+    if op.node_ids is not None:
+        update["node_ids"] = list(op.node_ids)
+    draft.groups[pos] = group.model_copy(update=update)
+    if not draft.record:
+        return []
+    return [
+        UpdateGroupOp(
+            group_id=op.group_id,
+            title=group.title if op.title is not None else None,
+            collapsed=group.collapsed if op.collapsed is not None else None,
+            node_ids=list(group.node_ids) if op.node_ids is not None else None,
+        )
+    ]
+
+
+def _remove_group(draft: _Draft, index: int, op: RemoveGroupOp) -> list[GraphOp]:
+    pos = _require_group(draft, index, op, op.group_id)
+    group = draft.groups.pop(pos)
+    return [AddGroupOp(group=group, index=pos)] if draft.record else []
+
+
 def _dispatch(draft: _Draft, index: int, op: GraphOp) -> list[GraphOp]:
     match op:
         case AddNodeOp():
@@ -494,6 +641,12 @@ def _dispatch(draft: _Draft, index: int, op: GraphOp) -> list[GraphOp]:
             return _rename_workflow(draft, index, op)
         case SetDescriptionOp():
             return _set_description(draft, index, op)
+        case AddGroupOp():
+            return _add_group(draft, index, op)
+        case UpdateGroupOp():
+            return _update_group(draft, index, op)
+        case RemoveGroupOp():
+            return _remove_group(draft, index, op)
     raise TypeError(f"op {index}: not a graph operation: {op!r}")
 
 
@@ -657,13 +810,20 @@ def _path(adjacency: dict[str, list[str]], start: str, goal: str) -> list[str] |
 # input slot and both its ends, so removing either end overlaps it; removing a node touches all
 # its edges and the input slots they fed).
 #
-# Not keys: group membership (node ops only add or drop one member, which commutes), the list
-# position of a node or edge (z-order; an index that shifts by a concurrent insert is harmless),
-# and what a node's params mean for its inputs' columns: params edited while someone rewires the
-# node both apply, and a column that no longer exists is a validation issue on the result, as it
-# would be for one editor.
+# Groups: "group:<id>" is the whole group and contains "/title", "/collapsed" and "/members".
+# add_group and remove_group touch the whole group; update_group touches the fields it sets. A
+# group op that names members also touches "node:<id>/group" of each (so removing that node
+# overlaps it), and add_node with group slots touches those groups' "/members" (so removing the
+# group, or setting its member list, overlaps it).
+#
+# Not keys: remove_node dropping the node from its groups (covered by its "node:<id>" key), the
+# list position of a node, edge or group (z-order; an index that shifts by a concurrent insert is
+# harmless), and what a node's params mean for its inputs' columns: params edited while someone
+# rewires the node both apply, and a column that no longer exists is a validation issue on the
+# result, as it would be for one editor.
 
 _NODE = "node:"
+_GROUP = "group:"
 
 
 def _part(text: str) -> str:
@@ -673,6 +833,14 @@ def _part(text: str) -> str:
 
 def _node_key(node_id: str, part: str = "") -> str:
     return f"{_NODE}{_part(node_id)}/{part}" if part else f"{_NODE}{_part(node_id)}"
+
+
+def _group_key(group_id: str, part: str = "") -> str:
+    return f"{_GROUP}{_part(group_id)}/{part}" if part else f"{_GROUP}{_part(group_id)}"
+
+
+def _member_keys(node_ids: Iterable[str]) -> set[str]:
+    return {_node_key(node_id, "group") for node_id in node_ids}
 
 
 def _edge_keys(edge: Edge) -> set[str]:
@@ -699,6 +867,7 @@ def touched_keys(ops: Sequence[GraphOp], workflow_before: Workflow) -> set[str]:
         match op:
             case AddNodeOp():
                 keys.add(_node_key(op.node.id))
+                keys.update(_group_key(slot.group_id, "members") for slot in op.groups)
             case RemoveNodeOp():
                 keys.add(_node_key(op.node_id))
                 attached = [e for e in edges.values() if op.node_id in (e.source, e.target)]
@@ -723,6 +892,19 @@ def touched_keys(ops: Sequence[GraphOp], workflow_before: Workflow) -> set[str]:
                 keys.add("workflow/name")
             case SetDescriptionOp():
                 keys.add("workflow/description")
+            case AddGroupOp():
+                keys.add(_group_key(op.group.id))
+                keys |= _member_keys(op.group.node_ids)
+            case UpdateGroupOp():
+                if op.title is not None:
+                    keys.add(_group_key(op.group_id, "title"))
+                if op.collapsed is not None:
+                    keys.add(_group_key(op.group_id, "collapsed"))
+                if op.node_ids is not None:
+                    keys.add(_group_key(op.group_id, "members"))
+                    keys |= _member_keys(op.node_ids)
+            case RemoveGroupOp():
+                keys.add(_group_key(op.group_id))
     return keys
 
 
@@ -735,4 +917,4 @@ def overlapping_keys(mine: Iterable[str], theirs: Iterable[str]) -> set[str]:
 
 def _parent(key: str) -> str:
     """The key that contains `key` ("node:a" for "node:a/position"), or `key` itself."""
-    return key.split("/", 1)[0] if key.startswith(_NODE) else key
+    return key.split("/", 1)[0] if key.startswith((_NODE, _GROUP)) else key

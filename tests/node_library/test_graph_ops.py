@@ -12,23 +12,28 @@ import pytest
 from node_library.graph import Edge, Group, Node, Position, Workflow
 from node_library.graph_ops import (
     AddEdgeOp,
+    AddGroupOp,
     AddNodeOp,
     GraphOp,
     GroupSlot,
     MoveNodesOp,
     OpError,
     RemoveEdgeOp,
+    RemoveGroupOp,
     RemoveNodeOp,
     RenameWorkflowOp,
     SetDescriptionOp,
     SetLabelOp,
+    UpdateGroupOp,
     UpdateParamsOp,
     apply_ops,
     apply_ops_checked,
     dump_ops,
     invert_ops,
     load_ops,
+    overlapping_keys,
     parse_ops,
+    touched_keys,
 )
 from node_library.registry import NodeRegistry, default_registry
 
@@ -147,6 +152,57 @@ def test_set_label_rename_and_description_change_only_their_field(workflow: Work
     assert (result.name, result.description, result.slug) == ("Iris cleaning", "after", "ops_test")
 
 
+def test_add_group_puts_a_titled_frame_around_existing_nodes(workflow: Workflow) -> None:
+    op = AddGroupOp(group=Group(id="h", title="Inputs", node_ids=["src", "chart"]))
+    result = apply_ops(workflow, [op])
+    assert [g.id for g in result.groups] == ["g", "h"]
+    assert result.groups[1] == Group(id="h", title="Inputs", node_ids=["src", "chart"])
+    assert result.nodes == workflow.nodes and len(workflow.groups) == 1
+    op.group.node_ids.append("flt")  # the result does not alias the op
+    assert result.groups[1].node_ids == ["src", "chart"]
+
+
+def test_update_group_changes_only_the_fields_it_names(workflow: Workflow) -> None:
+    collapsed = apply_ops(workflow, [UpdateGroupOp(group_id="g", collapsed=True)])
+    assert collapsed.groups == [
+        Group(id="g", title="Cleaning", node_ids=["flt", "srt"], collapsed=True)
+    ]
+    renamed = apply_ops(collapsed, [UpdateGroupOp(group_id="g", title="Prep")])
+    assert (renamed.groups[0].title, renamed.groups[0].collapsed) == ("Prep", True)
+    regrouped = apply_ops(renamed, [UpdateGroupOp(group_id="g", node_ids=["src", "flt"])])
+    assert regrouped.groups[0].node_ids == ["src", "flt"]
+    assert regrouped.groups[0].title == "Prep"
+    assert workflow.groups[0].collapsed is False
+
+
+def test_remove_group_removes_the_frame_and_keeps_its_nodes(workflow: Workflow) -> None:
+    result = apply_ops(workflow, [RemoveGroupOp(group_id="g")])
+    assert result.groups == []
+    assert result.nodes == workflow.nodes and result.edges == workflow.edges
+
+
+def test_group_ops_parse_from_json_and_round_trip_through_the_log_format() -> None:
+    raw = [
+        {"op": "add_group", "group": {"id": "h", "title": "T", "node_ids": ["a"]}},
+        {"op": "update_group", "group_id": "h", "collapsed": True},
+        {"op": "update_group", "group_id": "h", "title": None, "node_ids": ["a", "b"]},
+        {"op": "remove_group", "group_id": "h"},
+    ]
+    ops = parse_ops(raw)
+    assert [type(o).__name__ for o in ops] == [
+        "AddGroupOp",
+        "UpdateGroupOp",
+        "UpdateGroupOp",
+        "RemoveGroupOp",
+    ]
+    assert load_ops(dump_ops(ops)) == ops
+    with pytest.raises(OpError, match="op 0"):
+        parse_ops([{"op": "update_group", "group_id": "h", "title": "x" * 201}])
+    with pytest.raises(OpError) as caught:
+        parse_ops([{"op": "regroup", "group_id": "h"}])
+    assert "update_group" in caught.value.hint
+
+
 def test_ops_parse_from_json_by_their_op_field_and_round_trip_through_the_log_format() -> None:
     raw = [
         {"op": "add_node", "node": {"id": "a", "type": "sources.csv"}},
@@ -248,6 +304,60 @@ REFUSALS: list[tuple[str, list[GraphOp], int, str]] = [
         [MoveNodesOp(positions={"src": Position(x=float("nan"))})],
         0,
         "invalid_position",
+    ),
+    (
+        "add a group whose id is taken",
+        [AddGroupOp(group=Group(id="g", node_ids=["src"]))],
+        0,
+        "duplicate_group_id",
+    ),
+    (
+        "add a group with an empty id",
+        [AddGroupOp(group=Group(id="", node_ids=["src"]))],
+        0,
+        "invalid_group_id",
+    ),
+    (
+        "add a group around a missing node",
+        [AddGroupOp(group=Group(id="h", node_ids=["src", "ghost"]))],
+        0,
+        "missing_node",
+    ),
+    (
+        "add a group listing a member twice",
+        [AddGroupOp(group=Group(id="h", node_ids=["src", "src"]))],
+        0,
+        "duplicate_group_member",
+    ),
+    (
+        "add a group with an overlong title",
+        [AddGroupOp(group=Group(id="h", title="x" * 201, node_ids=["src"]))],
+        0,
+        "group_title_too_long",
+    ),
+    (
+        "update a missing group",
+        [UpdateGroupOp(group_id="nope", collapsed=True)],
+        0,
+        "missing_group",
+    ),
+    (
+        "update a group with nothing",
+        [UpdateGroupOp(group_id="g")],
+        0,
+        "empty_update",
+    ),
+    (
+        "set a group's members to a node removed earlier in the batch",
+        [RemoveNodeOp(node_id="chart"), UpdateGroupOp(group_id="g", node_ids=["chart"])],
+        1,
+        "missing_node",
+    ),
+    (
+        "remove a group twice",
+        [RemoveGroupOp(group_id="g"), RemoveGroupOp(group_id="g")],
+        1,
+        "missing_group",
     ),
 ]
 
@@ -459,6 +569,52 @@ def test_the_inverse_of_a_batch_undoes_it_in_reverse_order(workflow: Workflow) -
     assert apply_ops(apply_ops(workflow, ops), inverse) == workflow
 
 
+def test_the_inverse_of_add_group_removes_it(workflow: Workflow) -> None:
+    ops: list[GraphOp] = [AddGroupOp(group=Group(id="h", node_ids=["src"]), index=0)]
+    inverse = invert_ops(workflow, ops)
+    assert inverse == [RemoveGroupOp(group_id="h")]
+    assert apply_ops(workflow, ops).groups[0].id == "h"
+    assert apply_ops(apply_ops(workflow, ops), inverse) == workflow
+
+
+def test_the_inverse_of_update_group_sets_back_exactly_the_fields_it_changed(
+    workflow: Workflow,
+) -> None:
+    ops: list[GraphOp] = [
+        UpdateGroupOp(group_id="g", collapsed=True),
+        UpdateGroupOp(group_id="g", title="Prep", node_ids=["srt"]),
+    ]
+    inverse = invert_ops(workflow, ops)
+    assert inverse == [
+        UpdateGroupOp(group_id="g", title="Cleaning", node_ids=["flt", "srt"]),
+        UpdateGroupOp(group_id="g", collapsed=False),
+    ]
+    assert apply_ops(apply_ops(workflow, ops), inverse) == workflow
+
+
+def test_the_inverse_of_remove_group_restores_it_at_its_index(workflow: Workflow) -> None:
+    two = apply_ops(workflow, [AddGroupOp(group=Group(id="h", title="H", node_ids=["chart"]))])
+    ops: list[GraphOp] = [RemoveGroupOp(group_id="g")]
+    inverse = invert_ops(two, ops)
+    assert inverse == [AddGroupOp(group=two.groups[0], index=0)]
+    assert apply_ops(apply_ops(two, ops), inverse) == two
+
+
+def test_removing_the_last_members_and_their_group_in_one_batch_undoes_in_one_step(
+    workflow: Workflow,
+) -> None:
+    ops: list[GraphOp] = [
+        RemoveNodeOp(node_id="flt"),
+        RemoveNodeOp(node_id="srt"),
+        RemoveGroupOp(group_id="g"),
+    ]
+    after = apply_ops(workflow, ops)
+    assert after.groups == [] and [n.id for n in after.nodes] == ["src", "chart"]
+    inverse = invert_ops(workflow, ops)
+    assert [o.op for o in inverse][:1] == ["add_group"]
+    assert apply_ops(after, inverse) == workflow
+
+
 def test_inverting_an_invalid_batch_is_refused_like_applying_it(workflow: Workflow) -> None:
     with pytest.raises(OpError) as caught:
         invert_ops(workflow, [RemoveNodeOp(node_id="src"), RemoveNodeOp(node_id="src")])
@@ -487,10 +643,33 @@ class RandomOps:
         kinds = ["add_node", "rename_workflow", "set_description"]
         if w.nodes:
             kinds += ["remove_node", "update_params", "move_nodes", "set_label", "add_edge"] * 2
+            kinds += ["add_group"]
         if w.edges:
             kinds += ["remove_edge"] * 2
+        if w.groups:
+            kinds += ["update_group", "remove_group"]
         kind = rng.choice(kinds)
         node_ids = [n.id for n in w.nodes]
+        if kind == "add_group":
+            members = rng.sample(node_ids, rng.randint(0, min(3, len(node_ids))))
+            return AddGroupOp(
+                group=Group(
+                    id=self.fresh("g"), title=self.fresh("t"), node_ids=members, collapsed=True
+                ),
+                index=rng.choice([None, rng.randint(0, len(w.groups) + 1)]),
+            )
+        if kind == "update_group":
+            fields: dict[str, Any] = {}
+            while not fields:
+                if rng.random() < 0.5:
+                    fields["title"] = self.fresh("t")
+                if rng.random() < 0.5:
+                    fields["collapsed"] = rng.random() < 0.5
+                if rng.random() < 0.5 and node_ids:
+                    fields["node_ids"] = rng.sample(node_ids, rng.randint(0, len(node_ids)))
+            return UpdateGroupOp(group_id=rng.choice(w.groups).id, **fields)
+        if kind == "remove_group":
+            return RemoveGroupOp(group_id=rng.choice(w.groups).id)
         if kind == "add_node":
             groups = [
                 GroupSlot(
@@ -572,4 +751,49 @@ def test_applying_the_inverse_after_random_batches_gives_back_the_original(
         inverse = invert_ops(base, ops)
         assert apply_ops(after, inverse) == base, dump_ops(ops)
         assert snapshot(base) == before
-    assert len(kinds) == 9  # every op kind was exercised
+    assert len(kinds) == 12  # every op kind was exercised
+
+
+# -- what group ops touch (for auto-rebase) ----------------------------------------------------
+
+
+def overlap(mine: list[GraphOp], theirs: list[GraphOp], before: Workflow) -> set[str]:
+    return overlapping_keys(touched_keys(mine, before), touched_keys(theirs, before))
+
+
+def test_different_fields_of_one_group_are_independent_but_its_removal_is_not(
+    workflow: Workflow,
+) -> None:
+    title = UpdateGroupOp(group_id="g", title="Prep")
+    collapse = UpdateGroupOp(group_id="g", collapsed=True)
+    members = UpdateGroupOp(group_id="g", node_ids=["flt"])
+    remove = RemoveGroupOp(group_id="g")
+    assert not overlap([title], [collapse], workflow)
+    assert not overlap([title], [members], workflow)
+    assert overlap([collapse], [collapse], workflow) == {"group:g/collapsed"}
+    for op in (title, collapse, members):
+        assert overlap([op], [remove], workflow)
+        assert overlap([remove], [op], workflow)
+    assert not overlap([collapse], [UpdateGroupOp(group_id="other", collapsed=True)], workflow)
+
+
+def test_group_ops_overlap_the_removal_of_a_member_but_not_its_move(workflow: Workflow) -> None:
+    grouped = AddGroupOp(group=Group(id="h", node_ids=["src", "chart"]))
+    assert overlap([grouped], [RemoveNodeOp(node_id="chart")], workflow)
+    assert overlap(
+        [UpdateGroupOp(group_id="g", node_ids=["src"])], [RemoveNodeOp(node_id="src")], workflow
+    )
+    assert not overlap([grouped], [MoveNodesOp(positions={"src": Position(x=1)})], workflow)
+    assert not overlap([grouped], [UpdateParamsOp(node_id="src", params={})], workflow)
+
+
+def test_adding_a_node_into_a_group_overlaps_that_group_s_removal_and_member_list(
+    workflow: Workflow,
+) -> None:
+    into_g = AddNodeOp(node=Node(id="n", type="transforms.sort"), groups=[GroupSlot(group_id="g")])
+    assert overlap([into_g], [RemoveGroupOp(group_id="g")], workflow)
+    assert overlap([into_g], [UpdateGroupOp(group_id="g", node_ids=[])], workflow)
+    assert not overlap([into_g], [UpdateGroupOp(group_id="g", title="x")], workflow)
+    assert not overlap(
+        [AddNodeOp(node=Node(id="n", type="x.y"))], [RemoveGroupOp(group_id="g")], workflow
+    )

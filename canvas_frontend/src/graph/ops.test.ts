@@ -99,4 +99,86 @@ describe("applyOps", () => {
     ).toThrowError(/finite/);
     expect(doc).toEqual(before);
   });
+
+  it("adds, updates and removes groups, and undoes each exactly", () => {
+    const added = applyOps(doc, [
+      { op: "add_group", group: { id: "h", title: "H", node_ids: ["c"], collapsed: false } },
+    ]);
+    expect(added.doc.groups.map((g) => g.id)).toEqual(["g", "h"]);
+    expect(added.inverse).toEqual([{ op: "remove_group", group_id: "h" }]);
+    roundTrip([
+      {
+        op: "add_group",
+        group: { id: "h", title: "H", node_ids: ["c"], collapsed: false },
+        index: 0,
+      },
+    ]);
+
+    const collapsed = applyOps(doc, [{ op: "update_group", group_id: "g", collapsed: true }]);
+    expect(collapsed.doc.groups[0]).toEqual({
+      id: "g",
+      title: "G",
+      node_ids: ["a", "b"],
+      collapsed: true,
+    });
+    expect(collapsed.inverse).toEqual([{ op: "update_group", group_id: "g", collapsed: false }]);
+    roundTrip([{ op: "update_group", group_id: "g", title: "New", node_ids: ["c"] }]);
+    // a null field (as the server echoes ops) leaves that field as it is
+    const nulls = applyOps(doc, [
+      { op: "update_group", group_id: "g", title: null, collapsed: true, node_ids: null },
+    ]);
+    expect(nulls.doc.groups[0]?.title).toBe("G");
+
+    const removed = applyOps(doc, [{ op: "remove_group", group_id: "g" }]);
+    expect(removed.doc.groups).toEqual([]);
+    expect(removed.doc.nodes).toEqual(doc.nodes);
+    roundTrip([{ op: "remove_group", group_id: "g" }]);
+  });
+
+  it("undoes removing a group's last members and the group as one batch", () => {
+    roundTrip([
+      { op: "remove_node", node_id: "a" },
+      { op: "remove_node", node_id: "b" },
+      { op: "remove_group", group_id: "g" },
+    ]);
+  });
+
+  it("refuses bad group ops with the server's codes", () => {
+    const cases: [GraphOp, string][] = [
+      [
+        { op: "add_group", group: { id: "g", title: "", node_ids: [], collapsed: false } },
+        "duplicate_group_id",
+      ],
+      [
+        { op: "add_group", group: { id: "", title: "", node_ids: [], collapsed: false } },
+        "invalid_group_id",
+      ],
+      [
+        { op: "add_group", group: { id: "h", title: "", node_ids: ["zz"], collapsed: false } },
+        "missing_node",
+      ],
+      [
+        { op: "add_group", group: { id: "h", title: "", node_ids: ["a", "a"], collapsed: false } },
+        "duplicate_group_member",
+      ],
+      [
+        {
+          op: "add_group",
+          group: { id: "h", title: "x".repeat(201), node_ids: [], collapsed: false },
+        },
+        "group_title_too_long",
+      ],
+      [{ op: "update_group", group_id: "zz", collapsed: true }, "missing_group"],
+      [{ op: "update_group", group_id: "g" }, "empty_update"],
+      [{ op: "remove_group", group_id: "zz" }, "missing_group"],
+    ];
+    for (const [op, code] of cases) {
+      expect(() => applyOps(doc, [op]), code).toThrowError(OpError);
+      try {
+        applyOps(doc, [op]);
+      } catch (err) {
+        expect(err).toMatchObject({ index: 0, code });
+      }
+    }
+  });
 });

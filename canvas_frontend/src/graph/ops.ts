@@ -2,7 +2,9 @@
  * Graph operations as the API takes them (node_library/graph_ops.py, snake_case JSON), and a pure
  * client-side `applyOps` that applies a batch to a document and computes its inverse with the same
  * rules as the server's `invert_ops`: remove_node's inverse re-adds the node at its index (with its
- * group slots) and then its edges at theirs; update_params replaces the whole params object.
+ * group slots) and then its edges at theirs; update_params replaces the whole params object;
+ * update_group changes only the fields it names (null or left out: unchanged) and its inverse sets
+ * back exactly those; remove_group re-adds the group at its index.
  *
  * The server stays the authority; this lets the canvas apply an edit optimistically and remember
  * how to undo it.
@@ -59,7 +61,20 @@ export type GraphOp =
   | { op: "remove_edge"; edge_id: string }
   | { op: "set_label"; node_id: string; label: string }
   | { op: "rename_workflow"; name: string }
-  | { op: "set_description"; description: string };
+  | { op: "set_description"; description: string }
+  | { op: "add_group"; group: GraphGroup; index?: number | null }
+  | {
+      op: "update_group";
+      group_id: string;
+      title?: string | null;
+      collapsed?: boolean | null;
+      node_ids?: string[] | null;
+    }
+  | { op: "remove_group"; group_id: string };
+
+/** The server's limits (node_library/graph_ops.py). */
+export const GROUP_TITLE_MAX = 200;
+export const GROUP_ID_MAX = 100;
 
 /** An op of a batch that cannot apply; the whole batch is refused. */
 export class OpError extends Error {
@@ -110,6 +125,33 @@ function nodeIndex(draft: Draft, index: number, nodeId: string): number {
 
 function clampIndex(index: number | null | undefined, length: number): number {
   return index == null ? length : Math.min(index, length);
+}
+
+function groupIndex(draft: Draft, index: number, groupId: string): number {
+  const at = draft.groups.findIndex((g) => g.id === groupId);
+  if (at < 0) throw new OpError(index, "missing_group", `there is no group '${groupId}'`);
+  return at;
+}
+
+function checkMembers(draft: Draft, index: number, nodeIds: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const id of nodeIds) {
+    if (seen.has(id)) {
+      throw new OpError(index, "duplicate_group_member", `node '${id}' is listed twice`);
+    }
+    seen.add(id);
+    nodeIndex(draft, index, id);
+  }
+}
+
+function checkTitle(index: number, title: string): void {
+  if (title.length > GROUP_TITLE_MAX) {
+    throw new OpError(
+      index,
+      "group_title_too_long",
+      `a group title has ${title.length} characters; use at most ${GROUP_TITLE_MAX}`,
+    );
+  }
 }
 
 function applyOne(draft: Draft, op: GraphOp, index: number): GraphOp[] {
@@ -222,6 +264,53 @@ function applyOne(draft: Draft, op: GraphOp, index: number): GraphOp[] {
       const old = draft.description;
       draft.description = op.description;
       return [{ op: "set_description", description: old }];
+    }
+    case "add_group": {
+      const group = op.group;
+      if (!group.id || group.id.length > GROUP_ID_MAX) {
+        throw new OpError(
+          index,
+          "invalid_group_id",
+          `group id '${group.id}' must have 1 to ${GROUP_ID_MAX} characters`,
+        );
+      }
+      if (draft.groups.some((g) => g.id === group.id)) {
+        throw new OpError(index, "duplicate_group_id", `a group '${group.id}' already exists`);
+      }
+      checkTitle(index, group.title);
+      checkMembers(draft, index, group.node_ids);
+      draft.groups.splice(clampIndex(op.index, draft.groups.length), 0, structuredClone(group));
+      return [{ op: "remove_group", group_id: group.id }];
+    }
+    case "update_group": {
+      const at = groupIndex(draft, index, op.group_id);
+      const group = draft.groups[at];
+      if (!group) return [];
+      if (op.title == null && op.collapsed == null && op.node_ids == null) {
+        throw new OpError(index, "empty_update", `update_group '${op.group_id}' changes nothing`);
+      }
+      if (op.title != null) checkTitle(index, op.title);
+      if (op.node_ids != null) checkMembers(draft, index, op.node_ids);
+      draft.groups[at] = {
+        ...group,
+        ...(op.title != null ? { title: op.title } : {}),
+        ...(op.collapsed != null ? { collapsed: op.collapsed } : {}),
+        ...(op.node_ids != null ? { node_ids: [...op.node_ids] } : {}),
+      };
+      return [
+        {
+          op: "update_group",
+          group_id: op.group_id,
+          ...(op.title != null ? { title: group.title } : {}),
+          ...(op.collapsed != null ? { collapsed: group.collapsed } : {}),
+          ...(op.node_ids != null ? { node_ids: [...group.node_ids] } : {}),
+        },
+      ];
+    }
+    case "remove_group": {
+      const at = groupIndex(draft, index, op.group_id);
+      const [group] = draft.groups.splice(at, 1);
+      return group ? [{ op: "add_group", group, index: at }] : [];
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The open workflow: the server's document and revision, this user's undo history, and the React
- * Flow view of it. Pure state: the network lives in components/useGraphCommit.ts.
+ * Flow view of it (canvas nodes plus group frames, store/flowModel.ts). Pure state: the network
+ * lives in components/useGraphCommit.ts.
  */
 
 import {
@@ -14,7 +15,15 @@ import { create } from "zustand";
 import type { Validation } from "../api/canvasApi";
 import { emptyHistory, type HistoryState } from "../graph/history";
 import type { GraphDoc, GraphEdge, GraphNode } from "../graph/ops";
-import { toFlowEdges, toFlowNodes, type CanvasFlowNode } from "./flowModel";
+import {
+  expandFrameMoves,
+  isCanvasNode,
+  refreshFrames,
+  toFlowEdges,
+  toFlowNodes,
+  type CanvasFlowNode,
+  type FlowNode,
+} from "./flowModel";
 
 export interface Notice {
   kind: "error" | "info";
@@ -27,7 +36,8 @@ interface WorkflowStore {
   revision: number;
   doc: GraphDoc | null;
   history: HistoryState;
-  nodes: CanvasFlowNode[];
+  /** Group frames first (drawn below), then the document's nodes. */
+  nodes: FlowNode[];
   edges: Edge[];
   notice: Notice | null;
   /** The server's last validation of the stored document (issues, inferred port columns). */
@@ -37,8 +47,10 @@ interface WorkflowStore {
   setDoc: (doc: GraphDoc) => void;
   setRevision: (revision: number) => void;
   setHistory: (history: HistoryState) => void;
-  onNodesChange: (changes: NodeChange<CanvasFlowNode>[]) => void;
+  onNodesChange: (changes: NodeChange<FlowNode>[]) => void;
   onEdgesChange: (changes: EdgeChange[]) => void;
+  /** Select exactly these nodes (null: every visible node) and no edge. */
+  selectNodes: (ids: ReadonlySet<string> | null) => void;
   notify: (notice: Notice | null) => void;
   setValidation: (validation: Validation | null) => void;
 }
@@ -88,13 +100,25 @@ export const useWorkflowStore = create<WorkflowStore>()((set) => ({
   setRevision: (revision) => set({ revision }),
   setHistory: (history) => set({ history }),
   // Only applies React Flow's own changes (drag positions, selection, measurement); removals are
-  // committed as graph ops through onDelete, so they are filtered out here.
+  // committed as graph ops through onDelete, so they are filtered out here. A dragged frame moves
+  // its members along, and frames follow their members (only the affected frames change).
   onNodesChange: (changes) =>
-    set((s) => ({
-      nodes: applyNodeChanges(
+    set((s) => {
+      const groups = s.doc?.groups ?? [];
+      const kept = expandFrameMoves(
         changes.filter((c) => c.type !== "remove"),
         s.nodes,
-      ),
+        groups,
+      );
+      return { nodes: refreshFrames(applyNodeChanges(kept, s.nodes), kept, groups) };
+    }),
+  selectNodes: (ids) =>
+    set((s) => ({
+      nodes: s.nodes.map((n) => {
+        const want = isCanvasNode(n) && !n.hidden && (ids === null || ids.has(n.id));
+        return Boolean(n.selected) === want ? n : { ...n, selected: want };
+      }),
+      edges: s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
     })),
   onEdgesChange: (changes) =>
     set((s) => ({
