@@ -1,4 +1,109 @@
-/** The workflow's validation issues; clicking one selects its node. */
-export function ProblemsPanel() {
-  return null;
+/**
+ * Every validation issue of the workflow in one list: severity, node, param or port, message and
+ * hint; clicking one selects its node and centers the view on it. A narrow strip ("Problems (N)")
+ * that opens by itself when the number of problems grows and can be folded away again.
+ */
+
+import { memo, useMemo, useState } from "react";
+import { sortProblems, type IssueLike } from "../graph/issuesByNode";
+import { useWorkflowStore } from "../store/useWorkflowStore";
+import { revealNode } from "./reveal";
+import "./running.css";
+
+const NO_ISSUES: readonly IssueLike[] = [];
+
+// memo: the canvas page re-renders on every drag frame; this panel has nothing to redraw then.
+export const ProblemsPanel = memo(function ProblemsPanel() {
+  const issues = useWorkflowStore((s) => s.validation?.issues ?? NO_ISSUES);
+  const docNodes = useWorkflowStore((s) => s.doc?.nodes);
+  const sorted = useMemo(
+    () =>
+      sortProblems(
+        issues,
+        (docNodes ?? []).map((n) => n.id),
+      ),
+    [issues, docNodes],
+  );
+  const labels = useMemo(
+    () => new Map((docNodes ?? []).map((n) => [n.id, n.label || n.id])),
+    [docNodes],
+  );
+  const count = issues.length;
+  const errors = issues.filter((i) => i.severity === "error").length;
+  const [open, setOpen] = useState(false);
+  const [seenCount, setSeenCount] = useState(0);
+  if (count !== seenCount) {
+    // New problems should not go unnoticed: open the list when the count grows, and give the
+    // canvas its room back when the last one is fixed.
+    setSeenCount(count);
+    if (count > seenCount) setOpen(true);
+    if (count === 0) setOpen(false);
+  }
+
+  const tone = errors > 0 ? "error" : count > 0 ? "warning" : "none";
+  return (
+    <aside
+      className={`problems ${open ? "problems-open" : "problems-closed"}`}
+      aria-label="Problems"
+    >
+      <button
+        type="button"
+        className={`problems-toggle problems-tone-${tone}`}
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        title={open ? "Fold the problems list" : "Show the problems list"}
+      >
+        Problems ({count})
+      </button>
+      {open && (
+        <div className="problems-body">
+          {sorted.length === 0 ? (
+            <p className="problems-empty">No problems</p>
+          ) : (
+            <ul className="problems-list">
+              {sorted.map((issue, i) => (
+                <li key={`${issue.nodeId ?? ""}-${issue.code}-${issue.param ?? ""}-${i}`}>
+                  <ProblemItem
+                    issue={issue}
+                    label={issue.nodeId ? (labels.get(issue.nodeId) ?? issue.nodeId) : null}
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </aside>
+  );
+});
+
+function ProblemItem({ issue, label }: { issue: IssueLike; label: string | null }) {
+  const where = issue.param ?? issue.port;
+  const content = (
+    <>
+      <span className="problem-head">
+        <span className="problem-icon" aria-label={issue.severity} title={issue.severity}>
+          {issue.severity === "error" ? "✕" : "!"}
+        </span>
+        <span className="problem-node">{label ?? "Workflow"}</span>
+        {where && <span className="problem-where">{where}</span>}
+      </span>
+      <span className="problem-message">{issue.message}</span>
+      {issue.hint && <span className="problem-hint">{issue.hint}</span>}
+    </>
+  );
+  const className = `problem problem-${issue.severity}`;
+  const nodeId = issue.nodeId;
+  return nodeId ? (
+    <button
+      type="button"
+      className={className}
+      onClick={() => revealNode(nodeId)}
+      title="Select this node"
+    >
+      {content}
+    </button>
+  ) : (
+    <div className={className}>{content}</div>
+  );
 }

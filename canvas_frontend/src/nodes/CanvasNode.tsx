@@ -1,21 +1,64 @@
 /**
  * The one node component, drawn from the registry's spec: a title, input ports on the left and
- * output ports on the right, each labeled and coloured by data type. It reads its spec and run
- * state through narrow selectors so a status change re-renders this node only.
+ * output ports on the right, each labeled and coloured by data type; its status (fresh, stale with
+ * the reason, missing, queued, running with progress and a ticking time, succeeded with duration
+ * and rows, failed with the error and "Re-run from here", skipped and why), its validation issues
+ * and whether it is deterministic. It reads its spec, run state, freshness and issues through
+ * narrow selectors, so a status change re-renders this node only; only a running node subscribes
+ * to the shared 1 s ticker.
  */
 
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { PortSpec } from "../api/canvasApi";
+import { LiveElapsed } from "../components/Elapsed";
+import { rerunFrom } from "../components/runActions";
+import "../components/running.css";
+import { formatDuration, formatRows } from "../graph/elapsed";
+import { issuesOfNode, summarizeIssues, type IssueLike } from "../graph/issuesByNode";
+import type { PortHint } from "../graph/connectionHints";
 import { dataTypeColor } from "../graph/ports";
+import { useConnectionHint } from "../components/useConnectionHint";
 import type { CanvasFlowNode } from "../store/flowModel";
 import { useRegistryStore } from "../store/useRegistryStore";
-import { useRunStore } from "../store/useRunStore";
+import { errorHeadline, shownState, type NodeRun } from "../store/runState";
+import { selectRunActive, useRunStore, type Freshness } from "../store/useRunStore";
+import { useWorkflowStore } from "../store/useWorkflowStore";
 
-function PortRow({ port, side }: { port: PortSpec; side: "in" | "out" }) {
+const STATE_TEXT: Readonly<Record<string, string>> = {
+  fresh: "Fresh: the stored result matches the current params and inputs",
+  missing: "Missing: never computed for these params and inputs",
+  queued: "Queued: waiting for its turn in this run",
+  running: "Running",
+  succeeded: "Succeeded in this run",
+  failed: "Failed",
+  skipped: "Skipped",
+};
+
+function stateTitle(state: string, fresh: Freshness | undefined, run: NodeRun | undefined) {
+  if (state === "stale") return `Stale: ${fresh?.reason || "its inputs or params changed"}`;
+  if ((state === "failed" || state === "skipped") && run?.message) {
+    return `${STATE_TEXT[state]}: ${run.message}`;
+  }
+  return STATE_TEXT[state] ?? state;
+}
+
+function PortRow({
+  port,
+  side,
+  hint,
+}: {
+  port: PortSpec;
+  side: "in" | "out";
+  hint: PortHint | undefined;
+}) {
   const color = dataTypeColor(port.dataType);
+  // While a connection is dragged, hovering a port says why it fits or not.
+  const title = hint
+    ? `${hint.state === "ok" ? "Fits" : "Cannot connect"}${hint.reason ? `: ${hint.reason}` : ""}`
+    : `${port.dataType}: ${port.description}`;
   return (
-    <div className={`port port-${side}`} title={`${port.dataType}: ${port.description}`}>
+    <div className={`port port-${side}${hint ? ` hint-${hint.state}` : ""}`} title={title}>
       <Handle
         type={side === "in" ? "target" : "source"}
         position={side === "in" ? Position.Left : Position.Right}
@@ -33,34 +76,140 @@ function PortRow({ port, side }: { port: PortSpec; side: "in" | "out" }) {
   );
 }
 
+function IssueBadge({ issues }: { issues: readonly IssueLike[] }) {
+  if (issues.length === 0) return null;
+  const summary = summarizeIssues(issues);
+  const count = issues.length;
+  return (
+    <span
+      className={`node-issues node-issues-${summary.worst ?? "warning"}`}
+      title={summary.text}
+      aria-label={`${count} ${count === 1 ? "problem" : "problems"}`}
+    >
+      {summary.worst === "error" ? "✕" : "!"} {count}
+    </span>
+  );
+}
+
+function RunningFooter({ run }: { run: NodeRun }) {
+  const pct =
+    run.total && run.total > 0
+      ? Math.min(100, Math.round((100 * (run.done ?? 0)) / run.total))
+      : null;
+  return (
+    <div className="node-run node-run-running">
+      <div
+        className={`node-progress${pct === null ? " node-progress-unknown" : ""}`}
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={run.total ?? undefined}
+        aria-valuenow={run.done ?? undefined}
+      >
+        <div className="node-progress-bar" style={{ width: `${pct ?? 100}%` }} />
+      </div>
+      <div className="node-run-text">
+        {run.done !== null && (
+          <span className="node-progress-count">
+            {run.done}/{run.total ?? "?"}
+          </span>
+        )}
+        {run.message && <span className="node-run-message">{run.message}</span>}
+        {run.startedAt !== null && (
+          <span className="node-run-elapsed">
+            <LiveElapsed since={run.startedAt} />
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function FailedFooter({ nodeId, run }: { nodeId: string; run: NodeRun }) {
+  const busy = useRunStore((s) => s.launching || selectRunActive(s));
+  const { headline } = errorHeadline(run.message || "failed");
+  return (
+    <div className="node-run node-run-failed">
+      <div className="node-error" title={run.message}>
+        {headline}
+      </div>
+      <button
+        type="button"
+        className="node-rerun nodrag nopan"
+        onClick={() => void rerunFrom(nodeId)}
+        disabled={busy}
+        title="Run this node and everything downstream of it again"
+      >
+        Re-run from here
+      </button>
+    </div>
+  );
+}
+
+function RunFooter({ nodeId, state, run }: { nodeId: string; state: string; run: NodeRun }) {
+  switch (state) {
+    case "running":
+      return <RunningFooter run={run} />;
+    case "succeeded": {
+      const parts = [formatDuration(run.durationS), formatRows(run.rows)].filter(Boolean);
+      return parts.length > 0 ? (
+        <div className="node-run node-run-succeeded">{parts.join(" · ")}</div>
+      ) : null;
+    }
+    case "failed":
+      return <FailedFooter nodeId={nodeId} run={run} />;
+    case "skipped":
+      return (
+        <div className="node-run node-run-skipped" title={run.message}>
+          {run.message || "skipped"}
+        </div>
+      );
+    default:
+      return null;
+  }
+}
+
 function CanvasNodeView({ id, data, selected }: NodeProps<CanvasFlowNode>) {
   const spec = useRegistryStore((s) => s.specs[data.typeId]);
   const run = useRunStore((s) => s.byNode[id]);
   const fresh = useRunStore((s) => s.freshness[id]);
-  const status = run?.state ?? fresh?.state ?? null;
+  const issues = useWorkflowStore((s) => issuesOfNode(s.validation, id));
+  const hints = useConnectionHint(id);
+  const status = shownState(run, fresh);
   const title = data.label || spec?.displayName || data.typeId;
-  const progress = run?.state === "running" && run.total ? ` ${run.done ?? 0}/${run.total}` : "";
+  const deterministic = spec?.deterministic ?? fresh?.deterministic ?? true;
   return (
     <div
       className={`canvas-node${selected ? " selected" : ""}${status ? ` status-${status}` : ""}`}
-      title={run?.message || fresh?.reason || spec?.description || ""}
+      title={spec?.description ?? ""}
     >
       <div className="node-header">
         <span className="node-title">{title}</span>
-        {status && (
-          <span className={`node-badge badge-${status}`}>
-            {status}
-            {progress}
-          </span>
-        )}
+        <span className="node-marks">
+          {!deterministic && (
+            <span
+              className="node-nondeterministic"
+              title="Not deterministic: running it again with the same params can give a different result (its data can change outside the workflow), so “fresh” means the params did not change, not that the data is current"
+              aria-label="not deterministic"
+            >
+              ≈
+            </span>
+          )}
+          <IssueBadge issues={issues} />
+          {status && (
+            <span className={`node-badge badge-${status}`} title={stateTitle(status, fresh, run)}>
+              {status}
+            </span>
+          )}
+        </span>
       </div>
+      {run && status === run.state && <RunFooter nodeId={id} state={status} run={run} />}
       {spec ? (
         <div className="node-ports">
           {spec.inputs.map((p) => (
-            <PortRow key={`in-${p.name}`} port={p} side="in" />
+            <PortRow key={`in-${p.name}`} port={p} side="in" hint={hints?.[p.name]} />
           ))}
           {spec.outputs.map((p) => (
-            <PortRow key={`out-${p.name}`} port={p} side="out" />
+            <PortRow key={`out-${p.name}`} port={p} side="out" hint={hints?.[p.name]} />
           ))}
         </div>
       ) : (

@@ -1,0 +1,60 @@
+/**
+ * Runs as the canvas reads them beyond launching: the latest run of a workflow, one run's
+ * per-node steps, and cancelling. Launching and the event stream live in canvasApi.ts.
+ */
+
+import type { Result } from "./canvasApi";
+import { request, type RequestOptions } from "./client";
+import {
+  CancelRunDocument,
+  LatestRunsDocument,
+  RunDetailsDocument,
+  type CancelRunMutation,
+  type LatestRunsQuery,
+  type RunDetailsQuery,
+} from "./generated/graphql";
+
+export type RunSummary = LatestRunsQuery["runs"][number];
+export type RunWithSteps = Extract<RunDetailsQuery["run"], { __typename: "Run" }>;
+export type RunStep = RunWithSteps["steps"][number];
+export type CancelRunError = Exclude<
+  CancelRunMutation["cancelRun"],
+  { __typename: "RunCanceling" }
+>;
+
+/** Dagster's statuses of a run that has ended; any other status is still going. */
+export const FINISHED_RUN_STATUSES: ReadonlySet<string> = new Set([
+  "SUCCESS",
+  "FAILURE",
+  "CANCELED",
+]);
+
+/** The workflow's newest run visible to this user, or null when it never ran. */
+export async function fetchLatestRun(
+  workflowId: string,
+  options?: RequestOptions,
+): Promise<RunSummary | null> {
+  const runs = (await request(LatestRunsDocument, { workflowId, first: 1 }, options)).runs;
+  return runs[0] ?? null;
+}
+
+export async function fetchRun(
+  runId: string,
+  options?: RequestOptions,
+): Promise<Result<RunWithSteps, { message: string }>> {
+  const result = (await request(RunDetailsDocument, { id: runId }, options)).run;
+  return result.__typename === "Run"
+    ? { ok: true, value: result }
+    : { ok: false, error: { message: result.message } };
+}
+
+/** Ask the server to stop the run before its next node starts. */
+export async function cancelRun(
+  runId: string,
+  options?: RequestOptions,
+): Promise<Result<string, CancelRunError>> {
+  const result = (await request(CancelRunDocument, { id: runId }, options)).cancelRun;
+  return result.__typename === "RunCanceling"
+    ? { ok: true, value: result.runId }
+    : { ok: false, error: result };
+}

@@ -1,0 +1,215 @@
+/**
+ * Running from the canvas: launch a selection (stale, all, up to a node, one node, a node and its
+ * downstream), follow the run's events into useRunStore, cancel it, and pick up the workflow's
+ * latest run when it is opened (a run still going is followed again; the last run's failures stay
+ * visible after a reload). One run is followed at a time.
+ *
+ * `runStale()` is what the Run button and the Ctrl/Cmd+Enter shortcut do.
+ */
+
+import {
+  fetchNodeStatuses,
+  launchRun,
+  subscribeRunEvents,
+  type LaunchRunError,
+} from "../api/canvasApi";
+import { cancelRun, fetchLatestRun, fetchRun, FINISHED_RUN_STATUSES } from "../api/runsApi";
+import { parseTimestamp } from "../graph/elapsed";
+import { rerunFromHere } from "../graph/selection";
+import { runsFromSteps } from "../store/runState";
+import { selectRunActive, useRunStore, type LaunchProblem } from "../store/useRunStore";
+import { useWorkflowStore } from "../store/useWorkflowStore";
+import { refreshFreshness } from "./freshness";
+
+export type RunRequest =
+  | { selection: "ALL" | "STALE" }
+  | { selection: "UPSTREAM" | "ONLY"; node: string }
+  | { selection: "NODES"; nodes: readonly string[] };
+
+const STORED_RUN_POLL_MS = 2000;
+
+let following: { runId: string; stop: () => void } | null = null;
+
+/** Stop listening to the followed run's events (the run itself goes on). */
+export function stopFollowing(): void {
+  following?.stop();
+  following = null;
+}
+
+function follow(runId: string, workflowId: string): void {
+  stopFollowing();
+  const stop = subscribeRunEvents(runId, {
+    next: (event) => {
+      if (useRunStore.getState().runId === runId) useRunStore.getState().applyEvent(event);
+    },
+    error: (err) => {
+      if (following?.runId === runId) following = null;
+      if (useWorkflowStore.getState().workflowId !== workflowId) return;
+      useWorkflowStore
+        .getState()
+        .notify({ kind: "error", text: `Lost the run's live events: ${err.message}` });
+      void showStoredRun(runId, workflowId);
+    },
+    complete: () => {
+      if (following?.runId === runId) following = null;
+      void refreshFreshness(workflowId);
+    },
+  });
+  following = { runId, stop };
+}
+
+function problemOf(error: LaunchRunError): LaunchProblem {
+  return {
+    message: error.message,
+    hint: "hint" in error ? error.hint : "",
+    issues: "issues" in error ? error.issues : [],
+  };
+}
+
+function nothingToDo(request: RunRequest): string {
+  switch (request.selection) {
+    case "UPSTREAM":
+      return "Nothing to do: this node and everything it reads from are fresh.";
+    case "ONLY":
+      return "Nothing to do: this node's result is fresh.";
+    default:
+      return "Nothing to do: every result is fresh.";
+  }
+}
+
+/** Launch a run of the open workflow and follow it. Refusals land in useRunStore.launchProblem,
+ * "nothing to do" in the workflow's notice. */
+export async function launch(request: RunRequest): Promise<void> {
+  const workflow = useWorkflowStore.getState();
+  const workflowId = workflow.workflowId;
+  if (!workflowId) return;
+  const runs = useRunStore.getState();
+  if (runs.launching || selectRunActive(runs)) {
+    workflow.notify({ kind: "info", text: "A run is going: wait for it to end or cancel it." });
+    return;
+  }
+  runs.setLaunching(true);
+  runs.setLaunchProblem(null);
+  workflow.notify(null);
+  try {
+    const result = await launchRun({
+      workflowId,
+      selection: request.selection,
+      ...("node" in request ? { node: request.node } : {}),
+      ...("nodes" in request ? { nodes: [...request.nodes] } : {}),
+    });
+    if (useWorkflowStore.getState().workflowId !== workflowId) return;
+    const store = useRunStore.getState();
+    if (!result.ok) {
+      store.setLaunchProblem(problemOf(result.error));
+      return;
+    }
+    const launched = result.value;
+    store.setFreshness(launched.statuses);
+    if (!launched.runId) {
+      useWorkflowStore.getState().notify({ kind: "info", text: nothingToDo(request) });
+      return;
+    }
+    store.startRun(launched.runId, launched.nodes);
+    follow(launched.runId, workflowId);
+  } catch (err) {
+    useRunStore.getState().setLaunchProblem({
+      message: `Could not start the run: ${err instanceof Error ? err.message : String(err)}`,
+      hint: "check the connection to the server and try again",
+      issues: [],
+    });
+  } finally {
+    useRunStore.getState().setLaunching(false);
+  }
+}
+
+/** Run every node whose result is stale or missing (the Run button, Ctrl/Cmd+Enter). */
+export function runStale(): Promise<void> {
+  return launch({ selection: "STALE" });
+}
+
+/** Run `nodeId` again and everything downstream of it (after it failed, say). */
+export function rerunFrom(nodeId: string): Promise<void> {
+  const doc = useWorkflowStore.getState().doc;
+  if (!doc) return Promise.resolve();
+  const nodes = rerunFromHere(
+    nodeId,
+    doc.nodes.map((n) => n.id),
+    doc.edges,
+  );
+  return launch({ selection: "NODES", nodes });
+}
+
+/** Ask the server to stop the followed run before its next node starts. */
+export async function cancelActiveRun(): Promise<void> {
+  const runs = useRunStore.getState();
+  const runId = runs.runId;
+  if (!runId || !selectRunActive(runs)) return;
+  const before = runs.runStatus;
+  runs.setRunStatus("CANCELING");
+  const restore = (text: string) => {
+    const now = useRunStore.getState();
+    if (now.runId === runId && selectRunActive(now) && now.runStatus === "CANCELING") {
+      now.setRunStatus(before ?? "STARTED");
+    }
+    useWorkflowStore.getState().notify({ kind: "error", text });
+  };
+  try {
+    const result = await cancelRun(runId);
+    if (!result.ok) {
+      const hint = "hint" in result.error && result.error.hint ? ` (${result.error.hint})` : "";
+      restore(`Could not cancel the run: ${result.error.message}${hint}`);
+    }
+  } catch (err) {
+    restore(`Could not cancel the run: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Show a stored run's per-node outcome (when its live events are lost, or after a reload). */
+async function showStoredRun(runId: string, workflowId: string): Promise<void> {
+  const [run, statuses] = await Promise.all([fetchRun(runId), fetchNodeStatuses(workflowId)]);
+  if (!run.ok || useWorkflowStore.getState().workflowId !== workflowId) return;
+  const store = useRunStore.getState();
+  if (store.runId !== null && store.runId !== runId) return; // another run took over meanwhile
+  const keyed = statuses.ok ? statuses.value.nodes : [];
+  if (statuses.ok) store.setFreshness(keyed);
+  const finished = FINISHED_RUN_STATUSES.has(run.value.status);
+  if (!finished) {
+    // No live events for it: look again until it ends.
+    setTimeout(() => {
+      if (useRunStore.getState().runId === runId && following === null) {
+        void showStoredRun(runId, workflowId).then(() => {
+          if (!selectRunActive(useRunStore.getState())) void refreshFreshness(workflowId);
+        });
+      }
+    }, STORED_RUN_POLL_MS);
+  }
+  store.adoptRun(
+    runId,
+    run.value.status,
+    runsFromSteps(run.value.steps, useRunStore.getState().freshness),
+    parseTimestamp(run.value.startedAt ?? run.value.createdAt),
+    finished ? (parseTimestamp(run.value.endedAt) ?? Date.now()) : null,
+  );
+}
+
+/** On opening a workflow: follow its run in progress, or show how its last run ended. */
+export async function resumeLatestRun(workflowId: string): Promise<void> {
+  const latest = await fetchLatestRun(workflowId);
+  if (!latest || useWorkflowStore.getState().workflowId !== workflowId) return;
+  if (useRunStore.getState().runId !== null) return; // the user launched one meanwhile
+  if (FINISHED_RUN_STATUSES.has(latest.status)) {
+    await showStoredRun(latest.id, workflowId);
+    return;
+  }
+  useRunStore
+    .getState()
+    .adoptRun(
+      latest.id,
+      latest.status,
+      {},
+      parseTimestamp(latest.startedAt ?? latest.createdAt) ?? Date.now(),
+      null,
+    );
+  follow(latest.id, workflowId); // the event stream replays the run from its start
+}
