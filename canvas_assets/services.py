@@ -15,11 +15,12 @@ import dagster as dg
 from canvas_assets.artifacts import ArtifactStore, open_backend
 from canvas_assets.compiler import build_workflow_assets, output_keys
 from canvas_assets.config import CanvasConfig
+from canvas_assets.examples import example_workflows
 from canvas_assets.history import latest_records
 from canvas_assets.io_manager import CanvasIOManager
 from canvas_assets.planner import NodeStatus, Plan, State, build_plan, node_statuses
 from canvas_assets.plans import PlanSource
-from canvas_assets.store import OpsResult, StoredWorkflow, StoreError, WorkflowStore
+from canvas_assets.store import NotFound, OpsResult, StoredWorkflow, StoreError, WorkflowStore
 from canvas_assets.tokens import TokenStore
 from node_library.graph import Workflow, load_workflow, slugify
 from node_library.graph_ops import parse_ops
@@ -239,6 +240,26 @@ class CanvasServices:
         source = self.store.get(ref).workflow
         new_name = name or f"{source.name} (copy)"
         copy = source.model_copy(
+            update={"id": "", "name": new_name, "slug": self._free_slug(slugify(new_name))}
+        )
+        return self.store.create(copy)
+
+    def templates(self) -> list[Workflow]:
+        """The bundled example workflows a new workflow can start from; a template's id is its
+        slug."""
+        return example_workflows(self.registry)
+
+    def create_from_template(self, template_id: str, name: str | None = None) -> StoredWorkflow:
+        """A new workflow copied from a template, under a fresh id and a free slug (so the same
+        template can be used again)."""
+        templates = {t.slug: t for t in self.templates()}
+        template = templates.get(template_id)
+        if template is None:
+            raise NotFound(
+                f"no template {template_id!r}; the templates are: " + ", ".join(sorted(templates))
+            )
+        new_name = name.strip() if name and name.strip() else template.name
+        copy = template.model_copy(
             update={"id": "", "name": new_name, "slug": self._free_slug(slugify(new_name))}
         )
         return self.store.create(copy)

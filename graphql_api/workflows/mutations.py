@@ -48,7 +48,8 @@ class ApplyGraphOpsInput:
     base_revision: int
     ops: list[JSON] = strawberry.field(
         description="add_node, remove_node, update_params, move_nodes, add_edge, remove_edge,"
-        " set_label, rename_workflow, set_description (objects with an `op` field)"
+        " set_label, rename_workflow, set_description, add_group, update_group, remove_group"
+        " (objects with an `op` field)"
     )
     batch_id: str | None = strawberry.field(
         default=None, description="a client-chosen id: a retried batch is never applied twice"
@@ -120,6 +121,17 @@ class WorkflowMutations:
     def create_workflow(self, info: Info, input: CreateWorkflowInput) -> WorkflowResult:
         services = info.context.services
         return _mapped(lambda: services.create_workflow(input.name, input.slug, input.description))
+
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="A new workflow copied from a template (see `templates`); `name` defaults to"
+        " the template's.",
+    )
+    def create_from_template(
+        self, info: Info, template_id: strawberry.ID, name: str | None = None
+    ) -> WorkflowResult:
+        services = info.context.services
+        return _mapped(lambda: services.create_from_template(str(template_id), name))
 
     @strawberry.mutation(permission_classes=[IsEditor])
     def rename_workflow(self, info: Info, id: strawberry.ID, name: str) -> WorkflowResult:

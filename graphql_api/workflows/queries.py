@@ -11,6 +11,7 @@ from graphql_api.workflows.types import (
     NodeStatus,
     NodeStatuses,
     NodeStatusesResult,
+    Template,
     ValidationReport,
     ValidationResult_,
     Workflow,
@@ -84,6 +85,13 @@ class WorkflowQueries:
             revision=stored.revision,
             nodes=[NodeStatus.of(s) for s in statuses.values()],
         )
+
+    @strawberry.field(
+        permission_classes=[IsViewer],
+        description="The example workflows to start from (createFromTemplate copies one).",
+    )
+    def templates(self, info: Info) -> list[Template]:
+        return [Template.of(t) for t in info.context.services.templates()]
 
     @strawberry.field(permission_classes=[IsViewer], description="The workflow's JSON document.")
     def export_workflow(self, info: Info, id: strawberry.ID) -> JSON | None:

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from canvas_assets import NodeStatus as CoreNodeStatus
 from canvas_assets import StoredWorkflow
 from graphql_api.errors import InvalidInputError, Issue, NotFoundError, UserError
+from node_library.graph import Workflow as CoreWorkflow
 from node_library.schema import TableSchema
 from node_library.validation import ValidationResult
 
@@ -59,6 +60,7 @@ class Workflow:
     nodes: list[WorkflowNode]
     edges: list[WorkflowEdge]
     groups: list[WorkflowGroup]
+    node_count: int = strawberry.field(description="How many nodes the graph has.")
     document: JSON = strawberry.field(description="The whole graph document, as exported.")
 
     @classmethod
@@ -96,7 +98,27 @@ class Workflow:
                 WorkflowGroup(id=g.id, title=g.title, node_ids=g.node_ids, collapsed=g.collapsed)
                 for g in wf.groups
             ],
+            node_count=len(wf.nodes),
             document=JSON(wf.model_dump(mode="json")),
+        )
+
+
+@strawberry.type(description="An example workflow a new workflow can start from.")
+class Template:
+    id: strawberry.ID = strawberry.field(description="the example's slug")
+    name: str
+    description: str
+    node_count: int
+    node_types: list[str] = strawberry.field(description="the node type ids it uses, sorted")
+
+    @classmethod
+    def of(cls, workflow: CoreWorkflow) -> Template:
+        return cls(
+            id=strawberry.ID(workflow.slug),
+            name=workflow.name,
+            description=workflow.description,
+            node_count=len(workflow.nodes),
+            node_types=sorted({n.type for n in workflow.nodes}),
         )
 
 
