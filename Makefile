@@ -58,11 +58,12 @@ typecheck: install
 test: install lint typecheck frontend-test frontend
 	$(BIN)/pytest -q
 
-bench: install
+bench: install $(FRONTEND_STAMP)
 	$(BIN)/python bench/bench_validation.py
 	$(BIN)/python bench/bench_graph_ops.py
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_api.py --seconds 30
+	$(BIN)/python bench/bench_canvas.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(FRONTEND)/node_modules $(FRONTEND)/dist
