@@ -4,10 +4,10 @@ real API server (see conftest.py)."""
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
-from tests.e2e.conftest import REPO, SCREENSHOTS, CanvasServer
+from tests.e2e.conftest import REPO, CanvasServer
+from tests.e2e.pages import node_at, shot, wait_until
 
 EXAMPLE = REPO / "canvas_assets" / "examples" / "sales_by_region.json"
 TITLES = {
@@ -18,24 +18,6 @@ TITLES = {
     "chart": "Revenue chart",
 }
 DONE = {"succeeded", "fresh"}
-
-
-def _shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-
-
-def _node(page: Any, node_id: str) -> Any:
-    return page.locator(f'.react-flow__node[data-id="{node_id}"]')
-
-
-def _wait_for(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def test_the_example_opens_runs_to_fresh_and_a_dragged_node_is_saved(
@@ -63,46 +45,46 @@ def test_the_example_opens_runs_to_fresh_and_a_dragged_node_is_saved(
     expect(page.get_by_role("heading", name="Workflows")).to_be_visible()
     entry = page.get_by_role("button", name=re.compile("Sales by region"))
     expect(entry).to_be_visible()
-    _shot(page, "01-workflow-list")
+    shot(page, "01-workflow-list")
 
     # Opening it draws five nodes with their titles, none of them computed yet.
     entry.click()
     expect(page.get_by_role("heading", name="Sales by region")).to_be_visible()
     expect(page.locator(".react-flow__node")).to_have_count(5)
     for node_id, title in TITLES.items():
-        node = _node(page, node_id)
+        node = node_at(page, node_id)
         expect(node.locator(".node-title")).to_have_text(title)
         expect(node.locator(".node-badge")).to_have_text("missing")
-    _shot(page, "02-canvas-missing")
+    shot(page, "02-canvas-missing")
 
     # Run: every node ends succeeded (the run's state) or fresh (after the run, freshness).
     page.get_by_role("button", name="Run", exact=True).click()
     for node_id in TITLES:
-        expect(_node(page, node_id).locator(".node-badge")).to_have_text(
+        expect(node_at(page, node_id).locator(".node-badge")).to_have_text(
             re.compile(r"^(succeeded|fresh)$"), timeout=120_000
         )
     expect(page.locator(".run-status")).to_have_text("SUCCESS")
     expect(page.locator('[role="alert"]')).to_have_count(0)
-    _shot(page, "03-canvas-after-run")
+    shot(page, "03-canvas-after-run")
 
     # Dragging a node commits a move: the stored revision grows and the position changes.
     before = services.store.get(workflow_id)
     position_before = next(n.position for n in before.workflow.nodes if n.id == "totals")
-    box = _node(page, "totals").locator(".node-header").bounding_box()
+    box = node_at(page, "totals").locator(".node-header").bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 60, y + 120, steps=12)
     page.mouse.up()
-    _wait_for(
+    wait_until(
         lambda: services.store.get(workflow_id).revision > before.revision,
+        "the move to be saved",
         timeout=15,
-        what="the move to be saved",
     )
     after = services.store.get(workflow_id)
     position_after = next(n.position for n in after.workflow.nodes if n.id == "totals")
     assert position_after != position_before
     assert position_after.y > position_before.y
-    _shot(page, "04-canvas-after-drag")
+    shot(page, "04-canvas-after-drag")
     assert browser_errors == [], browser_errors

@@ -4,14 +4,15 @@
  * with its "add" button (at the centre of the view).
  */
 
-import { useMemo, useState, type DragEvent } from "react";
+import { memo, useMemo, useState, type DragEvent } from "react";
 import { groupByCategory, searchEntries } from "../graph/search";
 import { useRegistryStore } from "../store/useRegistryStore";
 
 /** The drag payload's MIME type: the node type id. */
 export const NODE_TYPE_MIME = "application/x-mlcanvas-node-type";
 
-export function Palette({ onAdd }: { onAdd: (typeId: string) => void }) {
+// memo: the canvas page re-renders on every drag frame; this panel has nothing to redraw then.
+export const Palette = memo(function Palette({ onAdd }: { onAdd: (typeId: string) => void }) {
   const specs = useRegistryStore((s) => s.specs);
   const [query, setQuery] = useState("");
   const groups = useMemo(
@@ -63,4 +64,4 @@ export function Palette({ onAdd }: { onAdd: (typeId: string) => void }) {
       ))}
     </aside>
   );
-}
+});

@@ -10,7 +10,7 @@ export type ApplyGraphOpsInput = {
   baseRevision: number;
   /** a client-chosen id: a retried batch is never applied twice */
   batchId?: string | null | undefined;
-  /** add_node, remove_node, update_params, move_nodes, add_edge, remove_edge, set_label, rename_workflow, set_description (objects with an `op` field) */
+  /** add_node, remove_node, update_params, move_nodes, add_edge, remove_edge, set_label, rename_workflow, set_description, add_group, update_group, remove_group (objects with an `op` field) */
   ops: Array<unknown>;
   workflowId: string | number;
 };
@@ -26,6 +26,25 @@ export type LaunchRunInput = {
 
 /** Which nodes a run executes. */
 export type RunSelection = "ALL" | "NODES" | "ONLY" | "STALE" | "UPSTREAM";
+
+export type ExpressionLanguageQueryVariables = Exact<{ [key: string]: never }>;
+
+export type ExpressionLanguageQuery = {
+  expressionLanguage: {
+    reservedWords: Array<string>;
+    functions: Array<{
+      name: string;
+      signature: string;
+      doc: string;
+      category: string;
+      params: Array<string>;
+      required: number;
+      keywords: Array<string>;
+      literals: Array<string>;
+    }>;
+    syntax: Array<{ text: string; kind: string; doc: string; example: string }>;
+  };
+};
 
 export type PortFieldsFragment = {
   name: string;
@@ -365,6 +384,505 @@ export type RunEventsSubscription = {
   };
 };
 
+export type ColumnStatsFieldsFragment = {
+  name: string;
+  dtype: string;
+  nullCount: number;
+  count: number | null;
+  distinctCount: number | null;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  std: number | null;
+  p25: number | null;
+  median: number | null;
+  p75: number | null;
+  earliest: string | null;
+  latest: string | null;
+  histogram: Array<{ start: number; end: number; count: number }>;
+  topValues: Array<{ value: string; count: number }>;
+};
+
+export type NodeOutputQueryVariables = Exact<{
+  workflowId: string | number;
+  nodeId: string;
+  port?: string | null | undefined;
+  cacheKey?: string | null | undefined;
+  limit?: number;
+  sortBy?: string | null | undefined;
+  descending?: boolean;
+  where?: string | null | undefined;
+}>;
+
+export type NodeOutputQuery = {
+  nodeOutput:
+    | {
+        __typename: "DataFramePreview";
+        nodeId: string;
+        port: string;
+        cacheKey: string;
+        dataType: string;
+        current: boolean;
+        downloadUrl: string | null;
+        totalRows: number;
+        storedRows: number;
+        where: string | null;
+        offset: number;
+        limit: number;
+        sortBy: string | null;
+        descending: boolean;
+        rows: unknown;
+        rowNumbers: Array<number>;
+        columns: Array<{
+          name: string;
+          dtype: string;
+          nullCount: number;
+          count: number | null;
+          distinctCount: number | null;
+          min: number | null;
+          max: number | null;
+          mean: number | null;
+          std: number | null;
+          p25: number | null;
+          median: number | null;
+          p75: number | null;
+          earliest: string | null;
+          latest: string | null;
+          histogram: Array<{ start: number; end: number; count: number }>;
+          topValues: Array<{ value: string; count: number }>;
+        }>;
+      }
+    | {
+        __typename: "FilePreview";
+        nodeId: string;
+        port: string;
+        cacheKey: string;
+        dataType: string;
+        current: boolean;
+        downloadUrl: string | null;
+        name: string;
+        mediaType: string;
+        sizeBytes: number;
+      }
+    | {
+        __typename: "InvalidInputError";
+        message: string;
+        field: string | null;
+        hint: string;
+        position: number | null;
+      }
+    | {
+        __typename: "JsonPreview";
+        nodeId: string;
+        port: string;
+        cacheKey: string;
+        dataType: string;
+        current: boolean;
+        downloadUrl: string | null;
+        value: unknown;
+      }
+    | {
+        __typename: "MetricsPreview";
+        nodeId: string;
+        port: string;
+        cacheKey: string;
+        dataType: string;
+        current: boolean;
+        downloadUrl: string | null;
+        values: unknown;
+      }
+    | {
+        __typename: "NoResultError";
+        message: string;
+        state: string;
+        reason: string;
+        earlierCacheKey: string | null;
+      }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "PlotPreview";
+        nodeId: string;
+        port: string;
+        cacheKey: string;
+        dataType: string;
+        current: boolean;
+        downloadUrl: string | null;
+        figure: unknown;
+      };
+};
+
+export type NodeOutputRowsQueryVariables = Exact<{
+  workflowId: string | number;
+  nodeId: string;
+  port: string;
+  cacheKey: string;
+  offset: number;
+  limit: number;
+  sortBy?: string | null | undefined;
+  descending?: boolean;
+  where?: string | null | undefined;
+}>;
+
+export type NodeOutputRowsQuery = {
+  nodeOutput:
+    | {
+        __typename: "DataFramePreview";
+        totalRows: number;
+        offset: number;
+        rows: unknown;
+        rowNumbers: Array<number>;
+      }
+    | { __typename: "FilePreview" }
+    | { __typename: "InvalidInputError"; message: string }
+    | { __typename: "JsonPreview" }
+    | { __typename: "MetricsPreview" }
+    | { __typename: "NoResultError"; message: string }
+    | { __typename: "NotFoundError"; message: string }
+    | { __typename: "PlotPreview" };
+};
+
+export type RunStepFieldsFragment = {
+  nodeId: string;
+  status: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationS: number | null;
+  rowsOut: number | null;
+  message: string;
+  progressDone: number | null;
+  progressTotal: number | null;
+};
+
+export type RunFieldsFragment = {
+  id: string;
+  status: string;
+  selection: string;
+  createdAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationS: number | null;
+};
+
+export type LatestRunsQueryVariables = Exact<{
+  workflowId: string | number;
+  first?: number;
+}>;
+
+export type LatestRunsQuery = {
+  runs: Array<{
+    id: string;
+    status: string;
+    selection: string;
+    createdAt: string | null;
+    startedAt: string | null;
+    endedAt: string | null;
+    durationS: number | null;
+  }>;
+};
+
+export type RunDetailsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RunDetailsQuery = {
+  run:
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Run";
+        id: string;
+        status: string;
+        selection: string;
+        createdAt: string | null;
+        startedAt: string | null;
+        endedAt: string | null;
+        durationS: number | null;
+        steps: Array<{
+          nodeId: string;
+          status: string;
+          startedAt: string | null;
+          endedAt: string | null;
+          durationS: number | null;
+          rowsOut: number | null;
+          message: string;
+          progressDone: number | null;
+          progressTotal: number | null;
+        }>;
+      };
+};
+
+export type CancelRunMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CancelRunMutation = {
+  cancelRun:
+    | { __typename: "InvalidInputError"; message: string; field: string | null; hint: string }
+    | { __typename: "NotFoundError"; message: string }
+    | { __typename: "RunCanceling"; runId: string };
+};
+
+export type WorkflowCardFragment = {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  revision: number;
+  updatedAt: string;
+  nodeCount: number;
+};
+
+export type WorkflowCardsQueryVariables = Exact<{
+  search?: string;
+  first?: number;
+}>;
+
+export type WorkflowCardsQuery = {
+  workflows: {
+    hasMore: boolean;
+    items: Array<{
+      id: string;
+      slug: string;
+      name: string;
+      description: string;
+      revision: number;
+      updatedAt: string;
+      nodeCount: number;
+    }>;
+  };
+};
+
+export type TemplatesQueryVariables = Exact<{ [key: string]: never }>;
+
+export type TemplatesQuery = {
+  templates: Array<{
+    id: string;
+    name: string;
+    description: string;
+    nodeCount: number;
+    nodeTypes: Array<string>;
+  }>;
+};
+
+type WorkflowCardResult_InvalidInputError_Fragment = {
+  __typename: "InvalidInputError";
+  message: string;
+};
+
+type WorkflowCardResult_NotFoundError_Fragment = { __typename: "NotFoundError"; message: string };
+
+type WorkflowCardResult_Workflow_Fragment = {
+  __typename: "Workflow";
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  revision: number;
+  updatedAt: string;
+  nodeCount: number;
+};
+
+export type WorkflowCardResultFragment =
+  | WorkflowCardResult_InvalidInputError_Fragment
+  | WorkflowCardResult_NotFoundError_Fragment
+  | WorkflowCardResult_Workflow_Fragment;
+
+export type CreateWorkflowMutationVariables = Exact<{
+  name: string;
+}>;
+
+export type CreateWorkflowMutation = {
+  createWorkflow:
+    | { __typename: "InvalidInputError"; message: string }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Workflow";
+        id: string;
+        slug: string;
+        name: string;
+        description: string;
+        revision: number;
+        updatedAt: string;
+        nodeCount: number;
+      };
+};
+
+export type CreateFromTemplateMutationVariables = Exact<{
+  templateId: string | number;
+}>;
+
+export type CreateFromTemplateMutation = {
+  createFromTemplate:
+    | { __typename: "InvalidInputError"; message: string }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Workflow";
+        id: string;
+        slug: string;
+        name: string;
+        description: string;
+        revision: number;
+        updatedAt: string;
+        nodeCount: number;
+      };
+};
+
+export type RenameWorkflowMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+}>;
+
+export type RenameWorkflowMutation = {
+  renameWorkflow:
+    | { __typename: "InvalidInputError"; message: string }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Workflow";
+        id: string;
+        slug: string;
+        name: string;
+        description: string;
+        revision: number;
+        updatedAt: string;
+        nodeCount: number;
+      };
+};
+
+export type DuplicateWorkflowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DuplicateWorkflowMutation = {
+  duplicateWorkflow:
+    | { __typename: "InvalidInputError"; message: string }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Workflow";
+        id: string;
+        slug: string;
+        name: string;
+        description: string;
+        revision: number;
+        updatedAt: string;
+        nodeCount: number;
+      };
+};
+
+export type ImportWorkflowMutationVariables = Exact<{
+  document: unknown;
+}>;
+
+export type ImportWorkflowMutation = {
+  importWorkflow:
+    | { __typename: "InvalidInputError"; message: string }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Workflow";
+        id: string;
+        slug: string;
+        name: string;
+        description: string;
+        revision: number;
+        updatedAt: string;
+        nodeCount: number;
+      };
+};
+
+export type DeleteWorkflowMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeleteWorkflowMutation = {
+  deleteWorkflow:
+    { __typename: "Deleted"; id: string } | { __typename: "NotFoundError"; message: string };
+};
+
+export type ExportWorkflowQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ExportWorkflowQuery = { exportWorkflow: unknown };
+
+export type OpsBatchFieldsFragment = {
+  revision: number;
+  author: string;
+  kind: string;
+  ops: Array<unknown>;
+  batchId: string | null;
+};
+
+export type SyncGraphOpsMutationVariables = Exact<{
+  input: ApplyGraphOpsInput;
+}>;
+
+export type SyncGraphOpsMutation = {
+  applyGraphOps:
+    | {
+        __typename: "InvalidOpError";
+        message: string;
+        index: number;
+        code: string;
+        hint: string;
+        nodeId: string | null;
+      }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "OpsApplied";
+        revision: number;
+        replayed: boolean;
+        rebasedOver: Array<{
+          revision: number;
+          author: string;
+          kind: string;
+          ops: Array<unknown>;
+          batchId: string | null;
+        }>;
+        validation: {
+          ok: boolean;
+          issues: Array<{
+            severity: string;
+            code: string;
+            message: string;
+            hint: string;
+            nodeId: string | null;
+            port: string | null;
+            param: string | null;
+          }>;
+          schemas: Array<{
+            nodeId: string;
+            port: string;
+            columns: Array<{ name: string; dtype: string }> | null;
+          }>;
+        };
+      }
+    | {
+        __typename: "RevisionConflict";
+        message: string;
+        currentRevision: number;
+        opsSince: Array<{
+          revision: number;
+          author: string;
+          kind: string;
+          ops: Array<unknown>;
+          batchId: string | null;
+        }>;
+      };
+};
+
+export type WorkflowChangedSubscriptionVariables = Exact<{
+  workflowId: string | number;
+  sinceRevision?: number | null | undefined;
+}>;
+
+export type WorkflowChangedSubscription = {
+  workflowChanged: {
+    revision: number;
+    author: string;
+    kind: string;
+    ops: Array<unknown>;
+    batchId: string | null;
+  };
+};
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -501,6 +1019,137 @@ export const NodeStatusFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: "NodeStatusFields" },
 ) as unknown as TypedDocumentString<NodeStatusFieldsFragment, unknown>;
+export const ColumnStatsFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ColumnStatsFields on ColumnSummary {
+  name
+  dtype
+  nullCount
+  count
+  distinctCount
+  min
+  max
+  mean
+  std
+  p25
+  median
+  p75
+  histogram {
+    start
+    end
+    count
+  }
+  topValues {
+    value
+    count
+  }
+  earliest
+  latest
+}
+    `,
+  { fragmentName: "ColumnStatsFields" },
+) as unknown as TypedDocumentString<ColumnStatsFieldsFragment, unknown>;
+export const RunStepFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment RunStepFields on RunStep {
+  nodeId
+  status
+  startedAt
+  endedAt
+  durationS
+  rowsOut
+  message
+  progressDone
+  progressTotal
+}
+    `,
+  { fragmentName: "RunStepFields" },
+) as unknown as TypedDocumentString<RunStepFieldsFragment, unknown>;
+export const RunFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment RunFields on Run {
+  id
+  status
+  selection
+  createdAt
+  startedAt
+  endedAt
+  durationS
+}
+    `,
+  { fragmentName: "RunFields" },
+) as unknown as TypedDocumentString<RunFieldsFragment, unknown>;
+export const WorkflowCardFragmentDoc = new TypedDocumentString(
+  `
+    fragment WorkflowCard on Workflow {
+  id
+  slug
+  name
+  description
+  revision
+  updatedAt
+  nodeCount
+}
+    `,
+  { fragmentName: "WorkflowCard" },
+) as unknown as TypedDocumentString<WorkflowCardFragment, unknown>;
+export const WorkflowCardResultFragmentDoc = new TypedDocumentString(
+  `
+    fragment WorkflowCardResult on WorkflowResult {
+  __typename
+  ... on Workflow {
+    ...WorkflowCard
+  }
+  ... on UserError {
+    message
+  }
+}
+    fragment WorkflowCard on Workflow {
+  id
+  slug
+  name
+  description
+  revision
+  updatedAt
+  nodeCount
+}`,
+  { fragmentName: "WorkflowCardResult" },
+) as unknown as TypedDocumentString<WorkflowCardResultFragment, unknown>;
+export const OpsBatchFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment OpsBatchFields on OpsBatchInfo {
+  revision
+  author
+  kind
+  ops
+  batchId
+}
+    `,
+  { fragmentName: "OpsBatchFields" },
+) as unknown as TypedDocumentString<OpsBatchFieldsFragment, unknown>;
+export const ExpressionLanguageDocument = new TypedDocumentString(`
+    query ExpressionLanguage {
+  expressionLanguage {
+    functions {
+      name
+      signature
+      doc
+      category
+      params
+      required
+      keywords
+      literals
+    }
+    syntax {
+      text
+      kind
+      doc
+      example
+    }
+    reservedWords
+  }
+}
+    `) as unknown as TypedDocumentString<ExpressionLanguageQuery, ExpressionLanguageQueryVariables>;
 export const NodeTypesDocument = new TypedDocumentString(`
     query NodeTypes {
   nodeTypes {
@@ -806,3 +1455,438 @@ export const RunEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RunEventsSubscription, RunEventsSubscriptionVariables>;
+export const NodeOutputDocument = new TypedDocumentString(`
+    query NodeOutput($workflowId: ID!, $nodeId: String!, $port: String, $cacheKey: String, $limit: Int! = 200, $sortBy: String, $descending: Boolean! = false, $where: String) {
+  nodeOutput(
+    workflowId: $workflowId
+    nodeId: $nodeId
+    port: $port
+    cacheKey: $cacheKey
+    limit: $limit
+    sortBy: $sortBy
+    descending: $descending
+    where: $where
+  ) {
+    __typename
+    ... on OutputPreview {
+      nodeId
+      port
+      cacheKey
+      dataType
+      current
+      downloadUrl
+    }
+    ... on DataFramePreview {
+      totalRows
+      storedRows
+      where
+      offset
+      limit
+      sortBy
+      descending
+      rows
+      rowNumbers
+      columns {
+        ...ColumnStatsFields
+      }
+    }
+    ... on MetricsPreview {
+      values
+    }
+    ... on PlotPreview {
+      figure
+    }
+    ... on JsonPreview {
+      value
+    }
+    ... on FilePreview {
+      name
+      mediaType
+      sizeBytes
+    }
+    ... on NotFoundError {
+      message
+    }
+    ... on NoResultError {
+      message
+      state
+      reason
+      earlierCacheKey
+    }
+    ... on InvalidInputError {
+      message
+      field
+      hint
+      position
+    }
+  }
+}
+    fragment ColumnStatsFields on ColumnSummary {
+  name
+  dtype
+  nullCount
+  count
+  distinctCount
+  min
+  max
+  mean
+  std
+  p25
+  median
+  p75
+  histogram {
+    start
+    end
+    count
+  }
+  topValues {
+    value
+    count
+  }
+  earliest
+  latest
+}`) as unknown as TypedDocumentString<NodeOutputQuery, NodeOutputQueryVariables>;
+export const NodeOutputRowsDocument = new TypedDocumentString(`
+    query NodeOutputRows($workflowId: ID!, $nodeId: String!, $port: String!, $cacheKey: String!, $offset: Int!, $limit: Int!, $sortBy: String, $descending: Boolean! = false, $where: String) {
+  nodeOutput(
+    workflowId: $workflowId
+    nodeId: $nodeId
+    port: $port
+    cacheKey: $cacheKey
+    offset: $offset
+    limit: $limit
+    sortBy: $sortBy
+    descending: $descending
+    where: $where
+  ) {
+    __typename
+    ... on DataFramePreview {
+      totalRows
+      offset
+      rows
+      rowNumbers
+    }
+    ... on UserError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NodeOutputRowsQuery, NodeOutputRowsQueryVariables>;
+export const LatestRunsDocument = new TypedDocumentString(`
+    query LatestRuns($workflowId: ID!, $first: Int! = 1) {
+  runs(workflowId: $workflowId, first: $first) {
+    ...RunFields
+  }
+}
+    fragment RunFields on Run {
+  id
+  status
+  selection
+  createdAt
+  startedAt
+  endedAt
+  durationS
+}`) as unknown as TypedDocumentString<LatestRunsQuery, LatestRunsQueryVariables>;
+export const RunDetailsDocument = new TypedDocumentString(`
+    query RunDetails($id: ID!) {
+  run(id: $id) {
+    __typename
+    ... on Run {
+      ...RunFields
+      steps {
+        ...RunStepFields
+      }
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    fragment RunStepFields on RunStep {
+  nodeId
+  status
+  startedAt
+  endedAt
+  durationS
+  rowsOut
+  message
+  progressDone
+  progressTotal
+}
+fragment RunFields on Run {
+  id
+  status
+  selection
+  createdAt
+  startedAt
+  endedAt
+  durationS
+}`) as unknown as TypedDocumentString<RunDetailsQuery, RunDetailsQueryVariables>;
+export const CancelRunDocument = new TypedDocumentString(`
+    mutation CancelRun($id: ID!) {
+  cancelRun(id: $id) {
+    __typename
+    ... on RunCanceling {
+      runId
+    }
+    ... on NotFoundError {
+      message
+    }
+    ... on InvalidInputError {
+      message
+      field
+      hint
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CancelRunMutation, CancelRunMutationVariables>;
+export const WorkflowCardsDocument = new TypedDocumentString(`
+    query WorkflowCards($search: String! = "", $first: Int! = 200) {
+  workflows(search: $search, first: $first) {
+    items {
+      ...WorkflowCard
+    }
+    hasMore
+  }
+}
+    fragment WorkflowCard on Workflow {
+  id
+  slug
+  name
+  description
+  revision
+  updatedAt
+  nodeCount
+}`) as unknown as TypedDocumentString<WorkflowCardsQuery, WorkflowCardsQueryVariables>;
+export const TemplatesDocument = new TypedDocumentString(`
+    query Templates {
+  templates {
+    id
+    name
+    description
+    nodeCount
+    nodeTypes
+  }
+}
+    `) as unknown as TypedDocumentString<TemplatesQuery, TemplatesQueryVariables>;
+export const CreateWorkflowDocument = new TypedDocumentString(`
+    mutation CreateWorkflow($name: String!) {
+  createWorkflow(input: {name: $name}) {
+    ...WorkflowCardResult
+  }
+}
+    fragment WorkflowCard on Workflow {
+  id
+  slug
+  name
+  description
+  revision
+  updatedAt
+  nodeCount
+}
+fragment WorkflowCardResult on WorkflowResult {
+  __typename
+  ... on Workflow {
+    ...WorkflowCard
+  }
+  ... on UserError {
+    message
+  }
+}`) as unknown as TypedDocumentString<CreateWorkflowMutation, CreateWorkflowMutationVariables>;
+export const CreateFromTemplateDocument = new TypedDocumentString(`
+    mutation CreateFromTemplate($templateId: ID!) {
+  createFromTemplate(templateId: $templateId) {
+    ...WorkflowCardResult
+  }
+}
+    fragment WorkflowCard on Workflow {
+  id
+  slug
+  name
+  description
+  revision
+  updatedAt
+  nodeCount
+}
+fragment WorkflowCardResult on WorkflowResult {
+  __typename
+  ... on Workflow {
+    ...WorkflowCard
+  }
+  ... on UserError {
+    message
+  }
+}`) as unknown as TypedDocumentString<
+  CreateFromTemplateMutation,
+  CreateFromTemplateMutationVariables
+>;
+export const RenameWorkflowDocument = new TypedDocumentString(`
+    mutation RenameWorkflow($id: ID!, $name: String!) {
+  renameWorkflow(id: $id, name: $name) {
+    ...WorkflowCardResult
+  }
+}
+    fragment WorkflowCard on Workflow {
+  id
+  slug
+  name
+  description
+  revision
+  updatedAt
+  nodeCount
+}
+fragment WorkflowCardResult on WorkflowResult {
+  __typename
+  ... on Workflow {
+    ...WorkflowCard
+  }
+  ... on UserError {
+    message
+  }
+}`) as unknown as TypedDocumentString<RenameWorkflowMutation, RenameWorkflowMutationVariables>;
+export const DuplicateWorkflowDocument = new TypedDocumentString(`
+    mutation DuplicateWorkflow($id: ID!) {
+  duplicateWorkflow(id: $id) {
+    ...WorkflowCardResult
+  }
+}
+    fragment WorkflowCard on Workflow {
+  id
+  slug
+  name
+  description
+  revision
+  updatedAt
+  nodeCount
+}
+fragment WorkflowCardResult on WorkflowResult {
+  __typename
+  ... on Workflow {
+    ...WorkflowCard
+  }
+  ... on UserError {
+    message
+  }
+}`) as unknown as TypedDocumentString<
+  DuplicateWorkflowMutation,
+  DuplicateWorkflowMutationVariables
+>;
+export const ImportWorkflowDocument = new TypedDocumentString(`
+    mutation ImportWorkflow($document: JSON!) {
+  importWorkflow(document: $document) {
+    ...WorkflowCardResult
+  }
+}
+    fragment WorkflowCard on Workflow {
+  id
+  slug
+  name
+  description
+  revision
+  updatedAt
+  nodeCount
+}
+fragment WorkflowCardResult on WorkflowResult {
+  __typename
+  ... on Workflow {
+    ...WorkflowCard
+  }
+  ... on UserError {
+    message
+  }
+}`) as unknown as TypedDocumentString<ImportWorkflowMutation, ImportWorkflowMutationVariables>;
+export const DeleteWorkflowDocument = new TypedDocumentString(`
+    mutation DeleteWorkflow($id: ID!) {
+  deleteWorkflow(id: $id) {
+    __typename
+    ... on Deleted {
+      id
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteWorkflowMutation, DeleteWorkflowMutationVariables>;
+export const ExportWorkflowDocument = new TypedDocumentString(`
+    query ExportWorkflow($id: ID!) {
+  exportWorkflow(id: $id)
+}
+    `) as unknown as TypedDocumentString<ExportWorkflowQuery, ExportWorkflowQueryVariables>;
+export const SyncGraphOpsDocument = new TypedDocumentString(`
+    mutation SyncGraphOps($input: ApplyGraphOpsInput!) {
+  applyGraphOps(input: $input) {
+    __typename
+    ... on OpsApplied {
+      revision
+      replayed
+      rebasedOver {
+        ...OpsBatchFields
+      }
+      validation {
+        ...ValidationFields
+      }
+    }
+    ... on RevisionConflict {
+      message
+      currentRevision
+      opsSince {
+        ...OpsBatchFields
+      }
+    }
+    ... on InvalidOpError {
+      message
+      index
+      code
+      hint
+      nodeId
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    fragment IssueFields on Issue {
+  severity
+  code
+  message
+  hint
+  nodeId
+  port
+  param
+}
+fragment ValidationFields on ValidationReport {
+  ok
+  issues {
+    ...IssueFields
+  }
+  schemas {
+    nodeId
+    port
+    columns {
+      name
+      dtype
+    }
+  }
+}
+fragment OpsBatchFields on OpsBatchInfo {
+  revision
+  author
+  kind
+  ops
+  batchId
+}`) as unknown as TypedDocumentString<SyncGraphOpsMutation, SyncGraphOpsMutationVariables>;
+export const WorkflowChangedDocument = new TypedDocumentString(`
+    subscription WorkflowChanged($workflowId: ID!, $sinceRevision: Int) {
+  workflowChanged(workflowId: $workflowId, sinceRevision: $sinceRevision) {
+    revision
+    author
+    kind
+    ops
+    batchId
+  }
+}
+    `) as unknown as TypedDocumentString<
+  WorkflowChangedSubscription,
+  WorkflowChangedSubscriptionVariables
+>;
