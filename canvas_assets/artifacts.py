@@ -6,6 +6,13 @@ the same cache key always holds the same result, which is what makes "change a p
 the old result instantly" safe. Formats: Parquet for dataframes and series, JSON for metrics, json
 and plots, native formats for XGBoost (.ubj) and LightGBM (.txt) and skops for scikit-learn models,
 raw bytes for files. Nothing is ever unpickled: skops loads only types it is told to trust.
+
+A model is a node_library FittedModel stored as one zip (format "canvas-model"): `model.json` holds
+the ModelMeta of the model and of each fitted step and says which file holds which estimator;
+each estimator is in its native format (skops, XGBoost UBJSON with the sklearn wrapper's marker so
+it loads back as XGBClassifier/XGBRegressor, LightGBM text loaded back as LightGBMBoosterModel,
+which predicts exactly like the fitted wrapper). The artifact meta carries `meta.to_json()` as
+"model" for previews.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import io
 import json
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +30,14 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from node_library.datatypes import DataType
+from node_library.ml.fitted import FittedModel, ModelMeta
+from node_library.ml.model_files import (
+    ModelFileError,
+    class_name,
+    decode_estimator,
+    encode_estimator,
+    trusted_model_types,
+)
 from node_library.schema import schema_of_frame
 from node_library.values import FileValue
 
@@ -225,59 +241,79 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _encode_model(model: Any) -> tuple[bytes, dict[str, Any]]:
-    module = type(model).__module__
-    if module.startswith("xgboost"):
-        raw = (
-            model.get_booster().save_raw(raw_format="ubj")
-            if hasattr(model, "get_booster")
-            else model.save_raw(raw_format="ubj")
-        )
-        return bytes(raw), {
-            "format": "xgboost-ubj",
-            "ext": "ubj",
-            "class": f"{module}.{type(model).__name__}",
-        }
-    if module.startswith("lightgbm"):
-        booster = model.booster_ if hasattr(model, "booster_") else model
-        return booster.model_to_string().encode(), {
-            "format": "lightgbm-text",
-            "ext": "txt",
-            "class": f"{module}.{type(model).__name__}",
-        }
-    import skops.io as sio
+MODEL_FORMAT = "canvas-model"
+_MANIFEST = "model.json"
 
-    return sio.dumps(model), {
-        "format": "skops",
-        "ext": "skops",
-        "class": f"{module}.{type(model).__name__}",
+
+def _encode_model(model: Any) -> tuple[bytes, dict[str, Any]]:
+    """A FittedModel as one zip: `model.json` (the meta of the model and of each step, and which
+    file holds which estimator in which format) plus one native file per estimator."""
+    if not isinstance(model, FittedModel):
+        raise ArtifactError(
+            f"a model output must be a FittedModel (node_library.ml.fitted), not a"
+            f" {type(model).__name__}"
+        )
+    files: dict[str, bytes] = {}
+    root = _encode_fitted(model, files)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            _MANIFEST, json.dumps({"version": 1, "model": root}, default=_json_default)
+        )
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue(), {
+        "format": MODEL_FORMAT,
+        "ext": "zip",
+        "class": class_name(model.estimator),
+        "estimator_format": root["format"],
+        "model": json.loads(json.dumps(model.meta.to_json(), default=_json_default)),
+    }
+
+
+def _encode_fitted(model: Any, files: dict[str, bytes]) -> dict[str, Any]:
+    data, fmt, ext = encode_estimator(model.estimator)
+    name = f"estimator-{len(files)}.{ext}"
+    files[name] = data
+    return {
+        "meta": model.meta.to_json(),
+        "format": fmt,
+        "file": name,
+        "class": class_name(model.estimator),
+        "steps": [_encode_fitted(step, files) for step in model.steps],
     }
 
 
 def _decode_model(fmt: str, data: bytes, meta: dict[str, Any]) -> Any:
-    if fmt == "xgboost-ubj":
-        import xgboost
+    if fmt != MODEL_FORMAT:
+        raise ArtifactError(f"unknown artifact format {fmt!r}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            manifest = json.loads(archive.read(_MANIFEST))
+            return _decode_fitted(manifest["model"], archive)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ArtifactError(f"the stored model is unreadable: {exc}") from exc
 
-        booster = xgboost.Booster()
-        booster.load_model(bytearray(data))
-        return booster
-    if fmt == "lightgbm-text":
-        import lightgbm
 
-        return lightgbm.Booster(model_str=data.decode())
+def _decode_fitted(node: dict[str, Any], archive: zipfile.ZipFile) -> Any:
+    meta = ModelMeta.from_json(node["meta"])
+    fmt, data = node["format"], archive.read(node["file"])
     if fmt == "skops":
         import skops.io as sio
 
-        # Only our own artifacts are loaded here, and skops still refuses types that are not
-        # scikit-learn's or numpy's own, so a planted object cannot run code.
-        untrusted = sio.get_untrusted_types(data=data)
-        return sio.loads(data, trusted=_trusted_model_types(untrusted))
-    raise ArtifactError(f"unknown artifact format {fmt!r}")
+        # skops refuses every type it is not told to trust; we trust only scikit-learn's, numpy's
+        # and scipy's own, so a planted object cannot run code.
+        _trusted_model_types(sio.get_untrusted_types(data=data))
+    try:
+        estimator = decode_estimator(fmt, data, str(node.get("class", "")), meta)
+    except ModelFileError as exc:
+        raise ArtifactError(f"the stored model is unreadable: {exc}") from exc
+    steps = tuple(_decode_fitted(step, archive) for step in node.get("steps", []))
+    return FittedModel(estimator, meta, steps)
 
 
 def _trusted_model_types(types: list[str]) -> list[str]:
-    allowed_prefixes = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
-    refused = [t for t in types if not t.startswith(allowed_prefixes)]
-    if refused:
-        raise ArtifactError(f"model artifact contains types that are not trusted: {refused}")
-    return types
+    try:
+        return trusted_model_types(types)
+    except ModelFileError as exc:
+        raise ArtifactError(f"model artifact refused: {exc}") from exc

@@ -372,6 +372,8 @@ def preview(
             "class": meta.get("class"),
             "format": meta.get("format"),
             "bytes": meta.get("bytes"),
+            # kind, algorithm, features, target, classes, params, versions (ModelMeta.to_json)
+            "model": meta.get("model"),
         }
         return ValuePreview("model", summary)
     raise ArtifactError(f"artifact {ref.base} has an unknown data type {data_type!r}")

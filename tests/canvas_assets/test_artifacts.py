@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-import lightgbm
-import numpy as np
 import pandas as pd
 import pytest
-import xgboost
-from sklearn.linear_model import LogisticRegression
 
 from canvas_assets.artifacts import (
     ArtifactError,
@@ -19,7 +15,10 @@ from canvas_assets.artifacts import (
     open_backend,
 )
 from node_library.datatypes import DataType
+from node_library.ml.fitted import FittedModel
+from node_library.ml.prediction import predict_frame
 from node_library.values import FileValue
+from tests.node_library.cases_models import fit_node, iris_labelled
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -34,12 +33,6 @@ def artifacts(request, tmp_path) -> ArtifactStore:
 
 def _ref(port: str = "data") -> ArtifactRef:
     return ArtifactRef("wf", "node", uuid.uuid4().hex, port)
-
-
-def _xy() -> tuple[pd.DataFrame, np.ndarray]:
-    rng = np.random.default_rng(0)
-    x = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])
-    return x, (x["a"] + x["b"] > 0).astype(int).to_numpy()
 
 
 def test_dataframe_round_trips_through_parquet_with_its_schema(artifacts: ArtifactStore) -> None:
@@ -84,37 +77,22 @@ def test_series_metrics_plot_and_file_round_trip(artifacts: ArtifactStore) -> No
 
 
 def test_models_are_stored_in_native_formats_and_predict_the_same(artifacts: ArtifactStore) -> None:
-    x, y = _xy()
-    sk = LogisticRegression().fit(x, y)
-    xgb = xgboost.XGBClassifier(n_estimators=5, max_depth=2).fit(x, y)
-    lgb = lightgbm.LGBMClassifier(n_estimators=5, verbose=-1).fit(x, y)
-
-    ref = _ref("sk")
-    assert artifacts.write(ref, DataType.MODEL, sk)["format"] == "skops"
-    np.testing.assert_array_equal(artifacts.read(ref).predict(x), sk.predict(x))
-
-    ref = _ref("xgb")
-    assert artifacts.write(ref, DataType.MODEL, xgb)["format"] == "xgboost-ubj"
-    booster = artifacts.read(ref)
-    np.testing.assert_allclose(
-        booster.predict(xgboost.DMatrix(x)), xgb.predict_proba(x)[:, 1], rtol=1e-6
-    )
-
-    ref = _ref("lgb")
-    assert artifacts.write(ref, DataType.MODEL, lgb)["format"] == "lightgbm-text"
-    np.testing.assert_allclose(
-        artifacts.read(ref).predict(x), lgb.predict_proba(x)[:, 1], rtol=1e-6
-    )
-
-
-def test_a_planted_skops_object_with_untrusted_types_is_refused(tmp_path) -> None:
-    import skops.io as sio
-
-    from canvas_assets.artifacts import decode
-
-    planted = sio.dumps({"f": pd.Timestamp("2026-01-01")})  # pandas types are not trusted here
-    with pytest.raises(ArtifactError, match="not trusted"):
-        decode(DataType.MODEL, planted, {"format": "skops"})
+    # every model family and the planted-type refusal: tests/canvas_assets/test_artifacts_models.py
+    train = iris_labelled()
+    for type_id, estimator_format in (
+        ("models.logistic_regression", "skops"),
+        ("models.xgboost_classifier", "xgboost-ubj"),
+        ("models.lightgbm_classifier", "lightgbm-text"),
+    ):
+        params = {} if type_id == "models.logistic_regression" else {"n_estimators": 5}
+        model = fit_node(type_id, {"target": "species", **params}, train)
+        ref = _ref(type_id.replace(".", "_"))
+        meta = artifacts.write(ref, DataType.MODEL, model)
+        assert meta["format"] == "canvas-model" and meta["estimator_format"] == estimator_format
+        assert meta["model"]["classes"] == ["setosa", "versicolor", "virginica"]
+        loaded = artifacts.read(ref)
+        assert isinstance(loaded, FittedModel) and loaded.meta == model.meta
+        pd.testing.assert_frame_equal(predict_frame(loaded, train), predict_frame(model, train))
 
 
 def test_artifact_keys_cannot_escape_the_local_root(tmp_path) -> None:

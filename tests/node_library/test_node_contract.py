@@ -11,6 +11,7 @@ import pytest
 from node_library import default_registry
 from node_library.contract import NodeType, RecordingContext
 from node_library.datatypes import DataType
+from node_library.ml.fitted import FittedModel
 from node_library.schema import TableSchema, schema_of_frame
 from node_library.values import FileValue
 from tests.node_library.node_cases import CaseEnv, all_cases
@@ -129,6 +130,7 @@ def _assert_value_type(data_type: DataType, value: object, where: str) -> None:
         DataType.PLOT: lambda v: isinstance(v, dict) and "data" in v,
         DataType.JSON: lambda v: json.dumps(v) is not None,
         DataType.FILE: lambda v: isinstance(v, FileValue) and bool(v.content),
-        DataType.MODEL: lambda v: hasattr(v, "fit") or hasattr(v, "predict"),
+        # a FittedModel (node_library/ml/fitted.py) wraps the estimator with its facts
+        DataType.MODEL: lambda v: isinstance(v, FittedModel),
     }
     assert checks[data_type](value), f"{where}: {type(value).__name__} is not a {data_type.value}"

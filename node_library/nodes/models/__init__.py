@@ -1,0 +1,1 @@
+"""Model nodes (issue 5): classification, regression and clustering estimators, Predict."""

@@ -1,0 +1,32 @@
+"""DBSCAN density clustering (scikit-learn DBSCAN). It cannot assign new rows, so its result is
+the `clustered` output (noise rows get cluster -1); Predict refuses the model with that advice."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from node_library.nodes.models.base import ClusterNode, ClusterParams, estimator_kwargs
+
+
+class DBSCANParams(ClusterParams):
+    eps: float = Field(0.5, gt=0, description="Neighbourhood radius.")
+    min_samples: int = Field(5, ge=1, description="Rows within eps that make a core point.")
+    metric: Literal["euclidean", "manhattan", "chebyshev", "cosine"] = Field(
+        "euclidean", description="Distance between rows."
+    )
+
+
+class DBSCANNode(ClusterNode[DBSCANParams]):
+    type_id = "models.dbscan"
+    display_name = "DBSCAN clustering"
+    description = "Density-based clusters of any shape, with noise as cluster -1 (scikit-learn)."
+    tags = ("clustering", "density", "unsupervised", "sklearn")
+    Params = DBSCANParams
+    algorithm = "sklearn.cluster.DBSCAN"
+
+    def make_estimator(self, params: DBSCANParams) -> Any:
+        from sklearn.cluster import DBSCAN
+
+        return DBSCAN(**estimator_kwargs(params))

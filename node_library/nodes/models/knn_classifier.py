@@ -1,0 +1,34 @@
+"""k-nearest neighbours classifier (scikit-learn KNeighborsClassifier)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from node_library.nodes.models.base import ClassifierNode, SupervisedParams, estimator_kwargs
+
+
+class KNNClassifierParams(SupervisedParams):
+    n_neighbors: int = Field(5, ge=1, le=10_000, description="Neighbours that vote.")
+    weights: Literal["uniform", "distance"] = Field(
+        "uniform", description="distance: closer neighbours count more."
+    )
+    p: float = Field(2.0, ge=1, description="Minkowski power: 1 Manhattan, 2 Euclidean.")
+    algorithm: Literal["auto", "ball_tree", "kd_tree", "brute"] = Field(
+        "auto", description="Neighbour search structure (same result, different speed)."
+    )
+
+
+class KNNClassifierNode(ClassifierNode[KNNClassifierParams]):
+    type_id = "models.knn_classifier"
+    display_name = "k-NN classifier"
+    description = "Classify by the majority of the nearest training rows (scikit-learn)."
+    tags = ("classification", "knn", "neighbors", "sklearn")
+    Params = KNNClassifierParams
+    algorithm = "sklearn.neighbors.KNeighborsClassifier"
+
+    def make_estimator(self, params: KNNClassifierParams) -> Any:
+        from sklearn.neighbors import KNeighborsClassifier
+
+        return KNeighborsClassifier(**estimator_kwargs(params))
