@@ -1,0 +1,1 @@
+"""Splitting a frame into training and test rows."""

@@ -1,0 +1,244 @@
+"""Split a frame into train and test rows.
+
+- random: scikit-learn's train_test_split with `test_size`, `random_state` and `shuffle` (without
+  shuffling, the last rows are the test rows).
+- stratified: the same with `stratify` = `stratify_column`, so each class keeps its share in both
+  parts. Every class needs at least two rows, and each part at least one row per class.
+- time-ordered: rows sorted by `time_column` (stable, so ties keep their order); the last
+  `test_size` share is the test set, so the model is tested on the future. `shuffle` and
+  `random_state` are not used.
+
+The test part has ceil(test_size * rows) rows, as in scikit-learn. Both outputs have the input's
+columns and a fresh 0..n-1 index; rows keep the order scikit-learn (or the time sort) gives them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from node_library.checks import require_columns
+from node_library.contract import (
+    ExecutionContext,
+    Issue,
+    NodeError,
+    NodeType,
+    Port,
+    PortSchema,
+    error,
+)
+from node_library.datatypes import DataType
+from node_library.nodes import widgets
+from node_library.nodes.execute_checks import raise_first_error
+from node_library.schema import Dtype, schema_of_frame
+from node_library.settings import NodeSettings
+
+
+class TrainTestSplitParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["random", "stratified", "time-ordered"] = Field(
+        "random", description="random, stratified by a class column, or ordered by time."
+    )
+    test_size: float = Field(
+        0.25, gt=0.0, lt=1.0, description="Share of the rows that go to the test set."
+    )
+    stratify_column: str = Field(
+        "",
+        description="stratified: the column whose classes keep their shares (usually the target).",
+        json_schema_extra=widgets.column(),
+    )
+    time_column: str = Field(
+        "",
+        description="time-ordered: the date/time (or numeric) column that orders the rows.",
+        json_schema_extra=widgets.column(),
+    )
+    random_state: int = Field(
+        0,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of the shuffle; the same seed gives the same split.",
+    )
+    shuffle: bool = Field(
+        True, description="random: shuffle before splitting (off: the last rows are the test set)."
+    )
+
+
+def _column_issue(param: str, method: str, what: str) -> Issue:
+    return error(
+        "missing_column_param",
+        f"the {method} split needs a {what}",
+        f"pick the {what} in {param}",
+        param=param,
+    )
+
+
+class TrainTestSplitNode(NodeType[TrainTestSplitParams]):
+    type_id = "split.train_test_split"
+    display_name = "Train/test split"
+    category = "split"
+    description = "Split rows into train and test sets: random, stratified or by time."
+    tags = ("split", "train", "test", "holdout", "stratified", "time series")
+    Params = TrainTestSplitParams
+    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    outputs = (
+        Port("train", DataType.DATAFRAME, "Train"),
+        Port("test", DataType.DATAFRAME, "Test"),
+    )
+
+    def validate(
+        self, params: TrainTestSplitParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        schema = inputs.get("data")
+        if params.method == "stratified":
+            if not params.stratify_column:
+                return [_column_issue("stratify_column", "stratified", "class column")]
+            if not params.shuffle:
+                return [
+                    error(
+                        "stratified_without_shuffle",
+                        "a stratified split always shuffles the rows",
+                        "turn shuffle on, or use the random method without shuffling",
+                        param="shuffle",
+                    )
+                ]
+            return require_columns(schema, [params.stratify_column], param="stratify_column")
+        if params.method == "time-ordered":
+            if not params.time_column:
+                return [_column_issue("time_column", "time-ordered", "time column")]
+            issues = require_columns(schema, [params.time_column], param="time_column")
+            dtype = schema.dtype_of(params.time_column) if schema is not None else None
+            if dtype in (Dtype.STRING, Dtype.CATEGORY, Dtype.BOOLEAN):
+                name = params.time_column
+                issues.append(
+                    error(
+                        "wrong_dtype",
+                        f"column {name!r} is {dtype.value}, not a date/time or a number",
+                        "convert it with a Convert types node (target datetime) first",
+                        param="time_column",
+                    )
+                )
+            return issues
+        return []
+
+    def infer_schema(
+        self, params: TrainTestSplitParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        schema = inputs.get("data")
+        return {"train": schema, "test": schema}
+
+    def execute(
+        self, ctx: ExecutionContext, params: TrainTestSplitParams, **inputs: Any
+    ) -> dict[str, Any]:
+        frame: pd.DataFrame = inputs["data"]
+        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
+        train, test = split_frame(frame, params)
+        ctx.log(f"{len(train):,} train rows, {len(test):,} test rows")
+        return {"train": train, "test": test}
+
+
+def split_frame(
+    frame: pd.DataFrame, params: TrainTestSplitParams
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = len(frame)
+    if rows == 0:
+        raise NodeError(
+            error(
+                "empty_input",
+                "the data has no rows to split",
+                "check the upstream source or filter",
+                port="data",
+            )
+        )
+    n_test = math.ceil(params.test_size * rows)
+    n_train = rows - n_test
+    if n_train == 0:
+        raise NodeError(
+            error(
+                "empty_split",
+                f"with {rows} row(s) and test_size {params.test_size} no row is left for train",
+                "use a smaller test_size or more rows",
+                param="test_size",
+            )
+        )
+    if params.method == "time-ordered":
+        return _time_split(frame, params.time_column, n_train)
+    stratify = None
+    if params.method == "stratified":
+        stratify = frame[params.stratify_column]
+        _check_strata(stratify, params.stratify_column, n_train, n_test)
+    from sklearn.model_selection import train_test_split
+
+    train, test = train_test_split(
+        frame,
+        test_size=params.test_size,
+        random_state=params.random_state,
+        shuffle=params.shuffle,
+        stratify=stratify,
+    )
+    return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def _check_strata(strata: pd.Series, column: str, n_train: int, n_test: int) -> None:
+    missing = int(strata.isna().sum())
+    if missing:
+        raise NodeError(
+            error(
+                "missing_values",
+                f"the stratify column {column!r} has {missing} missing value(s)",
+                "fill or drop them first (Missing values node), or stratify by another column",
+                param="stratify_column",
+            )
+        )
+    counts = strata.value_counts(sort=False)
+    single = [repr(c) for c, n in counts.items() if n < 2]
+    if single:
+        shown = ", ".join(single[:10]) + (
+            f" and {len(single) - 10} more" if len(single) > 10 else ""
+        )
+        raise NodeError(
+            error(
+                "class_too_small",
+                f"class {shown} of column {column!r} has only one row; a stratified split "
+                "needs at least two rows per class",
+                "drop or merge the rare classes, or use the random method",
+                param="stratify_column",
+            )
+        )
+    classes = len(counts)
+    if n_test < classes or n_train < classes:
+        part, size = ("test", n_test) if n_test < classes else ("train", n_train)
+        raise NodeError(
+            error(
+                "split_too_small",
+                f"the {part} set would have {size} row(s) for {classes} classes of {column!r}; "
+                "each part needs at least one row per class",
+                "change test_size so both parts have at least one row per class",
+                param="test_size",
+            )
+        )
+
+
+def _time_split(
+    frame: pd.DataFrame, column: str, n_train: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    times = frame[column]
+    missing = int(times.isna().sum())
+    if missing:
+        raise NodeError(
+            error(
+                "missing_values",
+                f"the time column {column!r} has {missing} missing value(s), so those rows "
+                "have no place in time",
+                "fill or drop them first (Missing values node)",
+                param="time_column",
+            )
+        )
+    ordered = frame.iloc[times.argsort(kind="stable")].reset_index(drop=True)
+    return ordered.iloc[:n_train].reset_index(drop=True), ordered.iloc[n_train:].reset_index(
+        drop=True
+    )
