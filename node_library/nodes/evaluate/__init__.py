@@ -1,0 +1,1 @@
+"""Evaluation nodes (issue 5): metrics, diagnostic charts, cross-validation and learning curves."""
