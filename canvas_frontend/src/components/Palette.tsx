@@ -16,7 +16,7 @@ export const Palette = memo(function Palette({ onAdd }: { onAdd: (typeId: string
   const specs = useRegistryStore((s) => s.specs);
   const [query, setQuery] = useState("");
   const groups = useMemo(
-    () => groupByCategory(searchEntries(Object.values(specs), query)),
+    () => groupByCategory(searchEntries(Object.values(specs), query), query.trim() === ""),
     [specs, query],
   );
 

@@ -68,6 +68,27 @@ describe("searchEntries", () => {
 });
 
 describe("groupByCategory", () => {
+  it("orders categories the way a workflow is built while browsing", () => {
+    const entry = (typeId: string, category: string, displayName: string) => ({
+      typeId,
+      category,
+      displayName,
+      tags: [],
+      description: "",
+    });
+    const all = [
+      entry("outputs.chart", "outputs", "Chart"),
+      entry("transforms.aggregate", "transforms", "Aggregate"),
+      entry("models.knn", "models", "K nearest"),
+      entry("sources.csv", "sources", "CSV file"),
+      entry("extra.thing", "extra", "A plugin node"),
+    ];
+    const browsing = groupByCategory(searchEntries(all, ""), true).map((g) => g.category);
+    expect(browsing).toEqual(["sources", "transforms", "models", "outputs", "extra"]);
+    const searching = groupByCategory(searchEntries(all, "chart")).map((g) => g.category);
+    expect(searching[0]).toBe("outputs");
+  });
+
   it("groups hits by category in order of their best hit", () => {
     const groups = groupByCategory(searchEntries(entries, "csv"));
     expect(groups.map((g) => g.category)).toEqual(["sources", "outputs"]);

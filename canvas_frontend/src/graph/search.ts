@@ -114,9 +114,30 @@ export function searchEntries<T extends SearchEntry>(
     .sort((a, b) => b.score - a.score || a.entry.displayName.localeCompare(b.entry.displayName));
 }
 
-/** Hits grouped by category, categories in the order of their best hit. */
+/** The order a workflow is built in, for browsing the palette; other categories follow by name. */
+export const CATEGORY_ORDER: readonly string[] = [
+  "sources",
+  "transforms",
+  "split",
+  "features",
+  "models",
+  "tune",
+  "evaluate",
+  "outputs",
+];
+
+function categoryRank(category: string): number {
+  const index = CATEGORY_ORDER.indexOf(category);
+  return index === -1 ? CATEGORY_ORDER.length : index;
+}
+
+/**
+ * Hits grouped by category: while searching, categories in the order of their best hit; while
+ * browsing (`browsing`: no query), in the order a workflow is built (CATEGORY_ORDER).
+ */
 export function groupByCategory<T extends SearchEntry>(
   hits: readonly SearchHit<T>[],
+  browsing = false,
 ): { category: string; entries: T[] }[] {
   const groups = new Map<string, T[]>();
   for (const hit of hits) {
@@ -124,5 +145,10 @@ export function groupByCategory<T extends SearchEntry>(
     if (list) list.push(hit.entry);
     else groups.set(hit.entry.category, [hit.entry]);
   }
-  return [...groups].map(([category, entries]) => ({ category, entries }));
+  const grouped = [...groups].map(([category, entries]) => ({ category, entries }));
+  if (!browsing) return grouped;
+  return grouped.sort(
+    (a, b) =>
+      categoryRank(a.category) - categoryRank(b.category) || a.category.localeCompare(b.category),
+  );
 }
