@@ -64,6 +64,7 @@ bench: install $(FRONTEND_STAMP)
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_api.py --seconds 30
 	$(BIN)/python bench/bench_canvas.py
+	$(BIN)/python bench/bench_ml.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(FRONTEND)/node_modules $(FRONTEND)/dist

@@ -13,16 +13,18 @@ import json
 import resource
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import dagster as dg
 import pandas as pd
 
 from canvas_assets.io_manager import DATA_TYPE, NODE_ID, PORT, WORKFLOW
-from canvas_assets.planner import code_version
+from canvas_assets.planner import Plan, code_version
 from canvas_assets.plans import PlanSource
-from node_library.contract import NodeError, NodeType
+from node_library.contract import LineageNode, NodeError, NodeType, WorkflowInfo
 from node_library.graph import Node, Workflow
 from node_library.registry import NodeRegistry
 from node_library.settings import NodeSettings
@@ -52,9 +54,14 @@ class DagsterNodeContext:
     """The node ExecutionContext inside a Dagster step: progress and logs go to the run's log."""
 
     def __init__(
-        self, context: dg.AssetExecutionContext, node_id: str, settings: NodeSettings
+        self,
+        context: dg.AssetExecutionContext,
+        node_id: str,
+        settings: NodeSettings,
+        workflow_info: Callable[[], WorkflowInfo] = WorkflowInfo,
     ) -> None:
         self._context, self._node_id, self._settings = context, node_id, settings
+        self._workflow_info = workflow_info
 
     @property
     def node_id(self) -> str:
@@ -64,11 +71,39 @@ class DagsterNodeContext:
     def settings(self) -> NodeSettings:
         return self._settings
 
+    @cached_property
+    def workflow(self) -> WorkflowInfo:
+        # built on first use: only nodes that describe their workflow (reports) pay for it
+        return self._workflow_info()
+
     def progress(self, done: int, total: int | None = None, message: str = "") -> None:
         self._context.log.info(f"progress {done}/{total if total else '?'} {message}".strip())
 
     def log(self, message: str) -> None:
         self._context.log.info(message)
+
+
+def workflow_info(
+    plan: Plan, node_id: str, registry: NodeRegistry, started_at: datetime
+) -> WorkflowInfo:
+    """The run's workflow as node `node_id` sees it: name, slug and its upstream lineage."""
+    labels = {node.id: node.label for node in plan.workflow.nodes}
+    upstream = plan.upstream({node_id})
+    lineage = {}
+    for current in plan.order:
+        if current not in upstream:
+            continue
+        node_plan = plan.nodes[current]
+        node_type = registry.get(node_plan.type_id)
+        lineage[current] = LineageNode(
+            node_id=current,
+            type_id=node_plan.type_id,
+            type_name=node_type.display_name if node_type else node_plan.type_id,
+            label=labels.get(current, ""),
+            params=node_plan.params.model_dump(mode="json"),
+            inputs={port: (ref.node_id, ref.port) for port, ref in node_plan.inputs.items()},
+        )
+    return WorkflowInfo(plan.workflow.name, plan.slug, started_at, lineage)
 
 
 def build_workflow_assets(
@@ -92,7 +127,9 @@ def build_workflow_assets(
             for port in node_type.inputs
             if (node.id, port.name) in wiring
         }
-        assets.append(_node_asset(workflow, node, node_type, ins, keys, settings, plans, cancel))
+        assets.append(
+            _node_asset(workflow, node, node_type, ins, keys, settings, plans, cancel, registry)
+        )
     return assets
 
 
@@ -105,6 +142,7 @@ def _node_asset(
     settings: NodeSettings,
     plans: PlanSource,
     cancel: threading.Event | None,
+    registry: NodeRegistry,
 ) -> dg.AssetsDefinition:
     slug, node_id = workflow.slug, node.id
 
@@ -144,10 +182,12 @@ def _node_asset(
         plan = plans.get(context.run.run_id, slug)
         node_plan = plan.nodes[node_id]
         started = time.perf_counter()
+        started_at = datetime.now(UTC)
+        node_context = DagsterNodeContext(
+            context, node_id, settings, lambda: workflow_info(plan, node_id, registry, started_at)
+        )
         try:
-            values = node_type.execute(
-                DagsterNodeContext(context, node_id, settings), node_plan.params, **inputs
-            )
+            values = node_type.execute(node_context, node_plan.params, **inputs)
         except NodeError as exc:
             raise dg.Failure(
                 description=str(exc.issue),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -78,6 +79,42 @@ class Port:
 PortSchema = TableSchema | None
 
 
+@dataclass(frozen=True)
+class LineageNode:
+    """One node of the running workflow as a node sees it: enough to say where its inputs came
+    from (reports show this chain)."""
+
+    node_id: str
+    type_id: str
+    type_name: str  # the node type's display name
+    label: str  # the user's label; "" when none was given
+    params: Mapping[str, Any]  # JSON-ready (model_dump(mode="json")) params of the run
+    inputs: Mapping[str, tuple[str, str]]  # input port -> (upstream node id, its output port)
+
+
+@dataclass(frozen=True)
+class WorkflowInfo:
+    """The workflow a node runs in: its name and the lineage of the running node (that node and
+    everything upstream of it, in topological order). Empty outside a workflow run (tests, CLI)."""
+
+    name: str = ""
+    slug: str = ""
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    lineage: Mapping[str, LineageNode] = field(default_factory=dict)
+
+    def upstream(self, node_id: str) -> list[LineageNode]:
+        """`node_id` and every node it reads from, nearest first (breadth first)."""
+        seen: dict[str, LineageNode] = {}
+        queue = [node_id]
+        while queue:
+            current = self.lineage.get(queue.pop(0))
+            if current is None or current.node_id in seen:
+                continue
+            seen[current.node_id] = current
+            queue.extend(source for source, _ in current.inputs.values())
+        return list(seen.values())
+
+
 class ExecutionContext(Protocol):
     """What a running node may use: settings, progress and log lines. Provided by the engine."""
 
@@ -86,6 +123,9 @@ class ExecutionContext(Protocol):
 
     @property
     def settings(self) -> NodeSettings: ...
+
+    @property
+    def workflow(self) -> WorkflowInfo: ...
 
     def progress(self, done: int, total: int | None = None, message: str = "") -> None: ...
 
@@ -100,6 +140,7 @@ class RecordingContext:
     settings: NodeSettings = field(default_factory=NodeSettings.from_env)
     on_progress: Callable[[int, int | None, str], None] | None = None
     events: list[tuple[float, str]] = field(default_factory=list)
+    workflow: WorkflowInfo = field(default_factory=WorkflowInfo)
 
     def progress(self, done: int, total: int | None = None, message: str = "") -> None:
         self.events.append((time.monotonic(), f"progress {done}/{total or '?'} {message}".strip()))

@@ -3,6 +3,7 @@ defaults, JSON round trip, execution on fixture inputs, and inferred schema == r
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pandas as pd
@@ -101,12 +102,22 @@ def test_node_executes_and_matches_its_inferred_schema(type_id: str, tmp_path, r
     inferred = node.infer_schema(params, input_schemas, settings)
     assert set(inferred) == {p.name for p in node.outputs}
 
-    before = {k: v.copy(deep=True) for k, v in case.inputs.items() if hasattr(v, "copy")}
+    before = {
+        k: v.copy(deep=True) if isinstance(v, (pd.DataFrame, pd.Series)) else copy.deepcopy(v)
+        for k, v in case.inputs.items()
+        if isinstance(v, (pd.DataFrame, pd.Series, dict, list))  # JSON values: metrics, plots
+    }
     outputs = node.execute(RecordingContext(node_id="n", settings=settings), params, **case.inputs)
     # execute must not mutate its inputs: the engine hands one output to several consumers.
     for name, original in before.items():
         if isinstance(original, pd.DataFrame):
             pd.testing.assert_frame_equal(case.inputs[name], original, obj=f"input {name!r}")
+        elif isinstance(original, (dict, list)):
+            # as JSON text: a plain == is ambiguous for values holding numpy arrays
+            now, then = (
+                json.dumps(v, sort_keys=True, default=str) for v in (case.inputs[name], original)
+            )
+            assert now == then, f"input {name!r} was mutated"
     assert set(outputs) == {p.name for p in node.outputs}
     for port in node.outputs:
         value = outputs[port.name]

@@ -7,7 +7,7 @@
 
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { NodeTypeSpec } from "../api/canvasApi";
-import { searchEntries } from "../graph/search";
+import { browseEntries, searchEntries } from "../graph/search";
 import "./QuickAdd.css";
 
 /** Enough to scroll through, few enough to render at once. */
@@ -28,7 +28,13 @@ function QuickAddView({ left, top, entries, context, onPick, onClose }: QuickAdd
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement | null>(null);
-  const hits = useMemo(() => searchEntries(entries, query).slice(0, MAX_HITS), [entries, query]);
+  const hits = useMemo(
+    () =>
+      query.trim() === ""
+        ? browseEntries(entries)
+        : searchEntries(entries, query).slice(0, MAX_HITS),
+    [entries, query],
+  );
   const current = Math.min(active, Math.max(0, hits.length - 1));
 
   useEffect(() => {

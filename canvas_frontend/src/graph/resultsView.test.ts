@@ -5,6 +5,7 @@ import {
   clampPanelHeight,
   earlierResultNotice,
   emptyState,
+  modelFacts,
   jsonSummary,
   startsOpen,
 } from "./resultsView";
@@ -111,5 +112,36 @@ describe("JSON view helpers", () => {
     expect(startsOpen(1, { a: 1 })).toBe(true);
     expect(startsOpen(1, new Array(50).fill(0))).toBe(false);
     expect(startsOpen(2, { a: 1 })).toBe(false);
+  });
+});
+
+describe("modelFacts", () => {
+  it("lists what a stored model says about itself and skips what it does not", () => {
+    const rows = modelFacts({
+      class: "canvas-model",
+      format: "canvas-model",
+      model: {
+        kind: "classifier",
+        algorithm: "sklearn.linear_model.LogisticRegression",
+        target: "diagnosis",
+        classes: [0, 1],
+        features: ["a", "b"],
+        training_rows: 426,
+        params: { C: 1, class_weight: null, nested: { x: 1 } },
+        library_versions: { "scikit-learn": "1.9.0" },
+      },
+    });
+    expect(Object.fromEntries(rows)).toEqual({
+      Kind: "classifier",
+      Algorithm: "sklearn.linear_model.LogisticRegression",
+      Target: "diagnosis",
+      Classes: "0, 1",
+      "Features (2)": "a, b",
+      "Trained on": "426 rows",
+      Params: "C=1",
+      Libraries: "scikit-learn 1.9.0",
+      "Stored as": "canvas-model",
+    });
+    expect(modelFacts(null)).toEqual([]);
   });
 });

@@ -136,3 +136,51 @@ export function startsOpen(depth: number, value: unknown): boolean {
       : 0;
   return depth < 2 && size <= 20;
 }
+
+/**
+ * What a stored model says about itself (the `model` facts of a model preview: ModelMeta in
+ * node_library/ml/fitted.py), as label/text rows; unknown or absent facts are left out.
+ */
+export function modelFacts(value: unknown): [string, string][] {
+  const summary = isRecord(value) ? value : {};
+  const model = isRecord(summary.model) ? summary.model : {};
+  const rows: [string, string][] = [];
+  const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
+  const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => String(x)) : []);
+  const add = (label: string, shown: string) => shown && rows.push([label, shown]);
+  add("Kind", text(model.kind));
+  add("Algorithm", text(model.algorithm) || text(summary.class));
+  add("Target", text(model.target));
+  const classes = list(model.classes);
+  if (classes.length > 0) add("Classes", classes.join(", "));
+  const features = list(model.features);
+  if (features.length > 0) {
+    const shown = features.slice(0, 12).join(", ");
+    add(`Features (${features.length})`, features.length > 12 ? `${shown}, …` : shown);
+  }
+  const outputs = list(model.output_columns);
+  if (outputs.length > 0) add(`Produces (${outputs.length})`, outputs.slice(0, 12).join(", "));
+  if (typeof model.training_rows === "number" && model.training_rows > 0) {
+    add("Trained on", `${model.training_rows.toLocaleString("en-US")} rows`);
+  }
+  if (isRecord(model.params)) {
+    const params = Object.entries(model.params)
+      .filter(([, v]) => v !== null && typeof v !== "object")
+      .map(([k, v]) => `${k}=${String(v)}`);
+    if (params.length > 0) add("Params", params.join(", "));
+  }
+  if (isRecord(model.library_versions)) {
+    add(
+      "Libraries",
+      Object.entries(model.library_versions)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join(", "),
+    );
+  }
+  add("Stored as", text(summary.format));
+  return rows;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

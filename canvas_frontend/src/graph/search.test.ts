@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { editDistance, groupByCategory, searchEntries, type SearchEntry } from "./search";
+import {
+  browseEntries,
+  editDistance,
+  groupByCategory,
+  searchEntries,
+  type SearchEntry,
+} from "./search";
 
 const entries: SearchEntry[] = [
   {
@@ -87,6 +93,13 @@ describe("groupByCategory", () => {
     expect(browsing).toEqual(["sources", "transforms", "models", "outputs", "extra"]);
     const searching = groupByCategory(searchEntries(all, "chart")).map((g) => g.category);
     expect(searching[0]).toBe("outputs");
+    expect(browseEntries(all).map((h) => h.entry.typeId)).toEqual([
+      "sources.csv",
+      "transforms.aggregate",
+      "models.knn",
+      "outputs.chart",
+      "extra.thing",
+    ]);
   });
 
   it("groups hits by category in order of their best hit", () => {

@@ -132,6 +132,21 @@ function categoryRank(category: string): number {
 }
 
 /**
+ * Every entry as a hit, in the order a workflow is built (category, then name): what a quick-add
+ * list shows before anything is typed, so nothing falls past its end.
+ */
+export function browseEntries<T extends SearchEntry>(entries: readonly T[]): SearchHit<T>[] {
+  return [...entries]
+    .sort(
+      (a, b) =>
+        categoryRank(a.category) - categoryRank(b.category) ||
+        a.category.localeCompare(b.category) ||
+        a.displayName.localeCompare(b.displayName),
+    )
+    .map((entry) => ({ entry, score: 1 }));
+}
+
+/**
  * Hits grouped by category: while searching, categories in the order of their best hit; while
  * browsing (`browsing`: no query), in the order a workflow is built (CATEGORY_ORDER).
  */

@@ -1,5 +1,6 @@
 /** A file result (name, media type, size, download) and a model result (not previewable). */
 
+import { modelFacts } from "../../graph/resultsView";
 import { memo } from "react";
 import type { FilePreview } from "../../api/outputsApi";
 import { formatBytes } from "../../graph/gridFormat";
@@ -40,9 +41,10 @@ export const FileView = memo(function FileView({
 });
 
 export const ModelView = memo(function ModelView({ value }: { value: unknown }) {
-  const facts =
+  const facts = modelFacts(value);
+  const summary =
     typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-  const bytes = typeof facts.bytes === "number" ? formatBytes(facts.bytes) : null;
+  const bytes = typeof summary.bytes === "number" ? formatBytes(summary.bytes) : null;
   return (
     <div className="file-view">
       <div className="file-icon model" aria-hidden="true">
@@ -50,21 +52,16 @@ export const ModelView = memo(function ModelView({ value }: { value: unknown }) 
       </div>
       <div>
         <p className="results-note">
-          <strong>model</strong> (not previewable): downstream nodes use it to predict or evaluate.
+          <strong>Fitted model</strong>: connect it to Predict, an evaluation node or Export model
+          to use it.
         </p>
         <dl className="file-facts">
-          {typeof facts.class === "string" && (
-            <div>
-              <dt>Class</dt>
-              <dd>{facts.class}</dd>
+          {facts.map(([label, text]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{text}</dd>
             </div>
-          )}
-          {typeof facts.format === "string" && (
-            <div>
-              <dt>Format</dt>
-              <dd>{facts.format}</dd>
-            </div>
-          )}
+          ))}
           {bytes && (
             <div>
               <dt>Size</dt>

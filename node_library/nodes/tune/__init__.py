@@ -1,0 +1,1 @@
+"""Hyperparameter tuning nodes: grid and random search over a model's hyperparameters."""
