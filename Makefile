@@ -22,7 +22,7 @@ FRONTEND_SRC := $(shell find $(FRONTEND)/src -type f 2>/dev/null) \
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,deep]'
 	@$(BIN)/python -c "import importlib.metadata as m; \
 	  bad=[(d, m.version(d)) for d in ('dagster-postgres','dagster-aws','dagster-celery') if not m.version(d).startswith('0.29.')]; \
 	  assert not bad, f'dagster libraries must be 0.29.x to match dagster 1.13.x: {bad}'"

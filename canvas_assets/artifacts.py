@@ -11,7 +11,8 @@ A model is a node_library FittedModel stored as one zip (format "canvas-model"):
 the ModelMeta of the model and of each fitted step and says which file holds which estimator;
 each estimator is in its native format (skops, XGBoost UBJSON with the sklearn wrapper's marker so
 it loads back as XGBClassifier/XGBRegressor, LightGBM text loaded back as LightGBMBoosterModel,
-which predicts exactly like the fitted wrapper). The artifact meta carries `meta.to_json()` as
+which predicts exactly like the fitted wrapper; the PyTorch MLP as config JSON + weights in an .npz
+read with allow_pickle=False). The artifact meta carries `meta.to_json()` as
 "model" for previews.
 """
 

@@ -8,6 +8,8 @@ export node both use (issue 5). Nothing here unpickles.
   back as XGBClassifier/XGBRegressor with predict and predict_proba as before.
 - LightGBM: the booster's text format. It loads back as LightGBMBoosterModel, which predicts like
   the fitted LGBMClassifier/LGBMRegressor (its sklearn classes cannot be rebuilt from a file).
+- The PyTorch MLP (node_library.ml.torch_mlp): its config as JSON and its weights as numpy arrays
+  in one .npz, read with allow_pickle=False; it loads back as the same estimator class.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from node_library.ml.fitted import ModelMeta
 
 XGBOOST_CLASSES = ("XGBClassifier", "XGBRegressor")
+TORCH_MLP_MODULE = "node_library.ml.torch_mlp"
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.")
 
 
@@ -36,6 +39,8 @@ def native_format(estimator: Any) -> tuple[str, str]:
         return "xgboost-ubj", "ubj"
     if module.startswith("lightgbm") or module == "node_library.ml.lightgbm_booster":
         return "lightgbm-text", "txt"
+    if module == TORCH_MLP_MODULE:
+        return "torch-mlp-npz", "npz"
     return "skops", "skops"
 
 
@@ -54,6 +59,8 @@ def encode_estimator(estimator: Any) -> tuple[bytes, str, str]:
     if fmt == "lightgbm-text":
         booster = getattr(estimator, "booster_", None) or getattr(estimator, "booster", estimator)
         return str(booster.model_to_string()).encode(), fmt, ext
+    if fmt == "torch-mlp-npz":
+        return bytes(estimator.to_npz()), fmt, ext
     import skops.io as sio
 
     return sio.dumps(estimator), fmt, ext
@@ -77,6 +84,20 @@ def decode_estimator(fmt: str, data: bytes, stored_class: str, meta: ModelMeta) 
 
         booster = lightgbm.Booster(model_str=data.decode())
         return LightGBMBoosterModel(booster, meta.classes if meta.kind == "classifier" else None)
+    if fmt == "torch-mlp-npz":
+        try:
+            import torch  # noqa: F401
+        except ImportError as exc:
+            raise ModelFileError(
+                "this model is a PyTorch network: install the `deep` extra to load it"
+                " (pip install -e '.[deep]')"
+            ) from exc
+        from node_library.ml.torch_mlp import TorchMLPClassifier
+
+        try:
+            return TorchMLPClassifier.from_npz(data)
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            raise ModelFileError(f"the stored network is unreadable: {exc}") from exc
     if fmt == "skops":
         import skops.io as sio
 

@@ -226,3 +226,50 @@ def test_a_model_workflow_runs_through_dagster_and_scores_the_same_as_in_memory(
         assert read("export", "file").name == "iris.zip"
     finally:
         services.store.dispose()
+
+
+# -- the PyTorch MLP (the `deep` extra): config JSON + weights in an .npz, never pickled ---------
+
+
+def test_mlp_networks_come_back_as_themselves_and_predict_exactly_the_same(
+    store: ArtifactStore,
+) -> None:
+    pytest.importorskip("torch")
+    from node_library.ml.torch_mlp import TorchMLPClassifier, TorchMLPRegressor
+
+    # integer labels of a binary problem: the labels keep their dtype through the JSON config
+    train = iris_labelled().query("species != 'setosa'").reset_index(drop=True)
+    train = train.assign(species=(train["species"] == "virginica").astype("int64"))
+    model = fit_node("models.mlp_classifier", {"target": "species", "epochs": 5}, train)
+    loaded = _round_trip(store, model)
+    assert isinstance(loaded.estimator, TorchMLPClassifier) and loaded.meta == model.meta
+    assert loaded.estimator.classes_.dtype == model.estimator.classes_.dtype
+    assert loaded.estimator.get_params() == model.estimator.get_params()
+    pd.testing.assert_frame_equal(predict_frame(loaded, train), predict_frame(model, train))
+
+    regressor = fit_node("models.mlp_regressor", {"target": "target", "epochs": 3}, diabetes())
+    again = _round_trip(store, _round_trip(store, regressor))  # a loaded network stores again
+    assert isinstance(again.estimator, TorchMLPRegressor)
+    assert again.estimator.loss_curve_ == regressor.estimator.loss_curve_
+    pd.testing.assert_frame_equal(
+        predict_frame(again, diabetes()), predict_frame(regressor, diabetes())
+    )
+
+
+def test_a_pickled_array_planted_in_a_network_file_is_refused(store: ArtifactStore) -> None:
+    pytest.importorskip("torch")
+    from canvas_assets.artifacts import decode
+
+    model = fit_node("models.mlp_classifier", {"target": "species", "epochs": 1}, iris_labelled())
+    ref = ArtifactRef("wf", "model", uuid.uuid4().hex, "model")
+    meta = store.write(ref, DataType.MODEL, model)
+    data = store.backend.get(f"{ref.base}.{meta['ext']}")
+    planted = io.BytesIO()
+    # an object array can only be written (and read) through pickle
+    np.savez(planted, config=np.array([{"class": "TorchMLPClassifier"}], dtype=object))
+    with pytest.raises(ArtifactError, match=r"unreadable.*allow_pickle=False"):
+        decode(DataType.MODEL, _replace_estimator_file(data, planted.getvalue()), meta)
+    wrong = io.BytesIO()
+    np.savez(wrong, config=np.frombuffer(b'{"class": "os.system"}', dtype=np.uint8))
+    with pytest.raises(ArtifactError, match="unknown stored MLP class"):
+        decode(DataType.MODEL, _replace_estimator_file(data, wrong.getvalue()), meta)

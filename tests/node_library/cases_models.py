@@ -55,6 +55,7 @@ CLASSIFIERS: dict[str, dict[str, Any]] = {
     "models.lightgbm_classifier": {**FAST, "min_child_samples": 5},
     "models.svm_classifier": {"probability": True},
     "models.knn_classifier": {},
+    "models.mlp_classifier": {"epochs": 5, "hidden_layer_sizes": "16"},
 }
 REGRESSORS: dict[str, dict[str, Any]] = {
     "models.linear_regression": {},
@@ -65,6 +66,7 @@ REGRESSORS: dict[str, dict[str, Any]] = {
     "models.gradient_boosting_regressor": FAST,
     "models.xgboost_regressor": FAST,
     "models.lightgbm_regressor": FAST,
+    "models.mlp_regressor": {"epochs": 5, "hidden_layer_sizes": "16"},
 }
 CLUSTERERS: dict[str, dict[str, Any]] = {
     "models.kmeans": {"n_clusters": 3},

@@ -2,7 +2,8 @@
 
 Formats:
 - native (default): the model family's own format, chosen by the estimator: skops for
-  scikit-learn (`model.skops`), XGBoost's UBJSON (`model.ubj`), LightGBM's text (`model.txt`).
+  scikit-learn (`model.skops`), XGBoost's UBJSON (`model.ubj`), LightGBM's text (`model.txt`),
+  the PyTorch MLP's config and weights as numpy arrays (`model.npz`, read with allow_pickle=False).
   These load without running code from the file.
 - pickle: `model.pkl` from Python's pickle, for tools that only read pickles. It is a download
   only: loading a pickle runs code from it, so load it only if you trust where it came from. The
@@ -59,6 +60,9 @@ _LOADING = {
     "xgboost-ubj": "model = xgboost.XGBClassifier() (or XGBRegressor()); model.load_model(path)",
     "lightgbm-text": "booster = lightgbm.Booster(model_file=path); booster.predict(X) gives"
     " probabilities for classifiers (the second class's for two classes)",
+    "torch-mlp-npz": "numpy.load(path, allow_pickle=False): 'config' holds the network's JSON"
+    " config (bytes), 'weight:<name>' its PyTorch state_dict; or"
+    " node_library.ml.torch_mlp.TorchMLPClassifier.from_npz(open(path, 'rb').read())",
     "pickle": "pickle.load(open(path, 'rb')) only if you trust the source: loading a pickle runs"
     " code from it",
 }
