@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -768,3 +770,31 @@ def test_rest_bounds_the_bytes_of_all_pages_together(
     issue = run_error(REST, params, LOCAL)
     assert (issue.code, issue.param) == ("response_too_large", "pagination")
     assert len(local_http_server.requests) < 5
+
+
+@pytest.mark.parametrize("dataset", ["iris", "wine", "breast_cancer", "diabetes", "digits"])
+def test_sample_dataset_schema_is_known_without_loading_and_equals_the_loaded_frame(
+    dataset: str,
+) -> None:
+    from node_library.nodes.sources.sample_dataset import (
+        SampleDatasetNode,
+        SampleDatasetParams,
+        load_sample,
+    )
+
+    params = SampleDatasetParams(dataset=dataset, target_column="label")  # type: ignore[arg-type]
+    inferred = SampleDatasetNode().infer_schema(params, {}, NodeSettings())["data"]
+    assert inferred == schema_of_frame(load_sample(dataset, "label"))
+
+
+def test_planning_a_sample_dataset_does_not_import_scikit_learn() -> None:
+    code = (
+        "import sys\n"
+        "from node_library.nodes.sources.sample_dataset import SampleDatasetNode,"
+        " SampleDatasetParams\n"
+        "from node_library.settings import NodeSettings\n"
+        "params = SampleDatasetParams(dataset='wine')\n"
+        "SampleDatasetNode().infer_schema(params, {}, NodeSettings())\n"
+        "assert 'sklearn' not in sys.modules, 'sklearn was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from node_library.contract import ExecutionContext, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
 from node_library.nodes import widgets
-from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
+from node_library.nodes.sources.sample_columns import SAMPLE_COLUMNS
+from node_library.schema import Column, Dtype, TableSchema
 from node_library.settings import NodeSettings
 
 DatasetName = Literal["iris", "wine", "breast_cancer", "diabetes", "digits"]
@@ -55,14 +56,14 @@ class SampleDatasetNode(NodeType[SampleDatasetParams]):
     ) -> dict[str, PortSchema]:
         key = (params.dataset, params.target_column)
         if key not in self._schemas:
-            # The bundled files are small and local: reading them is the honest schema.
-            schema = schema_of_frame(load_sample(params.dataset, params.target_column).head(0))
+            # Known without importing scikit-learn (checked against the real frames in the tests).
             self._schemas[key] = TableSchema(
                 columns=tuple(
                     Column(
-                        name=c.name, dtype=c.dtype if c.dtype is not Dtype.UNKNOWN else Dtype.FLOAT
+                        name=params.target_column if name == "target" else name,
+                        dtype=Dtype(dtype),
                     )
-                    for c in schema.columns
+                    for name, dtype in SAMPLE_COLUMNS[params.dataset]
                 )
             )
         return {"data": self._schemas[key]}
