@@ -1,4 +1,4 @@
-"""Shared computation of the ROC and precision-recall curve nodes.
+"""Shared computation of the ROC and precision-recall curve nodes, and their base class.
 
 Two classes: one curve, of the positive class (`pos_label`). More: one-vs-rest curves, one per
 class, each from that class's probability column. A class without rows in the target has no
@@ -11,16 +11,34 @@ every point; the chart draws at most 2,000 evenly spread points per curve.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
-from node_library.contract import Issue, NodeError, error
-from node_library.nodes.evaluate.scored import ScoredClasses, proba_columns
-from node_library.schema import TableSchema
+from node_library.contract import (
+    ExecutionContext,
+    Issue,
+    NodeError,
+    NodeType,
+    Port,
+    PortSchema,
+    error,
+)
+from node_library.datatypes import DataType
+from node_library.ml.charts import curves_figure
+from node_library.nodes.evaluate.scored import (
+    BinaryParams,
+    ScoredClasses,
+    proba_columns,
+    read_classes,
+    scored_issues,
+)
+from node_library.nodes.execute_checks import raise_first_error
+from node_library.schema import TableSchema, schema_of_frame
+from node_library.settings import NodeSettings
 
 CurveKind = Literal["roc", "pr"]
 
@@ -106,3 +124,52 @@ def curve_metrics(curves: list[Curve], name: str, *, binary: bool) -> dict[str, 
     result: dict[str, float | int | str] = {f"{name}_{c.label}": c.area for c in curves}
     result[f"{name}_macro"] = float(np.mean([c.area for c in curves]))
     return result
+
+
+class CurveNode(NodeType[BinaryParams]):
+    """What the ROC and precision-recall nodes share: a scored frame in; the chart, the points
+    table and the area metric out. A subclass names its curve, axes and metric."""
+
+    curve_kind: ClassVar[CurveKind]
+    x_name: ClassVar[str]  # the points table's x column, e.g. "fpr"
+    y_name: ClassVar[str]
+    x_title: ClassVar[str]
+    y_title: ClassVar[str]
+    chart_title: ClassVar[str]
+    area_label: ClassVar[str]  # in the legend, e.g. "AUC"
+    metric_name: ClassVar[str]  # e.g. "roc_auc"
+    diagonal: ClassVar[bool]
+    category = "evaluate"
+    inputs = (Port("scored", DataType.DATAFRAME, "Scored", description="Output of Predict."),)
+
+    def validate(
+        self, params: BinaryParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        schema = inputs.get("scored")
+        return scored_issues(schema, params.target) + proba_issues(schema)
+
+    def infer_schema(
+        self, params: BinaryParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        points = TableSchema.of(
+            **{"class": "string", "threshold": "float", self.x_name: "float", self.y_name: "float"}
+        )
+        return {"plot": None, "points": points, "metrics": None}
+
+    def execute(self, ctx: ExecutionContext, params: BinaryParams, **inputs: Any) -> dict[str, Any]:
+        frame: pd.DataFrame = inputs["scored"]
+        raise_first_error(self.validate(params, {"scored": schema_of_frame(frame)}, ctx.settings))
+        scored = read_classes(frame, params.target)
+        curves = class_curves(scored, params.pos_label, self.curve_kind, ctx.log)
+        figure = curves_figure(
+            [(f"{c.label} ({self.area_label} {c.area:.3f})", c.x, c.y) for c in curves],
+            x_title=self.x_title,
+            y_title=self.y_title,
+            title=self.chart_title + ("" if scored.is_binary else " (one vs rest)"),
+            diagonal=self.diagonal,
+        )
+        return {
+            "plot": figure,
+            "points": points_frame(curves, self.x_name, self.y_name),
+            "metrics": curve_metrics(curves, self.metric_name, binary=scored.is_binary),
+        }

@@ -4,75 +4,31 @@ summary of the curve) in the legend (computation in curves.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
-
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
+from node_library.contract import Port
 from node_library.datatypes import DataType
-from node_library.ml.charts import curves_figure
-from node_library.nodes.evaluate.curves import (
-    class_curves,
-    curve_metrics,
-    points_frame,
-    proba_issues,
-)
-from node_library.nodes.evaluate.scored import BinaryParams, read_classes, scored_issues
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import TableSchema, schema_of_frame
-from node_library.settings import NodeSettings
-
-POINTS_SCHEMA = TableSchema.of(
-    **{"class": "string"}, threshold="float", recall="float", precision="float"
-)
+from node_library.nodes.evaluate.curves import CurveNode
+from node_library.nodes.evaluate.scored import BinaryParams
 
 
 class PrCurveParams(BinaryParams):
     pass
 
 
-class PrCurveNode(NodeType[PrCurveParams]):
+class PrCurveNode(CurveNode):
     type_id = "evaluate.pr_curve"
     display_name = "Precision-recall curve"
-    category = "evaluate"
     description = "Precision against recall per threshold, with the average precision."
     tags = ("precision", "recall", "pr", "average precision", "curve", "threshold", "evaluate")
     Params = PrCurveParams
-    inputs = (Port("scored", DataType.DATAFRAME, "Scored", description="Output of Predict."),)
     outputs = (
         Port("plot", DataType.PLOT, "Plot"),
         Port("points", DataType.DATAFRAME, "Points"),
         Port("metrics", DataType.METRICS, "Average precision"),
     )
-
-    def validate(
-        self, params: PrCurveParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> list[Issue]:
-        schema = inputs.get("scored")
-        return scored_issues(schema, params.target) + proba_issues(schema)
-
-    def infer_schema(
-        self, params: PrCurveParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"plot": None, "points": POINTS_SCHEMA, "metrics": None}
-
-    def execute(
-        self, ctx: ExecutionContext, params: PrCurveParams, **inputs: Any
-    ) -> dict[str, Any]:
-        frame: pd.DataFrame = inputs["scored"]
-        raise_first_error(self.validate(params, {"scored": schema_of_frame(frame)}, ctx.settings))
-        scored = read_classes(frame, params.target)
-        curves = class_curves(scored, params.pos_label, "pr", ctx.log)
-        figure = curves_figure(
-            [(f"{c.label} (AP {c.area:.3f})", c.x, c.y) for c in curves],
-            x_title="Recall",
-            y_title="Precision",
-            title="Precision-recall curve" + ("" if scored.is_binary else " (one vs rest)"),
-            diagonal=False,
-        )
-        return {
-            "plot": figure,
-            "points": points_frame(curves, "recall", "precision"),
-            "metrics": curve_metrics(curves, "average_precision", binary=scored.is_binary),
-        }
+    curve_kind = "pr"
+    x_name, y_name = "recall", "precision"
+    x_title, y_title = "Recall", "Precision"
+    chart_title = "Precision-recall curve"
+    area_label = "AP"
+    metric_name = "average_precision"
+    diagonal = False
