@@ -37,7 +37,6 @@ from node_library.ml.model_files import (
     class_name,
     decode_estimator,
     encode_estimator,
-    trusted_model_types,
 )
 from node_library.schema import schema_of_frame
 from node_library.values import FileValue
@@ -58,14 +57,15 @@ class LocalBackend:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
 
-    def _path(self, key: str) -> Path:
+    def path(self, key: str) -> Path:
+        """The file of `key`, confined to the root (a key that escapes it is refused)."""
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root):
             raise ArtifactError(f"artifact key {key!r} escapes the artifact root")
         return path
 
     def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
+        path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
@@ -74,12 +74,12 @@ class LocalBackend:
 
     def get(self, key: str) -> bytes:
         try:
-            return self._path(key).read_bytes()
+            return self.path(key).read_bytes()
         except FileNotFoundError as exc:
             raise ArtifactError(f"artifact {key!r} is missing from {self.root}") from exc
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        return self.path(key).is_file()
 
     def describe(self) -> str:
         return str(self.root)
@@ -299,22 +299,11 @@ def _decode_model(fmt: str, data: bytes, meta: dict[str, Any]) -> Any:
 def _decode_fitted(node: dict[str, Any], archive: zipfile.ZipFile) -> Any:
     meta = ModelMeta.from_json(node["meta"])
     fmt, data = node["format"], archive.read(node["file"])
-    if fmt == "skops":
-        import skops.io as sio
-
-        # skops refuses every type it is not told to trust; we trust only scikit-learn's, numpy's
-        # and scipy's own, so a planted object cannot run code.
-        _trusted_model_types(sio.get_untrusted_types(data=data))
+    # decode_estimator trusts only scikit-learn's, numpy's and scipy's own types in a skops
+    # file, so a planted object cannot run code; a refusal comes back as ModelFileError.
     try:
         estimator = decode_estimator(fmt, data, str(node.get("class", "")), meta)
     except ModelFileError as exc:
         raise ArtifactError(f"the stored model is unreadable: {exc}") from exc
     steps = tuple(_decode_fitted(step, archive) for step in node.get("steps", []))
     return FittedModel(estimator, meta, steps)
-
-
-def _trusted_model_types(types: list[str]) -> list[str]:
-    try:
-        return trusted_model_types(types)
-    except ModelFileError as exc:
-        raise ArtifactError(f"model artifact refused: {exc}") from exc

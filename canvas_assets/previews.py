@@ -452,9 +452,7 @@ def _open_parquet(artifacts: ArtifactStore, key: str) -> Iterator[pq.ParquetFile
     backend = artifacts.backend
     source: Any
     if isinstance(backend, LocalBackend):
-        path = (backend.root / key).resolve()
-        if not path.is_relative_to(backend.root):  # the same confinement as the backend's own
-            raise ArtifactError(f"artifact key {key!r} escapes the artifact root")
+        path = backend.path(key)
         if not path.is_file():
             raise ArtifactError(f"artifact {key!r} is missing from {backend.root}")
         source = str(path)
@@ -886,10 +884,7 @@ def open_download(artifacts: ArtifactStore, ref: ArtifactRef) -> Download:
 def _raw_chunks(artifacts: ArtifactStore, key: str) -> Iterator[bytes]:
     backend = artifacts.backend
     if isinstance(backend, LocalBackend):
-        path = (backend.root / key).resolve()
-        if not path.is_relative_to(backend.root):
-            raise ArtifactError(f"artifact key {key!r} escapes the artifact root")
-        return _file_chunks(path)
+        return _file_chunks(backend.path(key))
     return iter([backend.get(key)])
 
 

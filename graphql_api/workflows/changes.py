@@ -27,7 +27,12 @@ class ChangeHub:
         return event
 
     def unsubscribe(self, workflow_id: str, event: asyncio.Event) -> None:
-        self._waiters[workflow_id].discard(event)
+        waiters = self._waiters.get(workflow_id)
+        if waiters is None:
+            return
+        waiters.discard(event)
+        if not waiters:  # a workflow nobody follows any more keeps no entry
+            del self._waiters[workflow_id]
 
     def notify(self, workflow_id: str) -> None:
         """Safe to call from resolver threads: wakes the waiters on the event loop."""

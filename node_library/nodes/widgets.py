@@ -23,7 +23,7 @@ without inputs (a file source) gets its own inferred columns as suggestions.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic.config import JsonDict
 
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 Widget = Literal["expression", "column", "columns", "column_map", "multiline", "text"]
-WIDGETS: tuple[Widget, ...] = ("expression", "column", "columns", "column_map", "multiline", "text")
+WIDGETS: tuple[Widget, ...] = get_args(Widget)
 
 
 def _hint(widget: Widget, port: str | None = None) -> JsonDict:
