@@ -34,41 +34,18 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
+from node_library.ml.layer_sizes import parse_layer_sizes
+
 if TYPE_CHECKING:
     import torch
 
 Activation = Literal["relu", "tanh", "sigmoid"]
 # progress(epochs done, total epochs, mean training loss of that epoch)
 EpochCallback = Callable[[int, int, float], None]
-MAX_LAYERS = 8
-MAX_UNITS = 4096
 _CONFIG_KEY = "config"
 _WEIGHT_PREFIX = "weight:"
 # torch's thread count and deterministic switch are process-wide: one fit or predict at a time
 _TORCH_STATE = threading.RLock()
-
-
-def parse_layer_sizes(value: str | Sequence[int]) -> tuple[int, ...]:
-    """Hidden layer sizes from "64, 32" (or a sequence of ints); ValueError saying what is wrong."""
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.replace(";", ",").split(",")]
-        if parts == [""]:
-            raise ValueError("give at least one hidden layer size, e.g. 64 or 64, 32")
-        sizes = []
-        for part in parts:
-            if not part.isdigit():
-                raise ValueError(
-                    f"{part!r} is not a whole number; write the layer sizes as e.g. 64, 32"
-                )
-            sizes.append(int(part))
-    else:
-        sizes = [int(v) for v in value]
-    if not 1 <= len(sizes) <= MAX_LAYERS:
-        raise ValueError(f"give 1 to {MAX_LAYERS} hidden layers; got {len(sizes)}")
-    bad = [s for s in sizes if not 1 <= s <= MAX_UNITS]
-    if bad:
-        raise ValueError(f"each layer needs 1 to {MAX_UNITS} units; got {bad}")
-    return tuple(sizes)
 
 
 @contextmanager

@@ -379,9 +379,11 @@ def test_without_pytorch_the_nodes_say_which_extra_to_install(monkeypatch) -> No
 def test_importing_the_registry_imports_neither_torch_nor_the_network_module() -> None:
     import subprocess
 
+    # Parsing an MLP's params (as validating a workflow does) stays plain Python too.
     code = (
         "import sys; from node_library import default_registry; r = default_registry();"
         "assert r.get('models.mlp_classifier') and r.get('models.mlp_regressor');"
+        "r.get('models.mlp_classifier').Params(hidden_layer_sizes='64, 32');"
         "bad = [m for m in ('torch', 'node_library.ml.torch_mlp', 'sklearn') if m in sys.modules];"
         "print(','.join(bad))"
     )

@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import Field, field_validator
 
 from node_library.contract import ExecutionContext, Issue, NodeError, PortSchema, error
+from node_library.ml.layer_sizes import parse_layer_sizes
 from node_library.nodes import widgets
 from node_library.nodes.models.base import ModelNode, SupervisedParams, estimator_kwargs
 from node_library.settings import NodeSettings
@@ -45,8 +46,6 @@ class MLPParams(SupervisedParams):
     @field_validator("hidden_layer_sizes")
     @classmethod
     def _layers(cls, value: str) -> str:
-        from node_library.ml.torch_mlp import parse_layer_sizes
-
         return ", ".join(str(size) for size in parse_layer_sizes(value))
 
 
