@@ -646,4 +646,4 @@ def test_export_refuses_a_file_name_with_a_path() -> None:
     node = REGISTRY.get("outputs.model_export")
     assert node is not None
     issues = node.validate(node.Params.model_validate({"file_name": "../etc/model"}), {}, None)  # type: ignore[arg-type]
-    assert [(i.code, i.param) for i in issues] == [("bad_file_name", "file_name")]
+    assert [(i.code, i.param) for i in issues] == [("invalid_file_name", "file_name")]

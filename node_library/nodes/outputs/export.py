@@ -76,7 +76,8 @@ class ExportParams(BaseModel):
     )
 
 
-def file_name_issues(file_name: str, file_format: str) -> list[Issue]:
+def plain_file_name_issues(file_name: str) -> list[Issue]:
+    """The `file_name` param is a plain download name: no folders, no "..", no odd characters."""
     name = file_name.strip()
     hint = 'use a plain name such as "sales_2026" (letters, digits, spaces, ".", "_", "-")'
     if not name:
@@ -91,7 +92,14 @@ def file_name_issues(file_name: str, file_format: str) -> list[Issue]:
                 param="file_name",
             )
         ]
-    lowered = name.lower()
+    return []
+
+
+def file_name_issues(file_name: str, file_format: str) -> list[Issue]:
+    issues = plain_file_name_issues(file_name)
+    if issues:
+        return issues
+    lowered = file_name.strip().lower()
     wanted = EXTENSIONS[file_format]
     for extension in _OTHER_EXTENSIONS:
         if lowered.endswith(extension) and extension != wanted:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import zipfile
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -48,11 +47,11 @@ from node_library.ml.lightgbm_booster import LightGBMBoosterModel
 from node_library.ml.model_files import class_name, encode_estimator
 from node_library.nodes import widgets
 from node_library.nodes.execute_checks import raise_first_error
+from node_library.nodes.outputs.export import plain_file_name_issues
 from node_library.settings import NodeSettings
 from node_library.values import FileValue
 
 ExportFormat = Literal["native", "pickle"]
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9 ._-]*")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _LOADING = {
     "skops": "skops.io.load(path, trusted=skops.io.get_untrusted_types(file=path)) after"
@@ -99,18 +98,7 @@ class ModelExportNode(NodeType[ModelExportParams]):
     def validate(
         self, params: ModelExportParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
-        name = params.file_name.strip()
-        if not _SAFE_NAME.fullmatch(name) or ".." in name:
-            return [
-                error(
-                    "bad_file_name",
-                    f"{params.file_name!r} is not a plain file name",
-                    "use letters, digits, spaces, '.', '_' and '-' only, starting with a letter"
-                    " or digit",
-                    param="file_name",
-                )
-            ]
-        return []
+        return plain_file_name_issues(params.file_name)
 
     def execute(
         self, ctx: ExecutionContext, params: ModelExportParams, **inputs: Any
