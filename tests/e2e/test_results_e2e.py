@@ -165,7 +165,12 @@ def test_the_results_panel_shows_sorts_filters_pages_and_charts_real_results(
 
     # In the dark theme the figure is redrawn with the app's dark surface behind it.
     light_paper = _paper_colour(panel)
-    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    toggle = page.get_by_role("button", name=re.compile(r"^Theme: "))
+    toggle.click()  # system -> light, as a user switches it
+    expect(toggle).to_have_attribute("data-theme-preference", "light")
+    toggle.click()  # light -> dark
+    expect(toggle).to_have_attribute("data-theme-preference", "dark")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     panel_colour = panel.evaluate("el => getComputedStyle(el).backgroundColor")
     expect(panel.locator(".plot-host .main-svg").first).to_be_visible()
     wait_until(lambda: _paper_colour(panel) == panel_colour, "the dark plot background")

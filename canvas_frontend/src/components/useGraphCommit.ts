@@ -38,7 +38,6 @@ import {
 } from "../graph/sync";
 import { useCollabStore } from "../store/useCollabStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
-import { refreshFreshness } from "./freshness";
 
 interface Flight {
   batchId: string;
@@ -230,7 +229,7 @@ function scheduleRefresh(s: SyncSession): void {
           }
         })
         .catch(() => undefined);
-      void refreshFreshness(s.workflowId).catch(() => undefined);
+      // Freshness follows the revision by itself (RunControls' effect on each new revision).
     }, REFRESH_MS),
   );
 }

@@ -4,7 +4,6 @@ import {
   compatibleTypes,
   connectionHints,
   hintStyles,
-  reachable,
   startPort,
   type HintSpec,
 } from "./connectionHints";
@@ -76,13 +75,6 @@ const doc: GraphDoc = {
   ],
   groups: [],
 };
-
-describe("reachable", () => {
-  it("follows edges downstream and upstream", () => {
-    expect([...reachable(doc, "a", "downstream")].sort()).toEqual(["f", "j"]);
-    expect([...reachable(doc, "j", "upstream")].sort()).toEqual(["a", "b", "f"]);
-  });
-});
 
 describe("connectionHints", () => {
   it("marks fitting inputs ok and says why the others are not, from an output", () => {

@@ -16,6 +16,7 @@
 import { edgeId } from "./nodeIds";
 import type { GraphDoc, GraphNode, GraphOp } from "./ops";
 import { canConnect, type RuleSet } from "./ports";
+import { downstreamOf, upstreamOf } from "./selection";
 
 export interface HintPort {
   name: string;
@@ -46,33 +47,6 @@ export interface PortHint {
 /** Port name -> hint, for the ports of one node on the side the drag can end on. */
 export type NodeHints = Readonly<Record<string, PortHint>>;
 
-/** The nodes reachable from `start` along edges (downstream), or against them (upstream). */
-export function reachable(
-  doc: GraphDoc,
-  start: string,
-  direction: "downstream" | "upstream",
-): Set<string> {
-  const next = new Map<string, string[]>();
-  for (const e of doc.edges) {
-    const [from, to] = direction === "downstream" ? [e.source, e.target] : [e.target, e.source];
-    const list = next.get(from);
-    if (list) list.push(to);
-    else next.set(from, [to]);
-  }
-  const seen = new Set<string>();
-  const stack = [start];
-  while (stack.length > 0) {
-    const current = stack.pop() as string;
-    for (const n of next.get(current) ?? []) {
-      if (!seen.has(n)) {
-        seen.add(n);
-        stack.push(n);
-      }
-    }
-  }
-  return seen;
-}
-
 /** The dragged port's spec, or null when the node or port is unknown. */
 export function startPort(
   start: ConnectionStart,
@@ -97,7 +71,8 @@ export function connectionHints(
   const fromSource = start.side === "source";
   // Dragging from an output of S, an input of an upstream node would close a cycle (and the
   // other way round from an input).
-  const loops = reachable(doc, start.nodeId, fromSource ? "upstream" : "downstream");
+  // (The set includes the start node itself; portHint refuses that node before this check.)
+  const loops = (fromSource ? upstreamOf : downstreamOf)([start.nodeId], doc.edges);
   const fedBy = new Map(doc.edges.map((e) => [`${e.target}\u0000${e.target_port}`, e]));
   const hints: Record<string, NodeHints> = {};
   for (const node of doc.nodes) {

@@ -1,5 +1,7 @@
 /** How run times and sizes read on the canvas: ticking elapsed time, step durations, row counts. */
 
+import { formatRowCount } from "./gridFormat";
+
 /** Whole seconds from `startMs` to `nowMs`, never negative (the server's clock may run ahead). */
 export function elapsedSeconds(startMs: number, nowMs: number): number {
   return Math.max(0, Math.floor((nowMs - startMs) / 1000));
@@ -24,12 +26,9 @@ export function formatDuration(seconds: number | null): string {
   return formatElapsed(seconds);
 }
 
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
 /** "1 row", "1,234 rows"; empty when unknown. */
 export function formatRows(rows: number | null): string {
-  if (rows === null) return "";
-  return `${integer.format(rows)} ${rows === 1 ? "row" : "rows"}`;
+  return rows === null ? "" : formatRowCount(rows);
 }
 
 /** Milliseconds since the epoch of an ISO timestamp, or null when absent or unreadable. */

@@ -58,7 +58,7 @@ function PortRow({
     ? `${hint.state === "ok" ? "Fits" : "Cannot connect"}${hint.reason ? `: ${hint.reason}` : ""}`
     : `${port.dataType}: ${port.description}`;
   return (
-    <div className={`port port-${side}${hint ? ` hint-${hint.state}` : ""}`} title={title}>
+    <div className={`port port-${side}`} title={title}>
       <Handle
         type={side === "in" ? "target" : "source"}
         position={side === "in" ? Position.Left : Position.Right}

@@ -9,7 +9,7 @@ import type PlotlyDefault from "plotly.js-dist-min";
 import type { Config, Data, Layout } from "plotly.js-dist-min";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { asFigure, themedLayout, type PlotPalette } from "../../graph/resultsPlot";
-import { useTheme } from "./useTheme";
+import { useColorMode } from "../../store/useThemeStore";
 
 type PlotlyApi = typeof PlotlyDefault;
 
@@ -41,7 +41,7 @@ const CONFIG: Partial<Config> = { responsive: true, displaylogo: false };
 
 export const PlotView = memo(function PlotView({ figure }: { figure: unknown }) {
   const ref = useRef<HTMLDivElement>(null);
-  const theme = useTheme();
+  const theme = useColorMode();
   const [failure, setFailure] = useState<string | null>(null);
   const parsed = useMemo(() => asFigure(figure), [figure]);
 
