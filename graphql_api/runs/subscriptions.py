@@ -8,7 +8,7 @@ import strawberry
 from anyio import to_thread
 from strawberry.exceptions import StrawberryGraphQLError
 
-from canvas_assets import RunEventTail, run_nodes
+from canvas_assets import RunEventKind, RunEventTail, run_nodes
 from graphql_api.auth import IsViewer, principal_of
 from graphql_api.context import Info
 from graphql_api.runs.types import RunEventMessage
@@ -42,6 +42,11 @@ class RunSubscriptions:
         )
         while True:
             for event in await to_thread.run_sync(tail.poll):
+                if event.kind is RunEventKind.RUN_FINISHED:
+                    # Dagster records the run's end before this process has flushed the
+                    # background artifact writes; say "finished" only once results are stored.
+                    while launcher.is_active(str(run_id)):
+                        await asyncio.sleep(POLL_SECONDS)
                 yield RunEventMessage.of(event)
             if tail.finished:
                 return

@@ -54,7 +54,8 @@ def test_the_classification_example_runs_and_shows_its_model_metrics_and_charts(
     (workflow,) = services.store.list(search="Breast cancer classification")
     plan = services.plan(services.store.get(workflow.workflow.slug))
     slug, key = workflow.workflow.slug, plan.nodes["metrics"].cache_key
-    metrics = services.artifacts.read(ArtifactRef(slug, "metrics", key, "metrics"))
+    ref = ArtifactRef(slug, "metrics", key, "metrics")
+    metrics = services.artifacts.read(ref)
     expect(panel.get_by_text("accuracy", exact=True)).to_be_visible()
     expect(panel).to_contain_text(str(round(metrics["accuracy"], 3))[:5])
     shot(page, "ml-02-metrics")
