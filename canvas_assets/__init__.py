@@ -5,7 +5,7 @@ graphql_api and the CLI use the façade exported here, never the internals.
 """
 
 from canvas_assets.config import CanvasConfig
-from canvas_assets.launcher import Launch, RunLauncher
+from canvas_assets.launcher import EXECUTOR_TAG, PARENT_RUN_TAG, Launch, RunLauncher
 from canvas_assets.planner import NodeStatus, Plan, PlanError, State
 from canvas_assets.previews import (
     MAX_LIMIT as MAX_PREVIEW_ROWS,
@@ -34,6 +34,7 @@ from canvas_assets.run_events import (
     run_nodes,
     workflow_runs,
 )
+from canvas_assets.run_history import NodeMetrics, run_metrics
 from canvas_assets.services import (
     CanvasServices,
     NodeRun,
@@ -59,7 +60,9 @@ from canvas_assets.uploads import StoredUpload, UploadPolicy, UploadRefused, sto
 
 __all__ = [
     "DEFAULT_UPLOAD_FOLDER",
+    "EXECUTOR_TAG",
     "MAX_PREVIEW_ROWS",
+    "PARENT_RUN_TAG",
     "CanvasConfig",
     "CanvasServices",
     "ColumnSummary",
@@ -68,6 +71,7 @@ __all__ = [
     "FileInfo",
     "Launch",
     "NoCurrentResult",
+    "NodeMetrics",
     "NodeOutput",
     "NodeRun",
     "NodeRunState",
@@ -106,6 +110,7 @@ __all__ = [
     "download_output",
     "node_output",
     "run_details",
+    "run_metrics",
     "run_nodes",
     "store_upload",
     "workflow_runs",

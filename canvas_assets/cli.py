@@ -1,6 +1,7 @@
 """`mlcanvas`: the command line of Visual ML Canvas.
 
-  mlcanvas up                      start the API, the Dagster UI and daemon (embedded default)
+  mlcanvas up                      start the API, the engine, the Dagster UI and daemon
+  mlcanvas engine                  the warm engine that executes runs launched by the API
   mlcanvas run WORKFLOW [--node N] [--upstream|--only] [--stale] [--force]
   mlcanvas validate FILE           issues of a workflow file (exit 1 on errors)
   mlcanvas status WORKFLOW         fresh / stale / missing per node, with the reason
@@ -65,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--api-port", type=int, default=8000, help="GraphQL API port")
     up.add_argument("--no-daemon", action="store_true", help="start the webserver only")
     up.set_defaults(handler=_up)
+
+    engine = sub.add_parser(
+        "engine", help="execute the runs the API launches (one per instance; `up` starts it)"
+    )
+    engine.add_argument("--max-runs", type=int, default=4, help="runs executing at once")
+    engine.set_defaults(handler=_engine)
 
     run = sub.add_parser("run", help="materialize a workflow through Dagster")
     run.add_argument("workflow", help="workflow id or slug")
@@ -271,6 +278,12 @@ def _examples(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(args: argparse.Namespace) -> int:
+    from canvas_assets.engine import main as engine_main
+
+    return engine_main(["--max-runs", str(args.max_runs)])
+
+
 def _up(args: argparse.Namespace) -> int:
     services = CanvasServices.from_env()
     home = services.config.dagster_home
@@ -278,6 +291,7 @@ def _up(args: argparse.Namespace) -> int:
     if not services.store.list(limit=1):
         added = seed_examples(services.store, services.registry)
         print(f"first start: loaded example workflows {', '.join(added)}")
+    _ = services.instance  # created once here: processes creating one SQLite instance race
     env = {**os.environ, "DAGSTER_HOME": str(home)}
     bin_dir = Path(sys.executable).parent
     workspace = Path("workspace.yaml").resolve()
@@ -295,6 +309,8 @@ def _up(args: argparse.Namespace) -> int:
     ]
     if not args.no_daemon:
         commands.append([str(bin_dir / "dagster-daemon"), "run", "-w", str(workspace)])
+    # the warm engine that executes the runs the API launches (canvas_assets/engine.py)
+    commands.append([sys.executable, "-m", "canvas_assets.engine"])
     commands.append(
         [
             sys.executable,

@@ -186,8 +186,10 @@ def _node_asset(
         node_context = DagsterNodeContext(
             context, node_id, settings, lambda: workflow_info(plan, node_id, registry, started_at)
         )
+        memory = PeakMemory()
         try:
-            values = node_type.execute(node_context, node_plan.params, **inputs)
+            with memory:
+                values = node_type.execute(node_context, node_plan.params, **inputs)
         except NodeError as exc:
             raise dg.Failure(
                 description=str(exc.issue),
@@ -200,12 +202,12 @@ def _node_asset(
             metadata: dict[str, Any] = {
                 RECORD: dg.MetadataValue.json(node_plan.record()),
                 "canvas/cache_key": node_plan.cache_key,
+                PORT: port.name,
+                DATA_TYPE: port.data_type.value,
                 "canvas/duration_s": round(duration, 4),
                 "canvas/rows_in": rows_in,
-                # the worker process's peak so far: an upper bound for this node's memory
-                "canvas/process_peak_rss_mb": round(
-                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
-                ),
+                MEMORY_MB: memory.added_mb,
+                "canvas/peak_rss_mb": memory.peak_mb,
             }
             if isinstance(value, (pd.DataFrame, pd.Series)):
                 metadata["canvas/rows_out"] = len(value)
@@ -216,6 +218,41 @@ def _node_asset(
             yield dg.Output(value, output_name=port.name, metadata=metadata)
 
     return compute
+
+
+MEMORY_MB = "canvas/memory_mb"
+
+
+class PeakMemory:
+    """Memory a node used: the process's peak resident size while it ran, minus the resident size
+    when it started. Linux resets the peak on request (/proc/self/clear_refs), so in the engine's
+    forked step processes and in a run's worker this is the node's own peak; where the reset is
+    not allowed, the peak is the process's peak so far (an upper bound)."""
+
+    def __enter__(self) -> "PeakMemory":
+        try:
+            with open("/proc/self/clear_refs", "w") as handle:
+                handle.write("5")
+        except OSError:
+            pass
+        self._start = _status_kb("VmRSS")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        peak = _status_kb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.peak_mb = round(peak / 1024, 1)
+        self.added_mb = round(max(0, peak - self._start) / 1024, 1)
+
+
+def _status_kb(field: str) -> int:
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _kind(data_type: str) -> str:

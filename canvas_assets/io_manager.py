@@ -29,10 +29,17 @@ DATA_TYPE = "canvas/data_type"
 
 class CanvasIOManager(dg.IOManager):
     def __init__(
-        self, artifacts: ArtifactStore, plans: PlanSource, background_writes: bool = False
+        self,
+        artifacts: ArtifactStore,
+        plans: PlanSource,
+        background_writes: bool = False,
+        handoff: bool = False,
     ) -> None:
+        """`handoff`: also keep each output in memory for the steps of the same run that run in
+        this process (the engine's in-process runs); implied by `background_writes`."""
         self.artifacts = artifacts
         self.plans = plans
+        self._handoff = handoff or background_writes
         self._writer = ThreadPoolExecutor(2, "canvas-artifacts") if background_writes else None
         self._pending: list[tuple[ArtifactRef, Future[dict[str, Any]]]] = []
         self._memory: dict[str, Any] = {}
@@ -56,6 +63,8 @@ class CanvasIOManager(dg.IOManager):
             context.add_output_metadata({"canvas/artifact": ref.base})
             return
         meta = self.artifacts.write(ref, data_type, obj)
+        if self._handoff:
+            self._memory[ref.base] = obj
         context.add_output_metadata(
             {"canvas/artifact": f"{ref.base}.{meta['ext']}", "canvas/bytes": meta["bytes"]}
         )

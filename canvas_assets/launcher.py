@@ -1,41 +1,43 @@
 """Runs launched by the API: planned at once (so invalid workflows and "nothing to do" answer
-immediately), executed by a small pool of worker threads in this process, and recorded in the
-Dagster instance like any other run. The execution-engine issue replaces the threads by warm
-worker processes; the contract (launch returns a run id at once, events come from the instance)
-stays.
+immediately without launching anything), then recorded in the Dagster instance for the engine
+(engine.py), which starts them within its poll interval. Cancel and re-execution go through the
+instance as well, so any API process can cancel any run, and an API restart loses nothing.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from canvas_assets.compiler import CANCELED_TAG
-from canvas_assets.services import CanvasServices, PreparedRun, Selection
+import dagster as dg
 
-log = logging.getLogger(__name__)
+from canvas_assets.engine import ENGINE_TAG, LOCAL, engine_running
+from canvas_assets.run_events import run_details
+from canvas_assets.run_jobs import build_run_job, spec_for
+from canvas_assets.services import CanvasServices, PreparedRun, RunRefused, Selection
 
 OWNER_TAG = "canvas/owner"
 PRIVATE_TAG = "canvas/private"
 TRIGGER_TAG = "canvas/trigger"
 SELECTION_TAG = "canvas/selection"
+EXECUTOR_TAG = "canvas/executor"
+PARENT_RUN_TAG = "dagster/parent_run_id"
+NO_ENGINE = (
+    "no engine is serving this instance, so the run waits; start one with `mlcanvas engine`"
+    " (`mlcanvas up` starts it with the rest)"
+)
 
 
 @dataclass(frozen=True)
 class Launch:
     run_id: str | None  # None: every selected node is fresh, nothing was launched
     prepared: PreparedRun
+    note: str = ""  # what the user should know (e.g. the run waits for an engine)
 
 
 class RunLauncher:
-    def __init__(self, services: CanvasServices, workers: int = 2) -> None:
+    def __init__(self, services: CanvasServices) -> None:
         self.services = services
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="canvas-run")
-        self._active: dict[str, threading.Event] = {}
-        self._lock = threading.Lock()
 
     def launch(
         self,
@@ -46,56 +48,94 @@ class RunLauncher:
         owner: str = "",
         private: bool = False,
         trigger: str = "api",
+        parent_run_id: str | None = None,
     ) -> Launch:
         force = selection in (Selection.ALL, Selection.NODES)
         prepared = self.services.prepare_run(ref, node, selection, force, nodes)
         if not prepared.to_run:
             return Launch(None, prepared)
-        run_id = str(uuid.uuid4())
-        cancel = threading.Event()
-        with self._lock:
-            self._active[run_id] = cancel
         tags = {
             OWNER_TAG: owner,
             PRIVATE_TAG: "1" if private else "0",
             TRIGGER_TAG: trigger,
             SELECTION_TAG: selection.value + (f":{node}" if node else ""),
         }
-        self._pool.submit(self._execute, prepared, run_id, tags, cancel)
-        return Launch(run_id, prepared)
+        run_id = submit_run(self.services, prepared, tags, parent_run_id)
+        running = engine_running(self.services.config.dagster_home)
+        return Launch(run_id, prepared, "" if running else NO_ENGINE)
 
-    def _execute(
-        self, prepared: PreparedRun, run_id: str, tags: dict[str, str], cancel: threading.Event
-    ) -> None:
-        try:
-            self.services.execute(prepared, run_id=run_id, tags=tags, cancel=cancel)
-            if cancel.is_set():
-                self.services.instance.add_run_tags(run_id, {CANCELED_TAG: "1"})
-        except Exception:
-            log.exception("run %s crashed outside its steps", run_id)
-        finally:
-            with self._lock:
-                self._active.pop(run_id, None)
-
-    def is_active(self, run_id: str) -> bool:
-        with self._lock:
-            return run_id in self._active
+    def reexecute_from_failure(
+        self, run_id: str, owner: str = "", private: bool = False, trigger: str = "api"
+    ) -> Launch:
+        """A new run of the nodes a finished run did not complete (failed, skipped or never
+        started), reusing the stored results of the nodes it did complete."""
+        details = run_details(self.services.instance, run_id)
+        if details is None:
+            raise RunRefused(f"no run {run_id}")
+        if details.status not in ("FAILURE", "CANCELED"):
+            raise RunRefused(
+                f"run {run_id} is {details.status}; only a failed or canceled run can be"
+                " re-executed from its failure"
+            )
+        rest = [n.node_id for n in details.nodes if n.status != "succeeded"]
+        if not rest:
+            raise RunRefused(f"every node of run {run_id} succeeded; nothing to re-execute")
+        workflow = details.tags.get("canvas/workflow", "")
+        return self.launch(
+            workflow,
+            Selection.NODES,
+            nodes=rest,
+            owner=owner,
+            private=private,
+            trigger=trigger,
+            parent_run_id=run_id,
+        )
 
     def cancel(self, run_id: str) -> bool:
-        """Stop the run before its next node; False when this process is not running it."""
-        with self._lock:
-            event = self._active.get(run_id)
-        if event is None:
+        """Ask the engine to stop the run (within its poll interval); False when the run is
+        unknown or already finished."""
+        instance = self.services.instance
+        run = instance.get_run_by_id(run_id)
+        if run is None or run.is_finished:
             return False
-        event.set()  # the run is tagged canceled when it ends (see _execute)
+        if run.status != dg.DagsterRunStatus.CANCELING:
+            instance.report_run_canceling(run, "cancel requested")
         return True
 
-    def shutdown(self) -> None:
-        with self._lock:
-            events = list(self._active.values())
-        for event in events:
-            event.set()
-        self._pool.shutdown(wait=True)
+
+def submit_run(
+    services: CanvasServices,
+    prepared: PreparedRun,
+    tags: dict[str, str],
+    parent_run_id: str | None = None,
+) -> str:
+    """Record a planned run in the Dagster instance (NOT_STARTED) for the engine; returns its id.
+    The run's code origin rebuilds exactly this job in any process (run_jobs.py)."""
+    stored, plan = prepared.stored, prepared.plan
+    spec = spec_for(
+        plan, stored.id, stored.revision, prepared.to_run, stored.workflow.settings.executor
+    )
+    job = build_run_job(services, spec)
+    parent = services.instance.get_run_by_id(parent_run_id) if parent_run_id else None
+    run = services.instance.create_run_for_job(
+        job,
+        run_id=str(uuid.uuid4()),
+        status=dg.DagsterRunStatus.NOT_STARTED,
+        # the engine's console shows warnings; every event is in the instance (the Dagster UI)
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        job_code_origin=spec.reconstructable().get_python_origin(),
+        parent_run_id=parent.run_id if parent else None,
+        root_run_id=(parent.root_run_id or parent.run_id) if parent else None,
+        tags={
+            "canvas/workflow": plan.slug,
+            "canvas/revision": str(stored.revision),
+            "canvas/nodes": ",".join(prepared.to_run),
+            EXECUTOR_TAG: spec.executor,
+            ENGINE_TAG: LOCAL,
+            **tags,
+        },
+    )
+    return run.run_id
 
 
-__all__ = ["Launch", "RunLauncher"]
+__all__ = ["Launch", "RunLauncher", "submit_run"]

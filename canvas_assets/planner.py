@@ -113,9 +113,15 @@ def code_version(node_type: NodeType[Any], params: BaseModel) -> str:
 
 
 def build_plan(
-    workflow: Workflow, registry: NodeRegistry, settings: NodeSettings, revision: int | None = None
+    workflow: Workflow,
+    registry: NodeRegistry,
+    settings: NodeSettings,
+    revision: int | None = None,
+    fingerprints: Mapping[str, str | None] | None = None,
 ) -> Plan:
-    """Validate, then compute every node's cache key. Raises PlanError on validation errors."""
+    """Validate, then compute every node's cache key. Raises PlanError on validation errors.
+    `fingerprints` pins source fingerprints taken when a run was planned, so a worker that
+    rebuilds the plan in another process computes the same keys even if a source changed."""
     result = validate_workflow(workflow, registry, settings)
     if not result.ok:
         raise PlanError(result.errors)
@@ -130,7 +136,10 @@ def build_plan(
         assert node is not None and node_type is not None  # validation guarantees both
         params = result.params[node_id]
         try:
-            fingerprint = node_type.fingerprint(params, settings)
+            if fingerprints is not None and node_id in fingerprints:
+                fingerprint = fingerprints[node_id]
+            else:
+                fingerprint = node_type.fingerprint(params, settings)
         except Exception as exc:
             raise PlanError(
                 [

@@ -16,7 +16,7 @@ from typing import Any
 
 import dagster as dg
 
-from canvas_assets.compiler import CANCELED_MESSAGE, CANCELED_TAG
+from canvas_assets.compiler import CANCELED_MESSAGE, CANCELED_TAG, MEMORY_MB
 
 _PROGRESS = re.compile(r"^progress (\d+)/(\d+|\?)\s*(.*)$", re.S)
 
@@ -43,6 +43,9 @@ class RunEvent:
     duration_s: float | None = None
     rows: int | None = None
     status: str | None = None  # run_finished: SUCCESS, FAILURE or CANCELED
+    rows_in: int | None = None
+    memory_mb: float | None = None  # succeeded: peak memory the node added
+    details: str = ""  # failed: the full error with its traceback (the message is its gist)
 
 
 def run_status(run: dg.DagsterRun) -> str:
@@ -59,8 +62,10 @@ class RunEventTail:
     nodes: list[str]  # the nodes the run executes, in order
     cursor: str | None = None
     finished: bool = False
+    _started: set[str] = field(default_factory=set)
     _ended: set[str] = field(default_factory=set)
-    _rows: dict[str, int] = field(default_factory=dict)
+    _failed: bool = False
+    _metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
     _queued_sent: bool = False
 
     def poll(self, limit: int = 500) -> list[RunEvent]:
@@ -108,31 +113,34 @@ class RunEventTail:
             return [RunEvent(RunEventKind.LOG, at, node_id, text)]
         kind = event.event_type
         if kind == dg.DagsterEventType.STEP_START and node_id:
+            self._started.add(node_id)
             return [RunEvent(RunEventKind.STARTED, at, node_id)]
         if kind == dg.DagsterEventType.ASSET_MATERIALIZATION and node_id:
-            rows = event.event_specific_data.materialization.metadata.get("canvas/rows_out")
-            if rows is not None:
-                self._rows[node_id] = int(getattr(rows, "value", rows))
+            metadata = event.event_specific_data.materialization.metadata
+            self._metadata[node_id] = {k: getattr(v, "value", v) for k, v in metadata.items()}
             return []
         if kind == dg.DagsterEventType.STEP_SUCCESS and node_id:
             self._ended.add(node_id)
-            duration = event.event_specific_data.duration_ms / 1000
+            meta = self._metadata.get(node_id, {})
             return [
                 RunEvent(
                     RunEventKind.SUCCEEDED,
                     at,
                     node_id,
-                    duration_s=duration,
-                    rows=self._rows.get(node_id),
+                    duration_s=event.event_specific_data.duration_ms / 1000,
+                    rows=_int(meta.get("canvas/rows_out")),
+                    rows_in=_int(meta.get("canvas/rows_in")),
+                    memory_mb=_float(meta.get(MEMORY_MB)),
                 )
             ]
         if kind == dg.DagsterEventType.STEP_FAILURE and node_id:
             self._ended.add(node_id)
             error = event.event_specific_data.error
-            message = error.message.strip() if error else "failed"
+            message, details = error_text(error)
             if CANCELED_MESSAGE in message:
                 return [RunEvent(RunEventKind.SKIPPED, at, node_id, CANCELED_MESSAGE)]
-            return [RunEvent(RunEventKind.FAILED, at, node_id, _first_line(message))]
+            self._failed = True
+            return [RunEvent(RunEventKind.FAILED, at, node_id, message, details=details)]
         if kind in (
             dg.DagsterEventType.RUN_SUCCESS,
             dg.DagsterEventType.RUN_FAILURE,
@@ -147,25 +155,76 @@ class RunEventTail:
             run = self.instance.get_run_by_id(self.run_id)
             if status == "FAILURE" and run is not None and run.tags.get(CANCELED_TAG) == "1":
                 status = "CANCELED"
-            skipped = [
+            return [
+                *self._unfinished(at, status, event.message or ""),
                 RunEvent(
-                    RunEventKind.SKIPPED,
+                    RunEventKind.RUN_FINISHED,
                     at,
-                    n,
-                    "not run because an upstream node failed"
-                    if status != "CANCELED"
-                    else CANCELED_MESSAGE,
-                )
-                for n in self.nodes
-                if n not in self._ended
+                    status=status,
+                    message=_run_message(status, event.message or ""),
+                ),
             ]
-            return [*skipped, RunEvent(RunEventKind.RUN_FINISHED, at, status=status)]
         return []
 
+    def _unfinished(self, at: float, status: str, run_message: str) -> list[RunEvent]:
+        """Nodes the run's end left open: one that had started failed with the run (its worker
+        died or was stopped); one that never started was skipped, and why."""
+        events = []
+        for node_id in self.nodes:
+            if node_id in self._ended:
+                continue
+            if status == "CANCELED":
+                reason = CANCELED_MESSAGE if node_id not in self._started else "stopped by cancel"
+                events.append(RunEvent(RunEventKind.SKIPPED, at, node_id, reason))
+            elif node_id in self._started:
+                events.append(
+                    RunEvent(RunEventKind.FAILED, at, node_id, _run_message(status, run_message))
+                )
+            else:
+                reason = (
+                    "not run because an upstream node failed"
+                    if self._failed
+                    else f"not run: {_run_message(status, run_message)}"
+                )
+                events.append(RunEvent(RunEventKind.SKIPPED, at, node_id, reason))
+        return events
 
-def _first_line(message: str) -> str:
-    # Dagster prefixes user failures with their class; keep what the user needs first.
-    return message.removeprefix("dagster._core.definitions.events.Failure: ").strip()
+
+def _run_message(status: str, message: str) -> str:
+    # Dagster's own end messages add nothing to the status; the engine's say what happened.
+    if not message or message.startswith("Execution of run for") or "Finished execution" in message:
+        return ""
+    return message.strip()
+
+
+def error_text(error: Any) -> tuple[str, str]:
+    """(the gist a user reads first, the whole error with tracebacks): the gist is the innermost
+    cause, which is the node's own exception when Dagster wrapped it."""
+    if error is None:
+        return "failed", ""
+    gist = error.message.strip()
+    if gist.startswith(_FAILURE_PREFIX):  # a node's NodeError: its issue says it all
+        gist = gist.removeprefix(_FAILURE_PREFIX)
+    else:
+        inner = error
+        while getattr(inner, "cause", None) is not None:
+            inner = inner.cause
+        gist = inner.message.strip()
+    return gist or "failed", error.to_string().strip()
+
+
+_FAILURE_PREFIX = "dagster._core.definitions.events.Failure: "
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, (int, float)) else None
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+LOG_LINES = 50
 
 
 @dataclass
@@ -178,6 +237,10 @@ class NodeRunState:
     rows: int | None = None
     message: str = ""
     progress: tuple[int, int | None] | None = None
+    rows_in: int | None = None
+    memory_mb: float | None = None
+    details: str = ""
+    logs: list[str] = field(default_factory=list)  # the node's last LOG_LINES log lines
 
 
 @dataclass
@@ -219,10 +282,13 @@ def run_details(instance: dg.DagsterInstance, run_id: str) -> RunDetails | None:
                 state.status, state.started_at = "running", event.timestamp
             elif event.kind is RunEventKind.PROGRESS:
                 state.progress = (event.done or 0, event.total)
+            elif event.kind is RunEventKind.LOG:
+                state.logs = [*state.logs[-(LOG_LINES - 1) :], event.message]
             elif event.kind in (RunEventKind.SUCCEEDED, RunEventKind.FAILED, RunEventKind.SKIPPED):
                 state.status, state.ended_at = event.kind.value, event.timestamp
                 state.duration_s, state.rows = event.duration_s, event.rows
-                state.message = event.message
+                state.rows_in, state.memory_mb = event.rows_in, event.memory_mb
+                state.message, state.details = event.message, event.details
         if tail.finished or not events:
             break
     return RunDetails(

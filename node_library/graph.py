@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -69,8 +69,17 @@ class Group(BaseModel):
 class WorkflowSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    # "in_process" or "multiprocess"; the execution engine issue adds "celery".
-    executor: str = "in_process"
+    # Where the workflow's runs execute. "local": the warm engine on this machine (a chain runs
+    # in one worker process; independent branches run in parallel forked workers). "celery": each
+    # node is a task for Celery workers (`mlcanvas worker`) on any machine that shares the
+    # instance, the workflow store and the artifact store.
+    executor: Literal["local", "celery"] = "local"
+
+    @field_validator("executor", mode="before")
+    @classmethod
+    def _legacy_executor(cls, value: Any) -> Any:
+        # documents saved before the engine had one local mode
+        return "local" if value in ("in_process", "multiprocess") else value
 
 
 class Workflow(BaseModel):

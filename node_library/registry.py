@@ -7,11 +7,12 @@ to import or declares a broken node is logged and skipped; it never takes the re
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 from node_library.contract import NodeType
 
 ENTRY_POINT_GROUP = "visual_ml_canvas.nodes"
+NODE_MODULES_ENV = "CANVAS_NODE_MODULES"
 _TYPE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 log = logging.getLogger(__name__)
 
@@ -56,9 +58,14 @@ class NodeRegistry:
         return sorted(self._types)
 
     @classmethod
-    def from_entry_points(cls, group: str = ENTRY_POINT_GROUP) -> NodeRegistry:
+    def from_entry_points(
+        cls, group: str = ENTRY_POINT_GROUP, extra: Iterable[str] = ()
+    ) -> NodeRegistry:
+        """The installed plugins, plus `extra` "module:attribute" references loaded the same
+        way (CANVAS_NODE_MODULES: node modules used without packaging them, e.g. in tests)."""
         registry = cls()
-        for ep in entry_points(group=group):
+        extras = [EntryPoint(ref, ref, group) for ref in extra]
+        for ep in [*entry_points(group=group), *extras]:
             try:
                 loaded = ep.load()
                 candidates = (
@@ -105,5 +112,7 @@ def _declaration_problem(node_type: type[NodeType[Any]]) -> str | None:
 
 @lru_cache(maxsize=1)
 def default_registry() -> NodeRegistry:
-    """Every node type installed in this environment (built-ins and plugins)."""
-    return NodeRegistry.from_entry_points()
+    """Every node type installed in this environment (built-ins and plugins), plus the modules
+    named in CANVAS_NODE_MODULES (comma-separated "module:attribute")."""
+    extra = [m.strip() for m in os.environ.get(NODE_MODULES_ENV, "").split(",") if m.strip()]
+    return NodeRegistry.from_entry_points(extra=extra)

@@ -446,3 +446,81 @@ class LocalHttpServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
+
+
+# -- the execution engine ---------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def canvas_env(services: Any, node_modules: str = "") -> dict[str, str]:
+    """The environment under which another process (engine, worker) sees what `services` sees."""
+    config, settings = services.config, services.settings
+    env = {
+        "CANVAS_HOME": str(config.home),
+        "DAGSTER_HOME": str(config.dagster_home),
+        "CANVAS_DATABASE_URL": config.database_url,
+        "CANVAS_ARTIFACTS": config.artifacts,
+        "CANVAS_DATA_ROOTS": os.pathsep.join(str(r) for r in settings.data_roots),
+        "CANVAS_NODE_MODULES": node_modules,
+    }
+    if config.s3_endpoint_url:
+        env["CANVAS_S3_ENDPOINT_URL"] = config.s3_endpoint_url
+    return env
+
+
+@dataclass
+class EngineProcess:
+    """`mlcanvas engine` in a subprocess, with its output kept for failure messages."""
+
+    proc: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    def _drain(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip())
+            if line.startswith("engine ready"):
+                self.ready.set()
+
+    def output(self) -> str:
+        return "\n".join(self.lines[-60:])
+
+    def wait_ready(self, timeout: float = 90) -> EngineProcess:
+        if not self.ready.wait(timeout):
+            raise TimeoutError(f"the engine did not start:\n{self.output()}")
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the engine alone (its run workers go on)."""
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+def start_engine(
+    services: Any, node_modules: str = "", extra_env: dict[str, str] | None = None
+) -> EngineProcess:
+    """Start an engine serving `services`' instance; call wait_ready() before timing runs."""
+    env = {**os.environ, **canvas_env(services, node_modules), **(extra_env or {})}
+    _ = services.instance  # created here first: two processes creating one SQLite instance race
+    proc = subprocess.Popen(  # our own module
+        [sys.executable, "-m", "canvas_assets.engine"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    engine = EngineProcess(proc)
+    threading.Thread(target=engine._drain, daemon=True).start()
+    return engine

@@ -12,9 +12,9 @@ from graphql_api.runs.types import (
     LaunchRunResult,
     RunCanceling,
     RunLaunched,
+    RunTrigger,
 )
 from graphql_api.runs.visibility import can_see
-from graphql_api.workflows.types import NodeStatus
 
 
 @strawberry.type
@@ -33,6 +33,7 @@ class RunMutations:
                 nodes=input.nodes,
                 owner=principal.token_id,
                 private=input.private,
+                trigger=input.trigger.value,
             )
         except NotFound as exc:
             return NotFoundError(message=str(exc))
@@ -43,33 +44,53 @@ class RunMutations:
             )
         except RunRefused as exc:
             return InvalidInputError(message=str(exc), field="selection")
-        prepared = launch.prepared
-        return RunLaunched(
-            run_id=strawberry.ID(launch.run_id) if launch.run_id else None,
-            nothing_to_do=launch.run_id is None,
-            nodes=prepared.to_run,
-            statuses=[NodeStatus.of(prepared.statuses[n]) for n in prepared.plan.order],
-        )
+        return RunLaunched.of(launch)
 
     @strawberry.mutation(
         permission_classes=[IsEditor],
-        description="Stop a run before its next node starts.",
+        description="Re-execute a failed or canceled run from its failure: a new run of the nodes"
+        " it did not complete, reusing the stored results of those it did.",
+    )
+    def reexecute_run(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        private: bool = False,
+        trigger: RunTrigger = RunTrigger.API,
+    ) -> LaunchRunResult:
+        principal = principal_of(info)
+        details = run_details(info.context.services.instance, str(id))
+        if details is None or not can_see(principal, details.tags):
+            return NotFoundError(message=f"no run {id}")
+        try:
+            launch = info.context.launcher.reexecute_from_failure(
+                str(id), owner=principal.token_id, private=private, trigger=trigger.value
+            )
+        except NotFound as exc:
+            return NotFoundError(message=str(exc))
+        except PlanError as exc:
+            return InvalidWorkflowError(
+                message="the workflow has errors; fix them before running",
+                issues=[Issue.of(i) for i in exc.issues],
+            )
+        except RunRefused as exc:
+            return InvalidInputError(message=str(exc), field="id")
+        return RunLaunched.of(launch)
+
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="Stop a run: the engine stops its running nodes within a second; nodes that"
+        " finished keep their results.",
     )
     def cancel_run(self, info: Info, id: strawberry.ID) -> CancelRunResult:
         details = run_details(info.context.services.instance, str(id))
-        active = info.context.launcher.is_active(str(id))
-        if (details is None and not active) or (
-            details is not None and not can_see(principal_of(info), details.tags)
-        ):
+        if details is None or not can_see(principal_of(info), details.tags):
             return NotFoundError(message=f"no run {id}")
-        if details is not None and details.status in ("SUCCESS", "FAILURE", "CANCELED"):
+        if details.status in ("SUCCESS", "FAILURE", "CANCELED") or not (
+            info.context.launcher.cancel(str(id))
+        ):
             return InvalidInputError(
                 message=f"run {id} already finished ({details.status}); nothing to cancel",
-                field="id",
-            )
-        if not info.context.launcher.cancel(str(id)):
-            return InvalidInputError(
-                message=f"run {id} is not running in this server; cancel it in the Dagster UI",
                 field="id",
             )
         return RunCanceling(run_id=id)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
-from canvas_assets import NodeRunState, RunDetails, RunEvent
+from canvas_assets import (
+    EXECUTOR_TAG,
+    PARENT_RUN_TAG,
+    Launch,
+    NodeRunState,
+    RunDetails,
+    RunEvent,
+    run_metrics,
+)
+from graphql_api.context import Info
 from graphql_api.errors import InvalidInputError, InvalidWorkflowError, NotFoundError
 from graphql_api.workflows.types import NodeStatus
 
@@ -22,6 +32,13 @@ class RunSelection(Enum):
     NODES = "nodes"  # exactly the given nodes, recomputed
 
 
+@strawberry.enum(description="Who started a run.")
+class RunTrigger(Enum):
+    MANUAL = "manual"  # a person, from the canvas
+    API = "api"  # another program, over the API
+    SCHEDULE = "schedule"  # a schedule's tick (set by the daemon, never by a client)
+
+
 @strawberry.input
 class LaunchRunInput:
     workflow_id: strawberry.ID
@@ -31,6 +48,9 @@ class LaunchRunInput:
     private: bool = strawberry.field(
         default=False, description="only you (and admins) can see a private run"
     )
+    trigger: RunTrigger = strawberry.field(
+        default=RunTrigger.API, description="MANUAL from the canvas; API otherwise"
+    )
 
 
 @strawberry.type
@@ -39,6 +59,20 @@ class RunLaunched:
     nothing_to_do: bool
     nodes: list[str] = strawberry.field(description="the nodes this run executes, in order")
     statuses: list[NodeStatus]
+    note: str = strawberry.field(
+        description="what to know about the launch, e.g. that the run waits for an engine"
+    )
+
+    @classmethod
+    def of(cls, launch: Launch) -> RunLaunched:
+        prepared = launch.prepared
+        return cls(
+            run_id=strawberry.ID(launch.run_id) if launch.run_id else None,
+            nothing_to_do=launch.run_id is None,
+            nodes=prepared.to_run,
+            statuses=[NodeStatus.of(prepared.statuses[n]) for n in prepared.plan.order],
+            note=launch.note,
+        )
 
 
 def _at(timestamp: float | None) -> datetime | None:
@@ -56,6 +90,10 @@ class RunStep:
     message: str
     progress_done: int | None
     progress_total: int | None
+    rows_in: int | None
+    memory_mb: float | None = strawberry.field(description="peak memory the node added, in MB")
+    details: str = strawberry.field(description="a failure's full error with its traceback")
+    logs: list[str] = strawberry.field(description="the node's last log lines")
 
     @classmethod
     def of(cls, state: NodeRunState) -> RunStep:
@@ -69,7 +107,18 @@ class RunStep:
             message=state.message,
             progress_done=state.progress[0] if state.progress else None,
             progress_total=state.progress[1] if state.progress else None,
+            rows_in=state.rows_in,
+            memory_mb=state.memory_mb,
+            details=state.details,
+            logs=state.logs,
         )
+
+
+@strawberry.type(description="The metrics one node produced in a run, flattened to named scalars.")
+class RunNodeMetrics:
+    node_id: str
+    port: str
+    values: JSON = strawberry.field(description='{"accuracy": 0.97, "report.setosa.f1": 0.95}')
 
 
 @strawberry.type
@@ -87,6 +136,21 @@ class Run:
     ended_at: datetime | None
     duration_s: float | None
     steps: list[RunStep]
+    parent_run_id: strawberry.ID | None = strawberry.field(
+        description="the run this one re-executes from its failure"
+    )
+    executor: str = strawberry.field(description="in_process, fork (parallel) or celery")
+    schedule_id: str | None = strawberry.field(description="the schedule that started it")
+
+    @strawberry.field(
+        description="Metrics of the nodes this run executed, to compare runs side by side."
+    )
+    def metrics(self, info: Info) -> list[RunNodeMetrics]:
+        services = info.context.services
+        return [
+            RunNodeMetrics(node_id=m.node_id, port=m.port, values=cast(JSON, m.values))
+            for m in run_metrics(services.instance, services.artifacts, str(self.id))
+        ]
 
     @classmethod
     def of(cls, details: RunDetails) -> Run:
@@ -107,6 +171,13 @@ class Run:
             ended_at=_at(details.ended_at),
             duration_s=duration,
             steps=[RunStep.of(n) for n in details.nodes],
+            parent_run_id=(
+                strawberry.ID(details.tags[PARENT_RUN_TAG])
+                if details.tags.get(PARENT_RUN_TAG)
+                else None
+            ),
+            executor=details.tags.get(EXECUTOR_TAG, "in_process"),
+            schedule_id=details.tags.get("canvas/schedule"),
         )
 
 
@@ -128,6 +199,9 @@ class RunEventMessage:
     duration_s: float | None
     rows: int | None
     status: str | None
+    rows_in: int | None
+    memory_mb: float | None = strawberry.field(description="succeeded: peak memory added, MB")
+    details: str = strawberry.field(description="failed: the full error with its traceback")
 
     @classmethod
     def of(cls, event: RunEvent) -> RunEventMessage:
@@ -141,6 +215,9 @@ class RunEventMessage:
             duration_s=event.duration_s,
             rows=event.rows,
             status=event.status,
+            rows_in=event.rows_in,
+            memory_mb=event.memory_mb,
+            details=event.details,
         )
 
 

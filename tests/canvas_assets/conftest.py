@@ -9,7 +9,8 @@ from canvas_assets.config import CanvasConfig
 from canvas_assets.services import CanvasServices
 from canvas_assets.store import WorkflowStore
 from node_library.settings import NodeSettings
-from tests.canvas_assets.toy_nodes import EXECUTIONS, toy_registry
+from tests.canvas_assets.toy_nodes import EXECUTIONS, NODE_MODULE, toy_registry
+from tests.services import EngineProcess, start_engine
 
 
 def make_services(
@@ -51,3 +52,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WorkflowSt
     store = WorkflowStore(url)
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def engine(toy_services: CanvasServices) -> Iterator[EngineProcess]:
+    """A real engine process serving toy_services' instance, with the toy nodes installed."""
+    process = start_engine(toy_services, node_modules=NODE_MODULE).wait_ready()
+    yield process
+    process.stop()

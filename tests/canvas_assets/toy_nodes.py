@@ -4,6 +4,7 @@ which nodes ran."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -137,8 +138,44 @@ class SplitNode(NodeType[NumbersParams]):
         return {"head": frame.head(params.rows), "stats": {"rows": len(frame)}}
 
 
+class SleepParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seconds: float = Field(1.0, ge=0, le=600, description="how long to work")
+    steps: int = Field(10, ge=1, le=1000, description="progress steps")
+
+
+class SleepNode(NodeType[SleepParams]):
+    """Passes its input through after `seconds` of (sleeping) work, reporting progress: the
+    engine's tests use it for parallel branches, cancel and killed workers."""
+
+    type_id = "toy.sleep"
+    display_name = "Sleep"
+    category = "toy"
+    description = "Waits, then passes the data through."
+    Params = SleepParams
+    inputs = (Port("data", DataType.DATAFRAME),)
+    outputs = (Port("data", DataType.DATAFRAME),)
+
+    def infer_schema(
+        self, params: SleepParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        return {"data": inputs.get("data")}
+
+    def execute(self, ctx: ExecutionContext, params: SleepParams, **inputs: Any) -> dict[str, Any]:
+        EXECUTIONS[ctx.node_id] += 1
+        for step in range(params.steps):
+            time.sleep(params.seconds / params.steps)
+            ctx.progress(step + 1, params.steps, "sleeping")
+        return {"data": inputs["data"]}
+
+
+NODES = [NumbersNode, TextFileNode, AddNode, SplitNode, SleepNode]
+# CANVAS_NODE_MODULES entry that adds these to a process's registry (the engine's, in tests)
+NODE_MODULE = "tests.canvas_assets.toy_nodes:NODES"
+
+
 def toy_registry() -> NodeRegistry:
-    return NodeRegistry([NumbersNode, TextFileNode, AddNode, SplitNode])
+    return NodeRegistry(NODES)
 
 
 def chain_workflow(slug: str = "toy_chain") -> dict[str, Any]:

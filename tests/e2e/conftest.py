@@ -28,7 +28,7 @@ from canvas_assets.config import CanvasConfig
 from graphql_api.app import create_app
 from node_library.registry import default_registry
 from node_library.settings import NodeSettings
-from tests.services import service_unavailable
+from tests.services import service_unavailable, start_engine
 
 REPO = Path(__file__).resolve().parents[2]
 # CANVAS_E2E_DIST points the tests at another build (e.g. `vite build --outDir /tmp/dist-x`) so
@@ -61,6 +61,8 @@ def canvas_server(tmp_path: Path) -> Iterator[CanvasServer]:
         )
     home = tmp_path / "home"
     home.mkdir()
+    data = tmp_path / "data"
+    data.mkdir()
     services = CanvasServices(
         CanvasConfig(
             home=home,
@@ -70,8 +72,11 @@ def canvas_server(tmp_path: Path) -> Iterator[CanvasServer]:
             dagster_home=home,
         ),
         default_registry(),
-        NodeSettings(data_roots=((REPO / "data").resolve(),)),
+        # a data folder of the test's own first (the engine reads the same roots), then the repo's
+        NodeSettings(data_roots=(data.resolve(), (REPO / "data").resolve())),
     )
+    # the engine executes the runs the canvas launches; it warms up while the browser starts
+    engine = start_engine(services)
     port = _free_port()
     app = create_app(services, local_admin=True, frontend_dir=DIST)
     server = uvicorn.Server(
@@ -88,6 +93,7 @@ def canvas_server(tmp_path: Path) -> Iterator[CanvasServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        engine.stop()
         services.store.dispose()
 
 

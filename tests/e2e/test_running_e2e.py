@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from node_library.settings import NodeSettings
 from tests.e2e.conftest import REPO, CanvasServer
 from tests.e2e.pages import node_at, shot, wait_until, watch_errors
 
@@ -189,9 +188,7 @@ def test_a_node_failing_at_run_time_shows_its_error_skips_downstream_and_reruns_
     page = browser_page
     errors = watch_errors(page)
     services = canvas_server.services
-    root = tmp_path / "data"
-    root.mkdir()
-    services.settings = NodeSettings(data_roots=(root.resolve(), (REPO / "data").resolve()))
+    root = services.settings.data_roots[0]  # the test's own data folder (see canvas_server)
     # Broken far below the rows validation reads, so the workflow validates and fails when run.
     orders = root / "orders.csv"
     orders.write_text(_sales_csv(45_000, broken_line=30_000))

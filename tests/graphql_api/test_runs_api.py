@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.graphql_api.conftest import REPO, ApiServer, make_api, stop_api
+from tests.services import start_engine
 
 EXAMPLE = json.loads((REPO / "canvas_assets/examples/sales_by_region.json").read_text())
 NODES = ["orders", "non_empty", "revenue", "totals", "chart"]
@@ -41,8 +42,10 @@ def s3_api(tmp_path: Path, pg_url: str, s3_service):
         tmp_path, pg_url, f"s3://{bucket}/artifacts", s3_service.endpoint_url
     )
     api.bucket = bucket
+    engine = start_engine(api.services)
     yield api
     stop_api(api, server, thread)
+    engine.stop()
 
 
 def test_a_run_launched_over_the_api_streams_its_events_in_order(s3_api, s3_service) -> None:
@@ -123,7 +126,19 @@ def test_a_viewer_cannot_launch_runs(api: ApiServer) -> None:
     assert api.services.instance.get_runs() == []
 
 
-def test_another_users_private_run_is_invisible(api: ApiServer) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_api(request, tmp_path: Path):
+    """The API with an engine serving its instance."""
+    database_url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+    api, server, thread = make_api(tmp_path, database_url)
+    engine = start_engine(api.services)
+    yield api
+    stop_api(api, server, thread)
+    engine.stop()
+
+
+def test_another_users_private_run_is_invisible(engine_api: ApiServer) -> None:
+    api = engine_api
     _import(api, EXAMPLE)
     launched = api.gql(
         LAUNCH, {"i": {"workflowId": "sales_by_region", "private": True}}, role="editor"

@@ -21,11 +21,16 @@ export type LaunchRunInput = {
   /** only you (and admins) can see a private run */
   private?: boolean;
   selection?: RunSelection;
+  /** MANUAL from the canvas; API otherwise */
+  trigger?: RunTrigger;
   workflowId: string | number;
 };
 
 /** Which nodes a run executes. */
 export type RunSelection = "ALL" | "NODES" | "ONLY" | "STALE" | "UPSTREAM";
+
+/** Who started a run. */
+export type RunTrigger = "API" | "MANUAL" | "SCHEDULE";
 
 export type ExpressionLanguageQueryVariables = Exact<{ [key: string]: never }>;
 
@@ -334,6 +339,7 @@ export type LaunchRunMutation = {
         runId: string | null;
         nothingToDo: boolean;
         nodes: Array<string>;
+        note: string;
         statuses: Array<{
           nodeId: string;
           state: string;
@@ -381,6 +387,9 @@ export type RunEventsSubscription = {
     durationS: number | null;
     rows: number | null;
     status: string | null;
+    rowsIn: number | null;
+    memoryMb: number | null;
+    details: string;
   };
 };
 
@@ -551,12 +560,21 @@ export type RunStepFieldsFragment = {
   message: string;
   progressDone: number | null;
   progressTotal: number | null;
+  rowsIn: number | null;
+  memoryMb: number | null;
+  details: string;
+  logs: Array<string>;
 };
 
 export type RunFieldsFragment = {
   id: string;
   status: string;
   selection: string;
+  trigger: string;
+  executor: string;
+  parentRunId: string | null;
+  scheduleId: string | null;
+  private: boolean;
   createdAt: string | null;
   startedAt: string | null;
   endedAt: string | null;
@@ -573,11 +591,90 @@ export type LatestRunsQuery = {
     id: string;
     status: string;
     selection: string;
+    trigger: string;
+    executor: string;
+    parentRunId: string | null;
+    scheduleId: string | null;
+    private: boolean;
     createdAt: string | null;
     startedAt: string | null;
     endedAt: string | null;
     durationS: number | null;
   }>;
+};
+
+export type RunHistoryQueryVariables = Exact<{
+  workflowId: string | number;
+  first?: number;
+}>;
+
+export type RunHistoryQuery = {
+  runs: Array<{
+    id: string;
+    status: string;
+    selection: string;
+    trigger: string;
+    executor: string;
+    parentRunId: string | null;
+    scheduleId: string | null;
+    private: boolean;
+    createdAt: string | null;
+    startedAt: string | null;
+    endedAt: string | null;
+    durationS: number | null;
+    steps: Array<{ nodeId: string; status: string; durationS: number | null }>;
+  }>;
+};
+
+export type RunMetricsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RunMetricsQuery = {
+  run:
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Run";
+        id: string;
+        metrics: Array<{ nodeId: string; port: string; values: unknown }>;
+      };
+};
+
+export type ReexecuteRunMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ReexecuteRunMutation = {
+  reexecuteRun:
+    | { __typename: "InvalidInputError"; message: string; field: string | null; hint: string }
+    | {
+        __typename: "InvalidWorkflowError";
+        message: string;
+        issues: Array<{
+          severity: string;
+          code: string;
+          message: string;
+          hint: string;
+          nodeId: string | null;
+          port: string | null;
+          param: string | null;
+        }>;
+      }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "RunLaunched";
+        runId: string | null;
+        nothingToDo: boolean;
+        nodes: Array<string>;
+        note: string;
+        statuses: Array<{
+          nodeId: string;
+          state: string;
+          reason: string;
+          cacheKey: string;
+          deterministic: boolean;
+        }>;
+      };
 };
 
 export type RunDetailsQueryVariables = Exact<{
@@ -592,6 +689,11 @@ export type RunDetailsQuery = {
         id: string;
         status: string;
         selection: string;
+        trigger: string;
+        executor: string;
+        parentRunId: string | null;
+        scheduleId: string | null;
+        private: boolean;
         createdAt: string | null;
         startedAt: string | null;
         endedAt: string | null;
@@ -606,6 +708,10 @@ export type RunDetailsQuery = {
           message: string;
           progressDone: number | null;
           progressTotal: number | null;
+          rowsIn: number | null;
+          memoryMb: number | null;
+          details: string;
+          logs: Array<string>;
         }>;
       };
 };
@@ -1061,6 +1167,10 @@ export const RunStepFieldsFragmentDoc = new TypedDocumentString(
   message
   progressDone
   progressTotal
+  rowsIn
+  memoryMb
+  details
+  logs
 }
     `,
   { fragmentName: "RunStepFields" },
@@ -1071,6 +1181,11 @@ export const RunFieldsFragmentDoc = new TypedDocumentString(
   id
   status
   selection
+  trigger
+  executor
+  parentRunId
+  scheduleId
+  private
   createdAt
   startedAt
   endedAt
@@ -1381,6 +1496,7 @@ export const LaunchRunDocument = new TypedDocumentString(`
       runId
       nothingToDo
       nodes
+      note
       statuses {
         ...NodeStatusFields
       }
@@ -1452,6 +1568,9 @@ export const RunEventsDocument = new TypedDocumentString(`
     durationS
     rows
     status
+    rowsIn
+    memoryMb
+    details
   }
 }
     `) as unknown as TypedDocumentString<RunEventsSubscription, RunEventsSubscriptionVariables>;
@@ -1582,11 +1701,104 @@ export const LatestRunsDocument = new TypedDocumentString(`
   id
   status
   selection
+  trigger
+  executor
+  parentRunId
+  scheduleId
+  private
   createdAt
   startedAt
   endedAt
   durationS
 }`) as unknown as TypedDocumentString<LatestRunsQuery, LatestRunsQueryVariables>;
+export const RunHistoryDocument = new TypedDocumentString(`
+    query RunHistory($workflowId: ID!, $first: Int! = 30) {
+  runs(workflowId: $workflowId, first: $first) {
+    ...RunFields
+    steps {
+      nodeId
+      status
+      durationS
+    }
+  }
+}
+    fragment RunFields on Run {
+  id
+  status
+  selection
+  trigger
+  executor
+  parentRunId
+  scheduleId
+  private
+  createdAt
+  startedAt
+  endedAt
+  durationS
+}`) as unknown as TypedDocumentString<RunHistoryQuery, RunHistoryQueryVariables>;
+export const RunMetricsDocument = new TypedDocumentString(`
+    query RunMetrics($id: ID!) {
+  run(id: $id) {
+    __typename
+    ... on Run {
+      id
+      metrics {
+        nodeId
+        port
+        values
+      }
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunMetricsQuery, RunMetricsQueryVariables>;
+export const ReexecuteRunDocument = new TypedDocumentString(`
+    mutation ReexecuteRun($id: ID!) {
+  reexecuteRun(id: $id, trigger: MANUAL) {
+    __typename
+    ... on RunLaunched {
+      runId
+      nothingToDo
+      nodes
+      note
+      statuses {
+        ...NodeStatusFields
+      }
+    }
+    ... on InvalidWorkflowError {
+      message
+      issues {
+        ...IssueFields
+      }
+    }
+    ... on NotFoundError {
+      message
+    }
+    ... on InvalidInputError {
+      message
+      field
+      hint
+    }
+  }
+}
+    fragment IssueFields on Issue {
+  severity
+  code
+  message
+  hint
+  nodeId
+  port
+  param
+}
+fragment NodeStatusFields on NodeStatus {
+  nodeId
+  state
+  reason
+  cacheKey
+  deterministic
+}`) as unknown as TypedDocumentString<ReexecuteRunMutation, ReexecuteRunMutationVariables>;
 export const RunDetailsDocument = new TypedDocumentString(`
     query RunDetails($id: ID!) {
   run(id: $id) {
@@ -1612,11 +1824,20 @@ export const RunDetailsDocument = new TypedDocumentString(`
   message
   progressDone
   progressTotal
+  rowsIn
+  memoryMb
+  details
+  logs
 }
 fragment RunFields on Run {
   id
   status
   selection
+  trigger
+  executor
+  parentRunId
+  scheduleId
+  private
   createdAt
   startedAt
   endedAt

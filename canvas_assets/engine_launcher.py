@@ -1,0 +1,46 @@
+"""The Dagster run launcher of the instance (dagster.yaml `run_launcher`): runs that Dagster itself
+launches (schedule ticks through the daemon's queue, "Materialize" in the Dagster UI) are handed to
+the warm engine too, instead of a fresh process per run. Launching only tags the run
+canvas/engine=local; the engine (engine.py) picks it up within its poll interval and executes it
+from the run's own code origin. Terminate in the Dagster UI asks the engine to stop the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster._core.launcher.base import LaunchRunContext, RunLauncher
+from dagster._serdes import ConfigurableClass, ConfigurableClassData
+
+from canvas_assets.engine import ENGINE_TAG, LOCAL
+
+
+class EngineRunLauncher(RunLauncher, ConfigurableClass):
+    def __init__(self, inst_data: ConfigurableClassData | None = None) -> None:
+        self._inst_data = inst_data
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property
+    def inst_data(self) -> ConfigurableClassData | None:
+        return self._inst_data
+
+    @classmethod
+    def config_type(cls) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def from_config_value(
+        cls, inst_data: ConfigurableClassData, config_value: Mapping[str, Any]
+    ) -> EngineRunLauncher:
+        return cls(inst_data=inst_data)
+
+    def launch_run(self, context: LaunchRunContext) -> None:
+        self._instance.add_run_tags(context.dagster_run.run_id, {ENGINE_TAG: LOCAL})
+
+    def terminate(self, run_id: str) -> bool:
+        run = self._instance.get_run_by_id(run_id)
+        if run is None or run.is_finished:
+            return False
+        self._instance.report_run_canceling(run, "termination requested in Dagster")
+        return True
