@@ -2,6 +2,7 @@
 
   mlcanvas up                      start the API, the engine, the Dagster UI and daemon
   mlcanvas engine                  the warm engine that executes runs launched by the API
+  mlcanvas worker [-Q QUEUE] [-c N]  a Celery worker for workflows with the Celery executor
   mlcanvas run WORKFLOW [--node N] [--upstream|--only] [--stale] [--force]
   mlcanvas validate FILE           issues of a workflow file (exit 1 on errors)
   mlcanvas status WORKFLOW         fresh / stale / missing per node, with the reason
@@ -72,6 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     engine.add_argument("--max-runs", type=int, default=4, help="runs executing at once")
     engine.set_defaults(handler=_engine)
+
+    from canvas_assets.celery_worker import add_arguments as add_worker_arguments
+
+    worker = sub.add_parser(
+        "worker",
+        help="execute the steps of runs whose workflow uses the Celery executor (any machine)",
+    )
+    add_worker_arguments(worker)
+    worker.set_defaults(handler=_worker)
 
     run = sub.add_parser("run", help="materialize a workflow through Dagster")
     run.add_argument("workflow", help="workflow id or slug")
@@ -284,6 +294,12 @@ def _engine(args: argparse.Namespace) -> int:
     return engine_main(["--max-runs", str(args.max_runs)])
 
 
+def _worker(args: argparse.Namespace) -> int:
+    from canvas_assets.celery_worker import options_from, serve
+
+    return serve(options_from(args))
+
+
 def _up(args: argparse.Namespace) -> int:
     services = CanvasServices.from_env()
     home = services.config.dagster_home
@@ -310,7 +326,7 @@ def _up(args: argparse.Namespace) -> int:
     if not args.no_daemon:
         commands.append([str(bin_dir / "dagster-daemon"), "run", "-w", str(workspace)])
     # the warm engine that executes the runs the API launches (canvas_assets/engine.py)
-    commands.append([sys.executable, "-m", "canvas_assets.engine"])
+    commands.append([sys.executable, "-m", "canvas_assets.cli", "engine"])
     commands.append(
         [
             sys.executable,

@@ -12,6 +12,9 @@ from canvas_assets.planner import Plan
 from node_library.registry import NodeRegistry
 
 
+LAST_FACTS = ("duration_s", "rows_out", "memory_mb")
+
+
 def latest_records(
     instance: dg.DagsterInstance, plan: Plan, registry: NodeRegistry
 ) -> dict[str, dict[str, Any]]:
@@ -23,9 +26,13 @@ def latest_records(
         entry = events.get(key)
         materialization = entry.asset_materialization if entry else None
         if materialization is not None:
-            record = record_of(dict(materialization.metadata))
+            metadata = dict(materialization.metadata)
+            record = record_of(metadata)
             if record:
                 record["run_id"] = entry.run_id if entry else None
                 record["timestamp"] = entry.timestamp if entry else None
+                for name in LAST_FACTS:  # what the last run measured: estimates, node stats
+                    value = getattr(metadata.get(f"canvas/{name}"), "value", None)
+                    record[name] = value if isinstance(value, (int, float)) else None
                 records[node_id] = record
     return records

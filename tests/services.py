@@ -514,7 +514,7 @@ def start_engine(
     env = {**os.environ, **canvas_env(services, node_modules), **(extra_env or {})}
     _ = services.instance  # created here first: two processes creating one SQLite instance race
     proc = subprocess.Popen(  # our own module
-        [sys.executable, "-m", "canvas_assets.engine"],
+        [sys.executable, "-m", "canvas_assets.cli", "engine"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

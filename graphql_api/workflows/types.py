@@ -170,15 +170,27 @@ class NodeStatus:
     reason: str
     cache_key: str
     deterministic: bool
+    last_duration_s: float | None = strawberry.field(
+        description="how long the node's latest run took (an estimate for the next one)"
+    )
+    last_rows_out: int | None
+    last_memory_mb: float | None = strawberry.field(
+        description="peak memory the node's latest run added, MB"
+    )
 
     @classmethod
     def of(cls, status: CoreNodeStatus) -> NodeStatus:
+        last = status.last
+        rows = last.get("rows_out")
         return cls(
             node_id=status.node_id,
             state=status.state.value,
             reason=status.reason,
             cache_key=status.cache_key,
             deterministic=status.deterministic,
+            last_duration_s=last.get("duration_s"),
+            last_rows_out=int(rows) if rows is not None else None,
+            last_memory_mb=last.get("memory_mb"),
         )
 
 

@@ -20,7 +20,7 @@ from canvas_assets import CanvasServices
 from canvas_assets.config import CanvasConfig
 from graphql_api.app import create_app
 from graphql_api.extensions import Limits
-from node_library.registry import default_registry
+from node_library.registry import NodeRegistry, default_registry
 from node_library.settings import NodeSettings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -140,6 +140,7 @@ def make_api(
     artifacts: str | None = None,
     endpoint: str | None = None,
     local_admin: bool = False,
+    registry: NodeRegistry | None = None,
 ) -> tuple[ApiServer, uvicorn.Server, threading.Thread]:
     home = tmp_path / "home"
     home.mkdir(parents=True, exist_ok=True)
@@ -152,7 +153,7 @@ def make_api(
     )
     services = CanvasServices(
         config,
-        default_registry(),
+        registry or default_registry(),
         NodeSettings(data_roots=((REPO / "data").resolve(),), s3_endpoint_url=endpoint),
     )
     server, thread, url = start_server(services, local_admin=local_admin)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from node_library.registry import NodeRegistry
+from tests.canvas_assets.toy_nodes import NODE_MODULE
 from tests.graphql_api.conftest import REPO, ApiServer, make_api, stop_api
 from tests.services import start_engine
 
@@ -158,3 +161,54 @@ def test_another_users_private_run_is_invisible(engine_api: ApiServer) -> None:
 def test_a_subscription_without_a_token_is_refused(api: ApiServer) -> None:
     payloads = api.subscribe(EVENTS, {"id": "x"}, role=None)
     assert "not signed in" in json.dumps(payloads[0]["errors"])
+
+
+RUN = (
+    """query($id: ID!) { run(id: $id) { ... on Run { status trigger steps { nodeId status } } } }"""
+)
+
+
+def test_a_run_in_flight_survives_an_api_restart(tmp_path: Path) -> None:
+    """The engine runs the run; a new API process (same instance) recovers its status."""
+    registry = NodeRegistry.from_entry_points(extra=[NODE_MODULE])
+    api, server, thread = make_api(tmp_path, registry=registry)
+    engine = start_engine(api.services, node_modules=NODE_MODULE)
+    try:
+        document = {
+            "slug": "slow",
+            "name": "Slow",
+            "nodes": [
+                {"id": "numbers", "type": "toy.numbers", "params": {"rows": 5}},
+                {"id": "nap", "type": "toy.sleep", "params": {"seconds": 4, "steps": 4}},
+            ],
+            "edges": [
+                {"id": "e1", "source": "numbers", "source_port": "data"}
+                | {"target": "nap", "target_port": "data"}
+            ],
+        }
+        _import(api, document)
+        launched = api.gql(
+            LAUNCH, {"i": {"workflowId": "slow", "trigger": "MANUAL"}}, role="editor"
+        )["data"]["launchRun"]
+        run_id = launched["runId"]
+        deadline = time.monotonic() + 60
+        while True:
+            steps = api.gql(RUN, {"id": run_id})["data"]["run"]["steps"]
+            if any(s["nodeId"] == "nap" and s["status"] == "running" for s in steps):
+                break
+            assert time.monotonic() < deadline, steps
+            time.sleep(0.1)
+        stop_api(api, server, thread)  # the API goes away mid-run
+
+        api, server, thread = make_api(tmp_path, registry=registry)
+        events = api.subscribe(EVENTS, {"id": run_id})
+        assert events[-1]["data"]["runEvents"]["status"] == "SUCCESS"
+        run = api.gql(RUN, {"id": run_id})["data"]["run"]
+        assert run["status"] == "SUCCESS" and run["trigger"] == "manual"
+        assert {s["nodeId"]: s["status"] for s in run["steps"]} == {
+            "numbers": "succeeded",
+            "nap": "succeeded",
+        }
+    finally:
+        stop_api(api, server, thread)
+        engine.stop()
