@@ -264,7 +264,7 @@ class Engine:
             worker_host, _, pid_text = where.rpartition(":")
             if run.run_id in mine or worker_host != host() or not pid_text.isdigit():
                 continue
-            if not _alive(int(pid_text)):
+            if not worker_alive(int(pid_text)):
                 self.instance.report_run_failed(
                     run,
                     f"the run's worker process {pid_text} is gone: the engine that ran it"
@@ -298,7 +298,7 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def _alive(pid: int) -> bool:
+def worker_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

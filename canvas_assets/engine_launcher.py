@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dagster._core.launcher.base import LaunchRunContext, RunLauncher
+from dagster._core.launcher.base import (
+    CheckRunHealthResult,
+    LaunchRunContext,
+    RunLauncher,
+    WorkerStatus,
+)
+from dagster._core.storage.dagster_run import DagsterRun
 from dagster._serdes import ConfigurableClass, ConfigurableClassData
 
-from canvas_assets.engine import ENGINE_TAG, LOCAL
+from canvas_assets.engine import ENGINE_TAG, LOCAL, WORKER_TAG, host, worker_alive
 
 
 class EngineRunLauncher(RunLauncher, ConfigurableClass):
@@ -37,6 +43,25 @@ class EngineRunLauncher(RunLauncher, ConfigurableClass):
 
     def launch_run(self, context: LaunchRunContext) -> None:
         self._instance.add_run_tags(context.dagster_run.run_id, {ENGINE_TAG: LOCAL})
+
+    @property
+    def supports_check_run_worker_health(self) -> bool:
+        return True
+
+    def check_run_worker_health(self, run: DagsterRun) -> CheckRunHealthResult:
+        """For the daemon's run monitoring, a second watch next to the engine's own: a run whose
+        worker on this host is gone is reported failed even while no engine runs."""
+        where = run.tags.get(WORKER_TAG, "")
+        worker_host, _, pid = where.rpartition(":")
+        if not pid.isdigit() or worker_host != host():
+            return CheckRunHealthResult(
+                WorkerStatus.UNKNOWN, "worker on another host or not started"
+            )
+        if worker_alive(int(pid)):
+            return CheckRunHealthResult(WorkerStatus.RUNNING, run_worker_id=pid)
+        return CheckRunHealthResult(
+            WorkerStatus.FAILED, f"the run's worker process {pid} is gone", run_worker_id=pid
+        )
 
     def terminate(self, run_id: str) -> bool:
         run = self._instance.get_run_by_id(run_id)

@@ -11,7 +11,6 @@ from canvas_assets.compiler import output_keys, record_of
 from canvas_assets.planner import Plan
 from node_library.registry import NodeRegistry
 
-
 LAST_FACTS = ("duration_s", "rows_out", "memory_mb")
 
 

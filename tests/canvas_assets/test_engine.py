@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from typing import Any
 
@@ -293,3 +294,32 @@ def test_runs_survive_an_engine_restart_and_lost_workers_are_failed(
     finally:
         second.stop()
     assert events[-1].status == "FAILURE" and "is gone" in events[-1].message
+
+
+def test_the_daemons_run_monitoring_sees_a_dead_worker_through_the_run_launcher(
+    toy_services: CanvasServices,
+) -> None:
+    from dagster._core.launcher.base import WorkerStatus
+
+    from canvas_assets.engine import host
+    from canvas_assets.engine_launcher import EngineRunLauncher
+
+    _store(toy_services, chain_workflow())
+    launch = RunLauncher(toy_services).launch("toy_chain", Selection.ALL)
+    assert launch.run_id
+    instance = toy_services.instance
+    launcher = EngineRunLauncher()
+    launcher.register_instance(instance)
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    dead = finished.pid
+
+    def health(where: str) -> WorkerStatus:
+        instance.add_run_tags(launch.run_id, {WORKER_TAG: where})
+        run = instance.get_run_by_id(launch.run_id)
+        assert run is not None
+        return launcher.check_run_worker_health(run).status
+
+    assert health(f"{host()}:{os.getpid()}") is WorkerStatus.RUNNING
+    assert health(f"{host()}:{dead}") is WorkerStatus.FAILED
+    assert health(f"elsewhere:{dead}") is WorkerStatus.UNKNOWN
