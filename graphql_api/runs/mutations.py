@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 
-from canvas_assets import NotFound, PlanError, RunRefused, Selection, run_details
+from canvas_assets import Launch, NotFound, PlanError, RunRefused, Selection, run_details
 from graphql_api.auth import IsEditor, principal_of
 from graphql_api.context import Info
 from graphql_api.errors import InvalidInputError, InvalidWorkflowError, Issue, NotFoundError
@@ -17,6 +19,21 @@ from graphql_api.runs.types import (
 from graphql_api.runs.visibility import can_see
 
 
+def _launched(launch: Callable[[], Launch], field: str) -> LaunchRunResult:
+    """A launch's result, or the user error that refused it (`field`: the input to fix)."""
+    try:
+        return RunLaunched.of(launch())
+    except NotFound as exc:
+        return NotFoundError(message=str(exc))
+    except PlanError as exc:
+        return InvalidWorkflowError(
+            message="the workflow has errors; fix them before running",
+            issues=[Issue.of(i) for i in exc.issues],
+        )
+    except RunRefused as exc:
+        return InvalidInputError(message=str(exc), field=field)
+
+
 @strawberry.type
 class RunMutations:
     @strawberry.mutation(
@@ -25,8 +42,8 @@ class RunMutations:
     )
     def launch_run(self, info: Info, input: LaunchRunInput) -> LaunchRunResult:
         principal = principal_of(info)
-        try:
-            launch = info.context.launcher.launch(
+        return _launched(
+            lambda: info.context.launcher.launch(
                 str(input.workflow_id),
                 Selection(input.selection.value),
                 node=input.node,
@@ -34,17 +51,9 @@ class RunMutations:
                 owner=principal.token_id,
                 private=input.private,
                 trigger=input.trigger.value,
-            )
-        except NotFound as exc:
-            return NotFoundError(message=str(exc))
-        except PlanError as exc:
-            return InvalidWorkflowError(
-                message="the workflow has errors; fix them before running",
-                issues=[Issue.of(i) for i in exc.issues],
-            )
-        except RunRefused as exc:
-            return InvalidInputError(message=str(exc), field="selection")
-        return RunLaunched.of(launch)
+            ),
+            field="selection",
+        )
 
     @strawberry.mutation(
         permission_classes=[IsEditor],
@@ -62,20 +71,12 @@ class RunMutations:
         details = run_details(info.context.services.instance, str(id))
         if details is None or not can_see(principal, details.tags):
             return NotFoundError(message=f"no run {id}")
-        try:
-            launch = info.context.launcher.reexecute_from_failure(
+        return _launched(
+            lambda: info.context.launcher.reexecute_from_failure(
                 str(id), owner=principal.token_id, private=private, trigger=trigger.value
-            )
-        except NotFound as exc:
-            return NotFoundError(message=str(exc))
-        except PlanError as exc:
-            return InvalidWorkflowError(
-                message="the workflow has errors; fix them before running",
-                issues=[Issue.of(i) for i in exc.issues],
-            )
-        except RunRefused as exc:
-            return InvalidInputError(message=str(exc), field="id")
-        return RunLaunched.of(launch)
+            ),
+            field="id",
+        )
 
     @strawberry.mutation(
         permission_classes=[IsEditor],

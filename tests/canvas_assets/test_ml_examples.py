@@ -385,3 +385,36 @@ def test_the_report_example_scores_like_a_hand_written_forest_and_writes_a_pdf(
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.content)).pages)
     assert "Breast cancer model report" in text
     assert "Confusion matrix" in text
+
+
+def test_two_runs_metrics_are_read_back_for_comparison(services: CanvasServices) -> None:
+    """Run.metrics: each run's metrics, flattened, from the artifacts its materializations name."""
+    from canvas_assets.run_history import flatten, run_metrics
+
+    stored = services.create_from_template("breast_cancer_classification")
+    slug = stored.workflow.slug
+    first = services.run(slug)
+    model = next(n for n in stored.workflow.nodes if n.type.startswith("models."))
+    changed = stored.workflow.model_copy(deep=True)
+    next(n for n in changed.nodes if n.id == model.id).params["C"] = 0.01
+    services.store.save(changed, stored.revision)
+    second = services.run(slug)
+    assert first.run_id and second.run_id and second.success
+
+    a = {
+        m.node_id: m.values
+        for m in run_metrics(services.instance, services.artifacts, first.run_id)
+    }
+    b = {
+        m.node_id: m.values
+        for m in run_metrics(services.instance, services.artifacts, second.run_id)
+    }
+    assert {"metrics", "roc"} <= set(a) and set(a) == set(b)
+    plan = services.plan(services.store.get(slug))
+    stored_now = services.artifacts.read(
+        ArtifactRef(slug, "metrics", plan.nodes["metrics"].cache_key, "metrics")
+    )
+    assert b["metrics"] == flatten(stored_now)
+    assert isinstance(a["metrics"]["accuracy"], float)
+    assert a["metrics"]["accuracy"] != b["metrics"]["accuracy"]  # C changed the model
+    assert flatten({"r": {"a": {"f1": float("nan")}}, "m": [[1, 2]]}) == {"r.a.f1": None}

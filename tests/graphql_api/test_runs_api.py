@@ -106,6 +106,15 @@ def test_a_run_launched_over_the_api_streams_its_events_in_order(s3_api, s3_serv
     )["data"]["cancelRun"]
     assert cancel["__typename"] == "InvalidInputError" and "already finished" in cancel["message"]
 
+    reexecute = api.gql(
+        """mutation($id: ID!) { reexecuteRun(id: $id) { __typename
+        ... on UserError { message } } }""",
+        {"id": run_id},
+        role="editor",
+    )["data"]["reexecuteRun"]
+    assert reexecute["__typename"] == "InvalidInputError"
+    assert "only a failed or canceled run" in reexecute["message"]
+
 
 def test_launching_an_invalid_workflow_returns_its_issues_and_launches_nothing(
     api: ApiServer,
