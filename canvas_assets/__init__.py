@@ -5,6 +5,7 @@ graphql_api and the CLI use the façade exported here, never the internals.
 """
 
 from canvas_assets.config import CanvasConfig
+from canvas_assets.dagster_sync import DagsterReloader
 from canvas_assets.launcher import EXECUTOR_TAG, PARENT_RUN_TAG, Launch, RunLauncher
 from canvas_assets.planner import NodeStatus, Plan, PlanError, State
 from canvas_assets.previews import (
@@ -35,6 +36,7 @@ from canvas_assets.run_events import (
     workflow_runs,
 )
 from canvas_assets.run_history import NodeMetrics, run_metrics
+from canvas_assets.schedules import Schedule, ScheduleError, ScheduleStore
 from canvas_assets.services import (
     CanvasServices,
     NodeRun,
@@ -67,6 +69,7 @@ __all__ = [
     "CanvasServices",
     "ColumnSummary",
     "Conflict",
+    "DagsterReloader",
     "Download",
     "FileInfo",
     "Launch",
@@ -93,6 +96,9 @@ __all__ = [
     "RunLauncher",
     "RunRefused",
     "RunReport",
+    "Schedule",
+    "ScheduleError",
+    "ScheduleStore",
     "Selection",
     "State",
     "StoreError",

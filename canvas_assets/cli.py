@@ -2,7 +2,7 @@
 
   mlcanvas up                      start the API, the engine, the Dagster UI and daemon
   mlcanvas engine                  the warm engine that executes runs launched by the API
-  mlcanvas worker [-Q QUEUE] [-c N]  a Celery worker for workflows with the Celery executor
+  mlcanvas worker                  a Celery worker: executes nodes of runs with executor "celery"
   mlcanvas run WORKFLOW [--node N] [--upstream|--only] [--stale] [--force]
   mlcanvas validate FILE           issues of a workflow file (exit 1 on errors)
   mlcanvas status WORKFLOW         fresh / stale / missing per node, with the reason
@@ -308,7 +308,12 @@ def _up(args: argparse.Namespace) -> int:
         added = seed_examples(services.store, services.registry)
         print(f"first start: loaded example workflows {', '.join(added)}")
     _ = services.instance  # created once here: processes creating one SQLite instance race
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        # the API asks this webserver to reload after edits (canvas_assets/dagster_sync.py)
+        "CANVAS_DAGSTER_URL": f"http://127.0.0.1:{args.port}",
+    }
     bin_dir = Path(sys.executable).parent
     workspace = Path("workspace.yaml").resolve()
     commands = [

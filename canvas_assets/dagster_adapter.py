@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import dagster as dg
@@ -97,3 +98,17 @@ def reconstructable_job(
         [[key, value] for key, value in kwargs.items()],
     )
     return ReconstructableJob(repository=ReconstructableRepository(pointer), job_name=job_name)
+
+
+def is_valid_cron_string(cron: str) -> bool:
+    """Dagster's own cron check, so a schedule we accept is one its scheduler accepts."""
+    from dagster._utils.schedules import is_valid_cron_string as check
+
+    return bool(check(cron))
+
+
+def get_next_cron_tick(cron: str, after: datetime, timezone: str) -> datetime:
+    """The scheduler's next tick after `after`, computed the way Dagster's scheduler does."""
+    from dagster._utils.schedules import get_next_cron_tick as next_tick
+
+    return next_tick(cron, after, timezone)

@@ -1,8 +1,19 @@
-"""The one composition root for Dagster (STYLE.md): every stored workflow compiled into assets.
+"""The one composition root for Dagster (STYLE.md): every stored workflow compiled into assets,
+and every stored schedule into a Dagster schedule.
 
-The Dagster webserver and daemon load this module through workspace.yaml. The workflow set is
-read from the store once per code-location load and pinned into reconstruction metadata, so runs
-launched from the Dagster UI execute the graph versions the UI showed.
+The Dagster webserver and daemon load this module through workspace.yaml. The workflow set and
+the schedules are read from the store once per code-location load and pinned into reconstruction
+metadata, so runs launched from the Dagster UI or by a schedule execute the graph versions the
+code location showed.
+
+Schedules (schedules.py holds the records): each becomes `canvas_<workflow slug>_<first 8
+characters of its id>`, targeting the workflow's asset group or the node with its upstream, RUNNING
+when enabled and STOPPED otherwise, in the schedule's time zone. Its evaluation is cache-aware
+like "Run stale": it plans with our planner and returns SkipReason("nothing to do: every node is
+fresh") when nothing is stale, else a RunRequest for exactly the stale and missing nodes' assets,
+tagged canvas/trigger=schedule and canvas/schedule=<id>. A tick also skips while the schedule's
+previous run is still going, so a slow run is never stacked under the next one. The daemon queues
+the run; the instance's run launcher (engine_launcher.py) hands it to the warm engine.
 """
 
 from __future__ import annotations
@@ -11,20 +22,28 @@ import functools
 import json
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 import dagster as dg
 
-from canvas_assets.compiler import build_workflow_assets
+from canvas_assets.compiler import build_workflow_assets, output_keys
 from canvas_assets.dagster_adapter import pinned_snapshot, with_snapshot
 from canvas_assets.io_manager import CanvasIOManager
-from canvas_assets.planner import Plan, build_plan
+from canvas_assets.planner import Plan, PlanError, State, build_plan
 from canvas_assets.plans import PlanSource
-from canvas_assets.services import CanvasServices
+from canvas_assets.schedules import Schedule
+from canvas_assets.services import CanvasServices, RunRefused, Selection
+from canvas_assets.store import NotFound
 from node_library.graph import Workflow, load_workflow
 from node_library.validation import validate_workflow
 
 SNAPSHOT_KEY = "canvas/workflows"
+SCHEDULES_KEY = "canvas/schedules"
+SCHEDULE_TAG = "canvas/schedule"
+NOTHING_TO_DO = "nothing to do: every node is fresh"
 log = logging.getLogger(__name__)
+_EPOCH = datetime.fromtimestamp(0, UTC)  # schedules in the snapshot keep no timestamps
 
 
 def _read_store(services: CanvasServices) -> str:
@@ -36,8 +55,29 @@ def _read_store(services: CanvasServices) -> str:
     )
 
 
+def _read_schedules(services: CanvasServices) -> str:
+    return json.dumps(
+        [
+            {
+                "id": s.id,
+                "workflow_id": s.workflow_id,
+                "node": s.node,
+                "cron": s.cron,
+                "timezone": s.timezone,
+                "enabled": s.enabled,
+            }
+            for s in services.schedules.list()
+        ]
+    )
+
+
+def schedule_name(slug: str, schedule_id: str) -> str:
+    return f"canvas_{slug}_{schedule_id[:8]}"
+
+
 def build_definitions(services: CanvasServices) -> dg.Definitions:
     snapshot = pinned_snapshot(SNAPSHOT_KEY, lambda: _read_store(services))
+    schedules_snapshot = pinned_snapshot(SCHEDULES_KEY, lambda: _read_schedules(services))
     builders: dict[str, Callable[[], Plan]] = {}
     assets: list[dg.AssetsDefinition] = []
     workflows: list[tuple[Workflow, int]] = []
@@ -62,12 +102,135 @@ def build_definitions(services: CanvasServices) -> dg.Definitions:
         assets.extend(build_workflow_assets(workflow, services.registry, services.settings, plans))
     defs = dg.Definitions(
         assets=assets,
+        schedules=build_schedules(services, workflows, json.loads(schedules_snapshot)),
         # Runs launched from the Dagster UI execute their steps in the run worker's process:
         # Dagster's multiprocess default spends about 3 s starting each step on this hardware.
         executor=dg.in_process_executor,
         resources={"io_manager": CanvasIOManager(services.artifacts, plans)},
     )
-    return with_snapshot(defs, SNAPSHOT_KEY, snapshot)
+    defs = with_snapshot(defs, SNAPSHOT_KEY, snapshot)
+    return with_snapshot(defs, SCHEDULES_KEY, schedules_snapshot)
+
+
+def build_schedules(
+    services: CanvasServices,
+    workflows: list[tuple[Workflow, int]],
+    records: list[dict[str, Any]],
+) -> list[dg.ScheduleDefinition]:
+    """Dagster schedules of the stored schedules whose workflow is in the code location."""
+    by_id = {w.id: (w, revision) for w, revision in workflows}
+    schedules = []
+    for record in records:
+        schedule = Schedule(**record, created_at=_EPOCH, updated_at=_EPOCH)
+        found = by_id.get(schedule.workflow_id)
+        if found is None:
+            log.warning(
+                "schedule %s is left out of Dagster: its workflow %s is missing or does not"
+                " validate",
+                schedule.id,
+                schedule.workflow_id,
+            )
+            continue
+        workflow, revision = found
+        selection: dg.AssetSelection = dg.AssetSelection.groups(workflow.slug)
+        if schedule.node is not None:
+            keys = output_keys(workflow, services.registry)
+            node_keys = [k for (n, _), k in keys.items() if n == schedule.node]
+            if not node_keys:
+                log.warning(
+                    "schedule %s is left out of Dagster: workflow %s has no node %r any more",
+                    schedule.id,
+                    workflow.slug,
+                    schedule.node,
+                )
+                continue
+            selection = dg.AssetSelection.assets(*node_keys).upstream()
+        schedules.append(
+            dg.ScheduleDefinition(
+                name=schedule_name(workflow.slug, schedule.id),
+                cron_schedule=schedule.cron,
+                execution_timezone=schedule.timezone,
+                target=selection,
+                default_status=(
+                    dg.DefaultScheduleStatus.RUNNING
+                    if schedule.enabled
+                    else dg.DefaultScheduleStatus.STOPPED
+                ),
+                description=f"{schedule.description} ({schedule.timezone}): runs the stale nodes"
+                f" of {workflow.name!r}" + (f" up to {schedule.node!r}" if schedule.node else ""),
+                execution_fn=functools.partial(
+                    evaluate_schedule, services, schedule, workflow, revision
+                ),
+            )
+        )
+    return schedules
+
+
+def evaluate_schedule(
+    services: CanvasServices,
+    schedule: Schedule,
+    workflow: Workflow,
+    revision: int,
+    context: dg.ScheduleEvaluationContext,
+) -> dg.RunRequest | dg.SkipReason:
+    """One tick: a run of the stale and missing nodes, or the reason there is none."""
+    running = context.instance.get_run_records(
+        dg.RunsFilter(
+            tags={SCHEDULE_TAG: schedule.id},
+            statuses=[
+                dg.DagsterRunStatus.QUEUED,
+                dg.DagsterRunStatus.NOT_STARTED,
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED,
+                dg.DagsterRunStatus.CANCELING,
+            ],
+        ),
+        limit=1,
+    )
+    if running:
+        run = running[0].dagster_run
+        return dg.SkipReason(
+            f"the previous run {run.run_id} of this schedule is still {run.status.value.lower()}"
+        )
+    selection = Selection.UPSTREAM if schedule.node else Selection.STALE
+    try:
+        plan, to_run = _stale_nodes(services, schedule, workflow, revision, selection)
+    except (NotFound, PlanError, RunRefused) as exc:
+        return dg.SkipReason(f"not run: {exc}")
+    if not to_run:
+        return dg.SkipReason(NOTHING_TO_DO)
+    wanted = set(to_run)
+    keys = [k for (n, _), k in output_keys(plan.workflow, services.registry).items() if n in wanted]
+    return dg.RunRequest(
+        asset_selection=keys,
+        tags={
+            "canvas/trigger": "schedule",
+            SCHEDULE_TAG: schedule.id,
+            "canvas/workflow": plan.slug,
+            "canvas/revision": str(plan.revision),
+            "canvas/nodes": ",".join(to_run),
+            "canvas/selection": selection.value + (f":{schedule.node}" if schedule.node else ""),
+        },
+    )
+
+
+def _stale_nodes(
+    services: CanvasServices,
+    schedule: Schedule,
+    workflow: Workflow,
+    revision: int,
+    selection: Selection,
+) -> tuple[Plan, list[str]]:
+    """Plan like "Run stale" does. When the store has moved on since this code location loaded
+    (an edit within the daemon's reload interval), plan the pinned revision instead: the run
+    executes the code location's assets, which are built from that revision."""
+    prepared = services.prepare_run(schedule.workflow_id, schedule.node, selection)
+    if prepared.stored.revision == revision:
+        return prepared.plan, prepared.to_run
+    plan = build_plan(workflow, services.registry, services.settings, revision)
+    statuses = services.statuses(plan)
+    selected = plan.upstream({schedule.node}) if schedule.node else set(plan.nodes)
+    return plan, [n for n in plan.order if n in selected and statuses[n].state is not State.FRESH]
 
 
 @dg.definitions

@@ -20,6 +20,7 @@ from canvas_assets.history import latest_records
 from canvas_assets.io_manager import CanvasIOManager
 from canvas_assets.planner import NodeStatus, Plan, State, build_plan, node_statuses
 from canvas_assets.plans import PlanSource
+from canvas_assets.schedules import ScheduleStore
 from canvas_assets.store import NotFound, OpsResult, StoredWorkflow, StoreError, WorkflowStore
 from canvas_assets.tokens import TokenStore
 from node_library.graph import Workflow, load_workflow, slugify
@@ -92,6 +93,10 @@ class CanvasServices:
     def store(self) -> WorkflowStore:
         self.config.home.mkdir(parents=True, exist_ok=True)
         return WorkflowStore(self.config.database_url)
+
+    @cached_property
+    def schedules(self) -> ScheduleStore:
+        return ScheduleStore(self.store.engine)  # same database and engine as the workflow store
 
     @cached_property
     def tokens(self) -> TokenStore:

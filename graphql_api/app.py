@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from graphql import FieldNode, OperationDefinitionNode
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,8 +24,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
-from canvas_assets import CanvasServices, Principal, RunLauncher
+from canvas_assets import CanvasServices, DagsterReloader, Principal, RunLauncher
 from graphql_api.auth import authenticate
 from graphql_api.context import Context
 from graphql_api.extensions import Limits
@@ -36,13 +40,64 @@ from graphql_api.schema import build_schema
 from graphql_api.workflows.changes import ChangeHub
 
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "canvas_frontend" / "dist"
+# Mutations that change what the Dagster code location shows (assets, groups, schedules); runs
+# are not among them: the click-to-run path never waits for Dagster.
+DAGSTER_VISIBLE_MUTATIONS = frozenset(
+    {
+        "applyGraphOps",
+        "createWorkflow",
+        "createFromTemplate",
+        "duplicateWorkflow",
+        "importWorkflow",
+        "deleteWorkflow",
+        "renameWorkflow",
+        "createSchedule",
+        "updateSchedule",
+        "deleteSchedule",
+    }
+)
+
+
+class ReloadDagsterOnEdits(SchemaExtension):
+    """After a mutation that changes graphs or schedules, ask for a debounced reload of the
+    Dagster UI's code location (canvas_assets/dagster_sync.py); never blocks the response."""
+
+    def __init__(self, reloader: DagsterReloader) -> None:
+        super().__init__()
+        self.reloader = reloader
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        if context.operation_type is not OperationType.MUTATION or context.result is None:
+            return
+        if context.result.data and _root_fields(context) & DAGSTER_VISIBLE_MUTATIONS:
+            self.reloader.request()
+
+
+def _root_fields(context: Any) -> set[str]:
+    document = context.graphql_document
+    names: set[str] = set()
+    for definition in document.definitions if document is not None else ():
+        if isinstance(definition, OperationDefinitionNode):
+            selections = definition.selection_set.selections
+            names.update(s.name.value for s in selections if isinstance(s, FieldNode))
+    return names
 
 
 class CanvasGraphQL(GraphQL[Context, None]):
     def __init__(
-        self, services: CanvasServices, limits: Limits, local_admin: bool, **kwargs: Any
+        self,
+        services: CanvasServices,
+        limits: Limits,
+        local_admin: bool,
+        reloader: DagsterReloader | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(build_schema(limits), **kwargs)
+        self.reloader = reloader or DagsterReloader()
+        super().__init__(
+            build_schema(limits, extra=[lambda: ReloadDagsterOnEdits(self.reloader)]), **kwargs
+        )
         self.services = services
         self.launcher = RunLauncher(services)
         self.changes = ChangeHub()
@@ -141,12 +196,14 @@ def create_app(
     limits: Limits | None = None,
     local_admin: bool = False,
     frontend_dir: Path | None = FRONTEND_DIR,
+    reloader: DagsterReloader | None = None,
 ) -> Starlette:
     limits = limits or Limits()
     graphql = CanvasGraphQL(
         services,
         limits,
         local_admin,
+        reloader,
         graphql_ide="graphiql" if limits.introspection else None,
         allow_queries_via_get=False,
         multipart_uploads_enabled=True,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import strawberry
+from strawberry.extensions import SchemaExtension
 
 from graphql_api.extensions import Limits, schema_extensions
 from graphql_api.files.mutations import FileMutations
@@ -13,6 +15,8 @@ from graphql_api.outputs.queries import OutputQueries
 from graphql_api.runs.mutations import RunMutations
 from graphql_api.runs.queries import RunQueries
 from graphql_api.runs.subscriptions import RunSubscriptions
+from graphql_api.schedules.mutations import ScheduleMutations
+from graphql_api.schedules.queries import ScheduleQueries
 from graphql_api.workflows.mutations import WorkflowMutations
 from graphql_api.workflows.queries import WorkflowQueries
 from graphql_api.workflows.subscriptions import WorkflowSubscriptions
@@ -21,12 +25,12 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 @strawberry.type
-class Query(NodeTypeQueries, WorkflowQueries, RunQueries, OutputQueries):
+class Query(NodeTypeQueries, WorkflowQueries, RunQueries, OutputQueries, ScheduleQueries):
     pass
 
 
 @strawberry.type
-class Mutation(WorkflowMutations, RunMutations, FileMutations):
+class Mutation(WorkflowMutations, RunMutations, FileMutations, ScheduleMutations):
     pass
 
 
@@ -35,12 +39,14 @@ class Subscription(RunSubscriptions, WorkflowSubscriptions):
     pass
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+def build_schema(
+    limits: Limits | None = None, extra: Sequence[Callable[[], SchemaExtension]] = ()
+) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=schema_extensions(limits or Limits()),
+        extensions=[*schema_extensions(limits or Limits()), *extra],
     )
 
 

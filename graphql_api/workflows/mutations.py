@@ -152,6 +152,7 @@ class WorkflowMutations:
         try:
             stored = info.context.services.store.get(str(id))
             info.context.services.store.delete(stored.id)
+            info.context.services.schedules.delete_for_workflow(stored.id)
         except NotFound as exc:
             return NotFoundError(message=str(exc))
         return Deleted(id=strawberry.ID(stored.id))
