@@ -30,8 +30,6 @@ from canvas_assets.plans import PlanSource
 from canvas_assets.services import CanvasServices
 
 RUN_JOB = "canvas_run"
-CELERY_BROKER_ENV = "CANVAS_CELERY_BROKER"
-DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 
 
 @dataclass(frozen=True)
@@ -130,10 +128,9 @@ def _executor(spec: RunSpec) -> dg.ExecutorDefinition:
     if spec.executor == "fork":
         return fork_executor(spec.max_concurrent)
     if spec.executor == "celery":
-        from dagster_celery import celery_executor
+        from canvas_assets.celery_worker import celery_executor_def
 
-        broker = os.environ.get(CELERY_BROKER_ENV, DEFAULT_BROKER)
-        return celery_executor.configured({"broker": broker, "backend": broker})
+        return celery_executor_def()  # broker and queue from the environment, as the workers
     return dg.in_process_executor
 
 
