@@ -67,6 +67,7 @@ __all__ = [
     "RemoveNodeOp",
     "RenameWorkflowOp",
     "SetDescriptionOp",
+    "SetExecutorOp",
     "SetLabelOp",
     "UpdateGroupOp",
     "UpdateParamsOp",
@@ -148,6 +149,13 @@ class SetDescriptionOp(_Op):
     description: str = Field(max_length=20_000)
 
 
+class SetExecutorOp(_Op):
+    """Where the workflow's runs execute (WorkflowSettings.executor)."""
+
+    op: Literal["set_executor"] = "set_executor"
+    executor: Literal["local", "celery"]
+
+
 GROUP_TITLE_MAX = 200
 GROUP_ID_MAX = 100
 
@@ -183,6 +191,7 @@ GraphOp = Annotated[
     | SetLabelOp
     | RenameWorkflowOp
     | SetDescriptionOp
+    | SetExecutorOp
     | AddGroupOp
     | UpdateGroupOp
     | RemoveGroupOp,
@@ -269,6 +278,7 @@ _OP_NAMES = (
     "set_label",
     "rename_workflow",
     "set_description",
+    "set_executor",
     "add_group",
     "update_group",
     "remove_group",
@@ -288,6 +298,7 @@ class _Draft:
         self.groups: list[Group] = list(workflow.groups)
         self.name = workflow.name
         self.description = workflow.description
+        self.executor = workflow.settings.executor
         self.record = record
         self.inverses: list[list[GraphOp]] = []
         # id -> op index of the op that (last) added it, to trace validation issues back to ops
@@ -319,6 +330,7 @@ class _Draft:
                 "edges": self.edges,
                 "groups": self.groups,
                 "name": self.name,
+                "settings": self.workflow.settings.model_copy(update={"executor": self.executor}),
                 "description": self.description,
             }
         )
@@ -513,6 +525,11 @@ def _set_description(draft: _Draft, index: int, op: SetDescriptionOp) -> list[Gr
     return [SetDescriptionOp(description=old)] if draft.record else []
 
 
+def _set_executor(draft: _Draft, index: int, op: SetExecutorOp) -> list[GraphOp]:
+    old, draft.executor = draft.executor, op.executor
+    return [SetExecutorOp(executor=old)] if draft.record else []
+
+
 def _group_pos(draft: _Draft, group_id: str) -> int | None:
     return next((i for i, g in enumerate(draft.groups) if g.id == group_id), None)
 
@@ -641,6 +658,8 @@ def _dispatch(draft: _Draft, index: int, op: GraphOp) -> list[GraphOp]:
             return _rename_workflow(draft, index, op)
         case SetDescriptionOp():
             return _set_description(draft, index, op)
+        case SetExecutorOp():
+            return _set_executor(draft, index, op)
         case AddGroupOp():
             return _add_group(draft, index, op)
         case UpdateGroupOp():
@@ -892,6 +911,8 @@ def touched_keys(ops: Sequence[GraphOp], workflow_before: Workflow) -> set[str]:
                 keys.add("workflow/name")
             case SetDescriptionOp():
                 keys.add("workflow/description")
+            case SetExecutorOp():
+                keys.add("workflow/executor")
             case AddGroupOp():
                 keys.add(_group_key(op.group.id))
                 keys |= _member_keys(op.group.node_ids)

@@ -48,7 +48,8 @@ class ApplyGraphOpsInput:
     base_revision: int
     ops: list[JSON] = strawberry.field(
         description="add_node, remove_node, update_params, move_nodes, add_edge, remove_edge,"
-        " set_label, rename_workflow, set_description, add_group, update_group, remove_group"
+        " set_label, rename_workflow, set_description, set_executor, add_group, update_group,"
+        " remove_group"
         " (objects with an `op` field)"
     )
     batch_id: str | None = strawberry.field(

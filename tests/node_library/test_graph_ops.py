@@ -23,6 +23,7 @@ from node_library.graph_ops import (
     RemoveNodeOp,
     RenameWorkflowOp,
     SetDescriptionOp,
+    SetExecutorOp,
     SetLabelOp,
     UpdateGroupOp,
     UpdateParamsOp,
@@ -146,10 +147,12 @@ def test_set_label_rename_and_description_change_only_their_field(workflow: Work
             SetLabelOp(node_id="srt", label="By species"),
             RenameWorkflowOp(name="Iris cleaning"),
             SetDescriptionOp(description="after"),
+            SetExecutorOp(executor="celery"),
         ],
     )
     assert result.node("srt") == workflow.nodes[2].model_copy(update={"label": "By species"})
     assert (result.name, result.description, result.slug) == ("Iris cleaning", "after", "ops_test")
+    assert result.settings.executor == "celery" and workflow.settings.executor == "local"
 
 
 def test_add_group_puts_a_titled_frame_around_existing_nodes(workflow: Workflow) -> None:
@@ -214,6 +217,7 @@ def test_ops_parse_from_json_by_their_op_field_and_round_trip_through_the_log_fo
         {"op": "remove_node", "node_id": "a"},
         {"op": "rename_workflow", "name": "N"},
         {"op": "set_description", "description": "D"},
+        {"op": "set_executor", "executor": "celery"},
     ]
     ops = parse_ops(raw)
     assert [type(o).__name__ for o in ops] == [
@@ -226,6 +230,7 @@ def test_ops_parse_from_json_by_their_op_field_and_round_trip_through_the_log_fo
         "RemoveNodeOp",
         "RenameWorkflowOp",
         "SetDescriptionOp",
+        "SetExecutorOp",
     ]
     assert load_ops(dump_ops(ops)) == ops
     assert json.loads(dump_ops(ops))[0]["op"] == "add_node"
@@ -640,7 +645,7 @@ class RandomOps:
 
     def op(self, w: Workflow) -> GraphOp:
         rng = self.rng
-        kinds = ["add_node", "rename_workflow", "set_description"]
+        kinds = ["add_node", "rename_workflow", "set_description", "set_executor"]
         if w.nodes:
             kinds += ["remove_node", "update_params", "move_nodes", "set_label", "add_edge"] * 2
             kinds += ["add_group"]
@@ -721,6 +726,8 @@ class RandomOps:
             return RemoveEdgeOp(edge_id=rng.choice(w.edges).id)
         if kind == "rename_workflow":
             return RenameWorkflowOp(name=self.fresh("name "))
+        if kind == "set_executor":
+            return SetExecutorOp(executor=rng.choice(["local", "celery"]))
         return SetDescriptionOp(description=self.fresh("description "))
 
 
@@ -751,7 +758,7 @@ def test_applying_the_inverse_after_random_batches_gives_back_the_original(
         inverse = invert_ops(base, ops)
         assert apply_ops(after, inverse) == base, dump_ops(ops)
         assert snapshot(base) == before
-    assert len(kinds) == 12  # every op kind was exercised
+    assert len(kinds) == 13  # every op kind was exercised
 
 
 # -- what group ops touch (for auto-rebase) ----------------------------------------------------
