@@ -196,7 +196,8 @@ def _node_asset(
                 metadata={"canvas/issue": exc.issue.model_dump(mode="json")},
             ) from exc
         duration = time.perf_counter() - started
-        rows_in = sum(len(v) for v in inputs.values() if isinstance(v, (pd.DataFrame, pd.Series)))
+        tables = [v for v in inputs.values() if isinstance(v, (pd.DataFrame, pd.Series))]
+        rows_in = sum(len(v) for v in tables) if tables else None  # None: a source, no table in
         for port in node_type.outputs:
             value = values[port.name]
             metadata: dict[str, Any] = {

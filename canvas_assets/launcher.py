@@ -22,6 +22,7 @@ TRIGGER_TAG = "canvas/trigger"
 SELECTION_TAG = "canvas/selection"
 EXECUTOR_TAG = "canvas/executor"
 PARENT_RUN_TAG = "dagster/parent_run_id"
+ROOT_RUN_TAG = "dagster/root_run_id"
 NO_ENGINE = (
     "no engine is serving this instance, so the run waits; start one with `mlcanvas engine`"
     " (`mlcanvas up` starts it with the rest)"
@@ -133,6 +134,13 @@ def submit_run(
             EXECUTOR_TAG: spec.executor,
             ENGINE_TAG: LOCAL,
             **tags,
+            # Dagster's own re-executions carry these tags (create_run_for_job sets the fields
+            # only); the Dagster UI and Run.parentRunId read them
+            **(
+                {PARENT_RUN_TAG: parent.run_id, ROOT_RUN_TAG: parent.root_run_id or parent.run_id}
+                if parent
+                else {}
+            ),
         },
     )
     return run.run_id

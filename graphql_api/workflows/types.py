@@ -60,6 +60,9 @@ class Workflow:
     nodes: list[WorkflowNode]
     edges: list[WorkflowEdge]
     groups: list[WorkflowGroup]
+    executor: str = strawberry.field(
+        description="where runs execute: local (the engine on this machine) or celery"
+    )
     node_count: int = strawberry.field(description="How many nodes the graph has.")
     document: JSON = strawberry.field(description="The whole graph document, as exported.")
 
@@ -71,6 +74,7 @@ class Workflow:
             slug=wf.slug,
             name=wf.name,
             description=wf.description,
+            executor=wf.settings.executor,
             revision=stored.revision,
             updated_at=stored.updated_at,
             nodes=[

@@ -236,6 +236,7 @@ def test_reexecute_from_failure_runs_only_the_failed_and_unrun_nodes(
     assert _executed(toy_services, again.run_id) == {"add_ten", "split"}
     run = toy_services.instance.get_run_by_id(again.run_id)
     assert run is not None and run.parent_run_id == first.run_id
+    assert run.tags["dagster/parent_run_id"] == first.run_id
 
     with pytest.raises(RunRefused, match="SUCCESS"):
         launcher.reexecute_from_failure(again.run_id)

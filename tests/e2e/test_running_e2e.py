@@ -84,7 +84,7 @@ def test_run_shows_live_status_then_nothing_to_do_and_problems_lead_to_their_nod
     expect(page.locator(".run-status")).to_have_text("SUCCESS")
     expect(page.locator(".run-elapsed")).to_have_text(re.compile(r"^(\d+(\.\d+)? s|\d+:\d\d)$"))
     expect(node_at(page, "totals").locator(".node-run-succeeded")).to_have_text(
-        re.compile(r"s · \d+ rows?$")
+        re.compile(r"s · [\d,]+ → \d+ rows? · \+[\d.]+ [MG]B$")
     )
     expect(page.get_by_role("button", name="Cancel")).to_have_count(0)
     shot(page, "running-01-after-run")

@@ -147,6 +147,7 @@ export function toGraphDoc(workflow: WorkflowGraph): GraphDoc {
   return {
     name: workflow.name,
     description: workflow.description,
+    executor: workflow.executor === "celery" ? "celery" : "local",
     nodes: workflow.nodes.map((n) => ({
       id: n.id,
       type: n.type,

@@ -29,6 +29,7 @@ import {
   type ReactFlowInstance,
 } from "@xyflow/react";
 import {
+  memo,
   useCallback,
   useEffect,
   useRef,
@@ -64,6 +65,7 @@ import { CanvasNode } from "../nodes/CanvasNode";
 import { DEFAULT_NODE_SIZE, edgeId, isCanvasNode, type FlowNode } from "../store/flowModel";
 import { useConnectionHintStore } from "../store/useConnectionHintStore";
 import { useRegistryStore } from "../store/useRegistryStore";
+import { useRunPanelsStore } from "../store/useRunPanelsStore";
 import { useRunStore } from "../store/useRunStore";
 import { useColorMode } from "../store/useThemeStore";
 import { refreshFreshness } from "./freshness";
@@ -80,6 +82,8 @@ import { ProblemsPanel } from "./ProblemsPanel";
 import { QuickAdd } from "./QuickAdd";
 import { ResultsPanel } from "./results/ResultsPanel";
 import { RunControls } from "./RunControls";
+import { RunHistoryPanel } from "./RunHistoryPanel";
+import { ScheduleDialog } from "./ScheduleDialog";
 import { runStale } from "./runActions";
 import { ShortcutsHelp } from "./ShortcutsHelp";
 import { ThemeToggle } from "./ThemeToggle";
@@ -150,6 +154,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
   const onNodesChange = useWorkflowStore((s) => s.onNodesChange);
   const onEdgesChange = useWorkflowStore((s) => s.onEdgesChange);
   const colorMode = useColorMode();
+  const runsOpen = useRunPanelsStore((s) => s.runsOpen);
   const { commit, undoLast, redoLast } = useGraphCommit();
   // What the viewport is doing: the minimap shows only while panning and the grid hides while
   // zooming; both re-raster on every frame of a zoom (bench/bench_canvas.py measured them as the
@@ -187,6 +192,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
           return;
         }
         useRunStore.getState().clear();
+        useRunPanelsStore.getState().reset();
         useWorkflowStore
           .getState()
           .open(result.value.id, result.value.revision, toGraphDoc(result.value));
@@ -732,6 +738,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
         </button>
         <LiveIndicator />
         <ThemeToggle />
+        <RunPanelButtons />
         <RunControls />
       </header>
       {notice && (
@@ -809,12 +816,44 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
               />
             )}
           </div>
-          <ResultsPanel />
+          {/* Runs takes the results' place while open; the results panel stays mounted (its
+              port, sort and filter choices survive) */}
+          <RunHistoryPanel />
+          <div className="results-slot" hidden={runsOpen}>
+            <ResultsPanel />
+          </div>
         </div>
         <ProblemsPanel />
         <PropertiesPanel commit={commit} />
       </div>
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+      <ScheduleDialog />
     </div>
   );
 }
+
+/** "Runs" (the run history below the canvas) and "Schedule…" (the schedule dialog); memo'd,
+ * since the page re-renders on every drag frame. */
+const RunPanelButtons = memo(function RunPanelButtons() {
+  const runsOpen = useRunPanelsStore((s) => s.runsOpen);
+  return (
+    <>
+      <button
+        type="button"
+        aria-pressed={runsOpen}
+        onClick={() => useRunPanelsStore.getState().toggleRuns()}
+        title="The workflow's runs: status, trigger, duration, steps; compare two runs' metrics"
+      >
+        Runs
+      </button>
+      <button
+        type="button"
+        aria-haspopup="dialog"
+        onClick={() => useRunPanelsStore.getState().openSchedule(null)}
+        title="Run this workflow on a schedule"
+      >
+        Schedule…
+      </button>
+    </>
+  );
+});

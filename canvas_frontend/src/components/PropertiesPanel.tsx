@@ -1,6 +1,9 @@
 /**
- * The selected node's label, its run status (state and why, last duration and rows, the error
- * folded, its log lines) with the per-node run actions, and its params as a form built from its
+ * The selected node's label, its run status (state and why, progress with the estimate of the
+ * time left, the last run's duration, rows in and out and peak memory, the error with its full
+ * traceback folded, its log lines) with the per-node run actions (run up to / only this,
+ * re-run from here, re-execute the failed run from its failure, schedule this node), and its
+ * params as a form built from its
  * params JSON schema (graph/paramsForm.ts): numbers with bounds, enums, booleans, text; the
  * expression editor for expressions (ExpressionEditor.tsx); column pickers fed by the columns the
  * server infers for the node's input (ColumnPicker.tsx); rows for lists of objects and maps
@@ -11,7 +14,9 @@
  */
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { formatDuration, formatRows } from "../graph/elapsed";
+import { formatDuration } from "../graph/elapsed";
+import { formatMemory, formatRowsFlow } from "../graph/runStats";
+import { canReexecute } from "../graph/runHistory";
 import { issuesOfNode, type IssueLike } from "../graph/issuesByNode";
 import type { GraphOp } from "../graph/ops";
 import {
@@ -32,10 +37,11 @@ import { errorHeadline, shownState } from "../store/runState";
 import { selectRunActive, useRunStore } from "../store/useRunStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { ColumnChips, ColumnSelect } from "./ColumnPicker";
-import { LiveElapsed } from "./Elapsed";
+import { LiveElapsed, LiveEta } from "./Elapsed";
 import { ExpressionEditor } from "./ExpressionEditor";
 import { MapEditor, RowListEditor, type CellRenderer } from "./ListEditor";
-import { launch, rerunFrom } from "./runActions";
+import { launch, reexecuteFromFailure, rerunFrom } from "./runActions";
+import { useRunPanelsStore } from "../store/useRunPanelsStore";
 import "./properties.css";
 import "./running.css";
 
@@ -485,6 +491,9 @@ function NodeRunStatus({
   const fresh = useRunStore((s) => s.freshness[nodeId]);
   const logs = useRunStore((s) => s.logs[nodeId]);
   const busy = useRunStore((s) => s.launching || selectRunActive(s));
+  const runId = useRunStore((s) => s.runId);
+  const runStatus = useRunStore((s) => s.runStatus);
+  const lastDurationS = useRunStore((s) => s.lastDurationS[nodeId] ?? null);
   const state = shownState(run, fresh);
   const current = run && state === run.state ? run : undefined;
   const why =
@@ -496,10 +505,19 @@ function NodeRunStatus({
           (state
             ? (FRESHNESS_TEXT[state] ?? "")
             : "Not known while the workflow has problems: fix them to see it.");
-  const lastRun =
-    current && (current.state === "succeeded" || current.state === "failed")
-      ? [formatDuration(current.durationS), formatRows(current.rows)].filter(Boolean).join(" · ")
-      : "";
+  const settled = current && (current.state === "succeeded" || current.state === "failed");
+  const stats = settled
+    ? [
+        ["Duration", formatDuration(current.durationS)],
+        ["Rows", formatRowsFlow(current.rowsIn, current.rows)],
+        ["Peak memory", formatMemory(current.memoryMb)],
+      ].filter(([, value]) => value)
+    : [];
+  const reexecutable =
+    runId !== null &&
+    runStatus !== null &&
+    canReexecute(runStatus) &&
+    (current?.state === "failed" || current?.state === "skipped" || current?.state === "queued");
   const error = current?.state === "failed" ? errorHeadline(current.message || "failed") : null;
 
   function start(request: Parameters<typeof launch>[0]) {
@@ -518,10 +536,37 @@ function NodeRunStatus({
         <div className="status-progress muted small">
           {current.done !== null && `${current.done}/${current.total ?? "?"} · `}
           {current.startedAt !== null && <LiveElapsed since={current.startedAt} />}
+          {current.startedAt !== null && (
+            <>
+              {" · "}
+              <LiveEta
+                since={current.startedAt}
+                done={current.done}
+                total={current.total}
+                lastDurationS={lastDurationS}
+              />
+            </>
+          )}
         </div>
       )}
-      {lastRun && <div className="status-last muted small">Last run: {lastRun}</div>}
-      {error && current && <FoldedError headline={error.headline} message={current.message} />}
+      {stats.length > 0 && <div className="status-last muted small">Last run:</div>}
+      {stats.length > 0 && (
+        <dl className="status-stats" aria-label="Last run">
+          {stats.map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {error && current && (
+        <FoldedError
+          headline={error.headline}
+          message={current.message}
+          details={current.details}
+        />
+      )}
       {!deterministic && (
         <p className="muted small">
           ≈ Not deterministic: its data can change outside the workflow, so a fresh result may not
@@ -529,7 +574,7 @@ function NodeRunStatus({
         </p>
       )}
       {logs && logs.length > 0 && (
-        <details className="status-log">
+        <details className="status-log" open>
           <summary>
             Log ({logs.length} {logs.length === 1 ? "line" : "lines"})
           </summary>
@@ -566,20 +611,55 @@ function NodeRunStatus({
             Re-run from here
           </button>
         )}
+        {reexecutable && runId && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => {
+              beforeRun();
+              void reexecuteFromFailure(runId);
+            }}
+            title="Run the failed and unrun nodes of this run again, reusing the results of those that succeeded"
+          >
+            Re-execute from failure
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() => useRunPanelsStore.getState().openSchedule(nodeId)}
+          title="Run this node (and what it needs) on a schedule"
+          aria-haspopup="dialog"
+        >
+          Schedule this node…
+        </button>
       </div>
     </section>
   );
 }
 
-/** An error's first line, unfolding to the whole message (a traceback, say). */
-function FoldedError({ headline, message }: { headline: string; message: string }) {
+/** An error's first line, unfolding to the whole error with its traceback. */
+function FoldedError({
+  headline,
+  message,
+  details,
+}: {
+  headline: string;
+  message: string;
+  details: string;
+}) {
   const [open, setOpen] = useState(false);
+  // the traceback usually ends with the message; show the message alone only when it adds to it
+  const full = details
+    ? details.includes(message.trim())
+      ? details
+      : `${message}\n\n${details}`
+    : message;
   return (
     <details className="status-error" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary title={open ? "Fold the error" : "Show the whole error"}>
+      <summary title={open ? "Fold the error" : "Show the whole error with its traceback"}>
         {open ? "Error" : headline}
       </summary>
-      <pre>{message}</pre>
+      <pre>{full}</pre>
     </details>
   );
 }

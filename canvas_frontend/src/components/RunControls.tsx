@@ -1,12 +1,16 @@
 /**
  * The toolbar's run controls: a split button (Run = run what is stale; its menu runs everything,
- * up to the selected node or only it), Cancel while a run is going, the run's status with its
- * elapsed time, and why a launch was refused. Also keeps freshness current after edits and picks
- * up the workflow's latest run when it opens. The actions live in runActions.ts.
+ * up to the selected node or only it, or schedules that node), Cancel while a run is going, the
+ * run's status with its elapsed time, "Re-execute from failure" after a failed or canceled run,
+ * and why a launch was refused. Also keeps freshness current after edits, picks up the
+ * workflow's latest run when it opens and loads each node's last duration (for the running
+ * estimate). The actions live in runActions.ts.
  */
 
 import { memo, useEffect, useRef, useState } from "react";
+import { canReexecute } from "../graph/runHistory";
 import { singleSelectedId } from "../graph/selection";
+import { useRunPanelsStore } from "../store/useRunPanelsStore";
 import { selectRunActive, useRunStore } from "../store/useRunStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { Elapsed } from "./Elapsed";
@@ -15,6 +19,7 @@ import { revealNode } from "./reveal";
 import {
   cancelActiveRun,
   launch,
+  reexecuteFromFailure,
   resumeLatestRun,
   runStale,
   stopFollowing,
@@ -57,6 +62,7 @@ export const RunControls = memo(function RunControls() {
   const startedAt = useRunStore((s) => s.runStartedAt);
   const endedAt = useRunStore((s) => s.runEndedAt);
   const launching = useRunStore((s) => s.launching);
+  const runId = useRunStore((s) => s.runId);
   const active = useRunStore(selectRunActive);
   const busy = launching || active;
 
@@ -93,6 +99,16 @@ export const RunControls = memo(function RunControls() {
         <span className="run-elapsed" title="Time since the run was launched">
           <Elapsed since={startedAt} until={endedAt} />
         </span>
+      )}
+      {!busy && runId && runStatus && canReexecute(runStatus) && (
+        <button
+          type="button"
+          className="run-reexecute"
+          onClick={() => void reexecuteFromFailure(runId)}
+          title="Run the failed and unrun nodes of the last run again, reusing the results of those that succeeded"
+        >
+          Re-execute from failure
+        </button>
       )}
       <LaunchProblemPopover />
     </div>
@@ -184,6 +200,17 @@ function RunSplitButton({ busy }: { busy: boolean }) {
                 title={`Run only “${selectedLabel}”, reading its inputs' stored results`}
               >
                 Run this node only
+              </button>
+              <button
+                type="button"
+                role="menuitem"
+                onClick={() => {
+                  setOpen(false);
+                  useRunPanelsStore.getState().openSchedule(selectedId);
+                }}
+                title={`Run “${selectedLabel}” and what it needs on a schedule`}
+              >
+                Schedule this node…
               </button>
             </>
           ) : (

@@ -12,6 +12,8 @@ const api = vi.hoisted(() => ({
   cancelRun: vi.fn(),
   fetchLatestRun: vi.fn(),
   fetchRun: vi.fn(),
+  fetchRunHistory: vi.fn(),
+  reexecuteRun: vi.fn(),
 }));
 
 vi.mock("../api/canvasApi", () => ({
@@ -25,10 +27,19 @@ vi.mock("../api/runsApi", () => ({
   cancelRun: api.cancelRun,
   fetchLatestRun: api.fetchLatestRun,
   fetchRun: api.fetchRun,
+  fetchRunHistory: api.fetchRunHistory,
+  reexecuteRun: api.reexecuteRun,
 }));
 
-const { cancelActiveRun, launch, rerunFrom, resumeLatestRun, runStale, stopFollowing } =
-  await import("./runActions");
+const {
+  cancelActiveRun,
+  launch,
+  reexecuteFromFailure,
+  rerunFrom,
+  resumeLatestRun,
+  runStale,
+  stopFollowing,
+} = await import("./runActions");
 
 const doc: GraphDoc = {
   name: "wf",
@@ -108,7 +119,11 @@ describe("launch", () => {
       value: { runId: null, nodes: [], statuses: [status("a", "fresh")] },
     });
     await runStale();
-    expect(api.launchRun).toHaveBeenCalledWith({ workflowId: "wf1", selection: "STALE" });
+    expect(api.launchRun).toHaveBeenCalledWith({
+      workflowId: "wf1",
+      selection: "STALE",
+      trigger: "MANUAL",
+    });
     expect(useWorkflowStore.getState().notice).toEqual({
       kind: "info",
       text: "Nothing to do: every result is fresh.",
@@ -168,6 +183,7 @@ describe("launch", () => {
     expect(api.launchRun).toHaveBeenCalledWith({
       workflowId: "wf1",
       selection: "UPSTREAM",
+      trigger: "MANUAL",
       node: "b",
     });
     expect(api.subscribeRunEvents).toHaveBeenCalledWith("r1", expect.anything());
@@ -192,6 +208,67 @@ describe("launch", () => {
     await vi.waitFor(() => expect(api.fetchNodeStatuses).toHaveBeenCalledWith("wf1"));
   });
 
+  it("shows the server's note about the launch", async () => {
+    captureEvents();
+    api.launchRun.mockResolvedValue({
+      ok: true,
+      value: {
+        runId: "r1",
+        nodes: ["a"],
+        note: "no engine is serving this instance: start one with `mlcanvas engine`",
+        statuses: [status("a", "missing")],
+      },
+    });
+    await runStale();
+    expect(useWorkflowStore.getState().notice).toEqual({
+      kind: "info",
+      text: "no engine is serving this instance: start one with `mlcanvas engine`",
+    });
+    expect(useRunStore.getState().runId).toBe("r1");
+  });
+
+  it("takes the note down once a node starts", async () => {
+    const events = captureEvents();
+    const note = "no engine is serving this instance";
+    api.launchRun.mockResolvedValue({
+      ok: true,
+      value: { runId: "r1", nodes: ["a"], note, statuses: [status("a", "missing")] },
+    });
+    await runStale();
+    expect(useWorkflowStore.getState().notice?.text).toBe(note);
+    events.handlers().next(event("started", "a"));
+    expect(useWorkflowStore.getState().notice).toBeNull();
+  });
+
+  it("re-executes a failed run from its failure and follows the new run", async () => {
+    captureEvents();
+    api.reexecuteRun.mockResolvedValue({
+      ok: true,
+      value: { runId: "r2", nodes: ["b", "c"], note: "", statuses: [status("b", "stale")] },
+    });
+    await reexecuteFromFailure("r1");
+    expect(api.reexecuteRun).toHaveBeenCalledWith("r1");
+    expect(api.subscribeRunEvents).toHaveBeenCalledWith("r2", expect.anything());
+    expect(Object.keys(useRunStore.getState().byNode)).toEqual(["b", "c"]);
+  });
+
+  it("keeps a refused re-execution's message", async () => {
+    api.reexecuteRun.mockResolvedValue({
+      ok: false,
+      error: {
+        __typename: "InvalidInputError",
+        message: "run r1 is SUCCESS",
+        field: "id",
+        hint: "pick a failed run",
+      },
+    });
+    await reexecuteFromFailure("r1");
+    expect(useRunStore.getState().launchProblem).toMatchObject({
+      message: "run r1 is SUCCESS",
+      hint: "pick a failed run",
+    });
+  });
+
   it("refuses a second launch while a run is going", async () => {
     captureEvents();
     api.launchRun.mockResolvedValue({
@@ -210,6 +287,7 @@ describe("launch", () => {
     expect(api.launchRun).toHaveBeenCalledWith({
       workflowId: "wf1",
       selection: "NODES",
+      trigger: "MANUAL",
       nodes: ["b", "c"],
     });
   });

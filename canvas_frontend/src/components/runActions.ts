@@ -1,8 +1,10 @@
 /**
  * Running from the canvas: launch a selection (stale, all, up to a node, one node, a node and its
- * downstream), follow the run's events into useRunStore, cancel it, and pick up the workflow's
- * latest run when it is opened (a run still going is followed again; the last run's failures stay
- * visible after a reload). One run is followed at a time.
+ * downstream) or re-execute a failed run from its failure, follow the run's events into
+ * useRunStore, cancel it, and pick up the workflow's latest run when it is opened (a run still
+ * going is followed again; the last run's failures, stats and logs stay visible after a reload).
+ * One run is followed at a time. Launches say trigger MANUAL; the server's note about a launch
+ * (e.g. that no engine serves the instance) is shown as the workflow's notice.
  *
  * `runStale()` is what the Run button and the Ctrl/Cmd+Enter shortcut do.
  */
@@ -12,11 +14,19 @@ import {
   launchRun,
   subscribeRunEvents,
   type LaunchRunError,
+  type Result,
+  type RunLaunched,
 } from "../api/canvasApi";
-import { cancelRun, fetchLatestRun, fetchRun, FINISHED_RUN_STATUSES } from "../api/runsApi";
+import {
+  cancelRun,
+  fetchLatestRun,
+  fetchRun,
+  FINISHED_RUN_STATUSES,
+  reexecuteRun,
+} from "../api/runsApi";
 import { parseTimestamp } from "../graph/elapsed";
 import { rerunFromHere } from "../graph/selection";
-import { runsFromSteps } from "../store/runState";
+import { logsFromSteps, runsFromSteps } from "../store/runState";
 import { selectRunActive, useRunStore, type LaunchProblem } from "../store/useRunStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { refreshFreshness } from "./freshness";
@@ -36,11 +46,19 @@ export function stopFollowing(): void {
   following = null;
 }
 
-function follow(runId: string, workflowId: string): void {
+/** Follow a run's events; `note` (the launch's, e.g. that no engine serves the instance) is
+ * taken down once a node starts, since it no longer holds then. */
+function follow(runId: string, workflowId: string, note = ""): void {
   stopFollowing();
+  let noteUp = note !== "";
   const stop = subscribeRunEvents(runId, {
     next: (event) => {
       if (useRunStore.getState().runId === runId) useRunStore.getState().applyEvent(event);
+      if (noteUp && event.kind === "started") {
+        noteUp = false;
+        const workflow = useWorkflowStore.getState();
+        if (workflow.notice?.text === note) workflow.notify(null);
+      }
     },
     error: (err) => {
       if (following?.runId === runId) following = null;
@@ -77,9 +95,12 @@ function nothingToDo(request: RunRequest): string {
   }
 }
 
-/** Launch a run of the open workflow and follow it. Refusals land in useRunStore.launchProblem,
- * "nothing to do" in the workflow's notice. */
-export async function launch(request: RunRequest): Promise<void> {
+/** Send a launch (a selection, or a re-execution) and follow the run it starts. Refusals land in
+ * useRunStore.launchProblem, "nothing to do" and the server's note in the workflow's notice. */
+async function start(
+  send: (workflowId: string) => Promise<Result<RunLaunched, LaunchRunError>>,
+  nothingToDoText: string,
+): Promise<void> {
   const workflow = useWorkflowStore.getState();
   const workflowId = workflow.workflowId;
   if (!workflowId) return;
@@ -92,12 +113,7 @@ export async function launch(request: RunRequest): Promise<void> {
   runs.setLaunchProblem(null);
   workflow.notify(null);
   try {
-    const result = await launchRun({
-      workflowId,
-      selection: request.selection,
-      ...("node" in request ? { node: request.node } : {}),
-      ...("nodes" in request ? { nodes: [...request.nodes] } : {}),
-    });
+    const result = await send(workflowId);
     if (useWorkflowStore.getState().workflowId !== workflowId) return;
     const store = useRunStore.getState();
     if (!result.ok) {
@@ -107,11 +123,12 @@ export async function launch(request: RunRequest): Promise<void> {
     const launched = result.value;
     store.setFreshness(launched.statuses);
     if (!launched.runId) {
-      useWorkflowStore.getState().notify({ kind: "info", text: nothingToDo(request) });
+      useWorkflowStore.getState().notify({ kind: "info", text: nothingToDoText });
       return;
     }
+    if (launched.note) useWorkflowStore.getState().notify({ kind: "info", text: launched.note });
     store.startRun(launched.runId, launched.nodes);
-    follow(launched.runId, workflowId);
+    follow(launched.runId, workflowId, launched.note);
   } catch (err) {
     useRunStore.getState().setLaunchProblem({
       message: `Could not start the run: ${err instanceof Error ? err.message : String(err)}`,
@@ -121,6 +138,30 @@ export async function launch(request: RunRequest): Promise<void> {
   } finally {
     useRunStore.getState().setLaunching(false);
   }
+}
+
+/** Launch a run of the open workflow and follow it. */
+export function launch(request: RunRequest): Promise<void> {
+  return start(
+    (workflowId) =>
+      launchRun({
+        workflowId,
+        selection: request.selection,
+        trigger: "MANUAL",
+        ...("node" in request ? { node: request.node } : {}),
+        ...("nodes" in request ? { nodes: [...request.nodes] } : {}),
+      }),
+    nothingToDo(request),
+  );
+}
+
+/** Re-execute a failed or canceled run from its failure: its failed and unrun nodes run again,
+ * the results of those that succeeded are reused. */
+export function reexecuteFromFailure(runId: string): Promise<void> {
+  return start(
+    () => reexecuteRun(runId),
+    "Nothing to re-execute: every node of that run succeeded.",
+  );
 }
 
 /** Run every node whose result is stale or missing (the Run button, Ctrl/Cmd+Enter). */
@@ -190,6 +231,7 @@ async function showStoredRun(runId: string, workflowId: string): Promise<void> {
     runsFromSteps(run.value.steps, useRunStore.getState().freshness),
     parseTimestamp(run.value.startedAt ?? run.value.createdAt),
     finished ? (parseTimestamp(run.value.endedAt) ?? Date.now()) : null,
+    logsFromSteps(run.value.steps),
   );
 }
 

@@ -83,6 +83,7 @@ export function docChangeKeys(before: GraphDoc, after: GraphDoc): Set<string> {
   const keys = new Set<string>();
   if (before.name !== after.name) keys.add("workflow/name");
   if (before.description !== after.description) keys.add("workflow/description");
+  if ((before.executor ?? "local") !== (after.executor ?? "local")) keys.add("workflow/executor");
   if (before.nodes !== after.nodes) {
     const old = new Map(before.nodes.map((n) => [n.id, n]));
     for (const node of after.nodes) {

@@ -59,6 +59,10 @@ export function describeOp(op: GraphOp, doc: GraphDoc | null): string {
       return `renamed the workflow to '${op.name}'`;
     case "set_description":
       return "changed the workflow's description";
+    case "set_executor":
+      return op.executor === "celery"
+        ? "ran the workflow on Celery workers"
+        : "ran the workflow on this machine's engine";
     case "add_group":
       return `grouped ${list(op.group.node_ids.map((id) => quoted(doc, id)))} as '${op.group.title}'`;
     case "update_group":

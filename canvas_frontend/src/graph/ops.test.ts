@@ -68,6 +68,13 @@ describe("applyOps", () => {
     ]);
   });
 
+  it("sets where runs execute; a document without the setting runs locally", () => {
+    const applied = applyOps(doc, [{ op: "set_executor", executor: "celery" }]);
+    expect(applied.doc.executor).toBe("celery");
+    expect(applied.inverse).toEqual([{ op: "set_executor", executor: "local" }]);
+    expect(applyOps(applied.doc, applied.inverse).doc).toEqual({ ...doc, executor: "local" });
+  });
+
   it("keeps the first old position when a batch moves a node twice", () => {
     roundTrip([
       { op: "move_nodes", positions: { a: { x: 5, y: 6 } } },

@@ -39,9 +39,14 @@ export interface GraphGroup {
   collapsed: boolean;
 }
 
+/** Where a workflow's runs execute (WorkflowSettings.executor on the server). */
+export type Executor = "local" | "celery";
+
 export interface GraphDoc {
   name: string;
   description: string;
+  /** absent in documents that predate the setting: "local" */
+  executor?: Executor;
   nodes: readonly GraphNode[];
   edges: readonly GraphEdge[];
   groups: readonly GraphGroup[];
@@ -62,6 +67,7 @@ export type GraphOp =
   | { op: "set_label"; node_id: string; label: string }
   | { op: "rename_workflow"; name: string }
   | { op: "set_description"; description: string }
+  | { op: "set_executor"; executor: Executor }
   | { op: "add_group"; group: GraphGroup; index?: number | null }
   | {
       op: "update_group";
@@ -97,9 +103,10 @@ export interface Applied {
 
 /** Apply a batch all-or-nothing; the input document is never mutated. */
 export function applyOps(doc: GraphDoc, ops: readonly GraphOp[]): Applied {
-  const draft = {
+  const draft: Draft = {
     name: doc.name,
     description: doc.description,
+    ...(doc.executor ? { executor: doc.executor } : {}),
     nodes: [...doc.nodes],
     edges: [...doc.edges],
     groups: [...doc.groups],
@@ -112,6 +119,7 @@ export function applyOps(doc: GraphDoc, ops: readonly GraphOp[]): Applied {
 interface Draft {
   name: string;
   description: string;
+  executor?: Executor;
   nodes: GraphNode[];
   edges: GraphEdge[];
   groups: GraphGroup[];
@@ -264,6 +272,11 @@ function applyOne(draft: Draft, op: GraphOp, index: number): GraphOp[] {
       const old = draft.description;
       draft.description = op.description;
       return [{ op: "set_description", description: old }];
+    }
+    case "set_executor": {
+      const old = draft.executor ?? "local";
+      draft.executor = op.executor;
+      return [{ op: "set_executor", executor: old }];
     }
     case "add_group": {
       const group = op.group;

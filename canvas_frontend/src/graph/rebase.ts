@@ -189,6 +189,7 @@ function rebaseOne(op: GraphOp, before: GraphDoc, onto: GraphDoc, ids: Renames):
     }
     case "rename_workflow":
     case "set_description":
+    case "set_executor":
       return op;
     case "add_group": {
       const taken = (c: string) =>

@@ -1,8 +1,9 @@
 /**
  * The one node component, drawn from the registry's spec: a title, input ports on the left and
  * output ports on the right, each labeled and coloured by data type; its status (fresh, stale with
- * the reason, missing, queued, running with progress and a ticking time, succeeded with duration
- * and rows, failed with the error and "Re-run from here", skipped and why), its validation issues
+ * the reason, missing, queued, running with progress, a ticking time and an estimate of the time
+ * left, succeeded with duration, rows in → out and peak memory, failed with the error and
+ * "Re-run from here", skipped and why), its validation issues
  * and whether it is deterministic. It reads its spec, run state, freshness and issues through
  * narrow selectors, so a status change re-renders this node only; only a running node subscribes
  * to the shared 1 s ticker.
@@ -11,10 +12,11 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { PortSpec } from "../api/canvasApi";
-import { LiveElapsed } from "../components/Elapsed";
+import { LiveElapsed, LiveEta } from "../components/Elapsed";
 import { rerunFrom } from "../components/runActions";
 import "../components/running.css";
 import { formatDuration, formatRows } from "../graph/elapsed";
+import { formatMemory, formatStepStats } from "../graph/runStats";
 import { issuesOfNode, summarizeIssues, type IssueLike } from "../graph/issuesByNode";
 import type { PortHint } from "../graph/connectionHints";
 import { dataTypeColor } from "../graph/ports";
@@ -91,7 +93,9 @@ function IssueBadge({ issues }: { issues: readonly IssueLike[] }) {
   );
 }
 
-function RunningFooter({ run }: { run: NodeRun }) {
+function RunningFooter({ nodeId, run }: { nodeId: string; run: NodeRun }) {
+  // read here, not in the node: only a running node follows its last duration
+  const lastDurationS = useRunStore((s) => s.lastDurationS[nodeId] ?? null);
   const pct =
     run.total && run.total > 0
       ? Math.min(100, Math.round((100 * (run.done ?? 0)) / run.total))
@@ -119,6 +123,14 @@ function RunningFooter({ run }: { run: NodeRun }) {
             <LiveElapsed since={run.startedAt} />
           </span>
         )}
+        {run.startedAt !== null && (
+          <LiveEta
+            since={run.startedAt}
+            done={run.done}
+            total={run.total}
+            lastDurationS={lastDurationS}
+          />
+        )}
       </div>
     </div>
   );
@@ -145,14 +157,27 @@ function FailedFooter({ nodeId, run }: { nodeId: string; run: NodeRun }) {
   );
 }
 
+function statsTitle(run: NodeRun): string {
+  return [
+    run.durationS !== null && `Took ${formatDuration(run.durationS)}`,
+    run.rowsIn !== null && `read ${formatRows(run.rowsIn)}`,
+    run.rows !== null && `wrote ${formatRows(run.rows)}`,
+    run.memoryMb !== null && `peak memory ${formatMemory(run.memoryMb)}`,
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
 function RunFooter({ nodeId, state, run }: { nodeId: string; state: string; run: NodeRun }) {
   switch (state) {
     case "running":
-      return <RunningFooter run={run} />;
+      return <RunningFooter nodeId={nodeId} run={run} />;
     case "succeeded": {
-      const parts = [formatDuration(run.durationS), formatRows(run.rows)].filter(Boolean);
-      return parts.length > 0 ? (
-        <div className="node-run node-run-succeeded">{parts.join(" · ")}</div>
+      const stats = formatStepStats(run);
+      return stats ? (
+        <div className="node-run node-run-succeeded" title={statsTitle(run)}>
+          {stats}
+        </div>
       ) : null;
     }
     case "failed":

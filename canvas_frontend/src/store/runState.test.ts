@@ -3,6 +3,7 @@ import {
   appendLog,
   applyRunEvent,
   errorHeadline,
+  logsFromSteps,
   queuedRuns,
   runsFromSteps,
   shownState,
@@ -174,5 +175,58 @@ describe("errorHeadline", () => {
   it("folds an error to its first line", () => {
     expect(errorHeadline("  boom\n  at line 3\n")).toEqual({ headline: "boom", more: true });
     expect(errorHeadline("just this")).toEqual({ headline: "just this", more: false });
+  });
+});
+
+describe("run stats and failure details", () => {
+  it("keeps rows in, peak memory and the traceback from the events", () => {
+    const runs = fold(queuedRuns(["a", "b"]), [
+      event("started", "a"),
+      event("succeeded", "a", { durationS: 1.2, rows: 120, rowsIn: 150, memoryMb: 35 }),
+      event("started", "b"),
+      event("failed", "b", { message: "KeyError: x", details: "Traceback...\nKeyError: x" }),
+    ]);
+    expect(runs.a).toMatchObject({ rows: 120, rowsIn: 150, memoryMb: 35, details: "" });
+    expect(runs.b).toMatchObject({ state: "failed", details: "Traceback...\nKeyError: x" });
+  });
+
+  it("reads them back from stored steps", () => {
+    const runs = runsFromSteps([
+      {
+        nodeId: "a",
+        status: "failed",
+        startedAt: null,
+        durationS: 0.3,
+        rowsOut: null,
+        message: "boom",
+        progressDone: null,
+        progressTotal: null,
+        rowsIn: 10,
+        memoryMb: 1.5,
+        details: "Traceback\nboom",
+      },
+    ]);
+    expect(runs.a).toMatchObject({ rowsIn: 10, memoryMb: 1.5, details: "Traceback\nboom" });
+  });
+});
+
+describe("stored logs and durations", () => {
+  it("turns each step's log lines into the node's log", () => {
+    expect(
+      logsFromSteps([
+        { nodeId: "a", logs: ["one", "two"] },
+        { nodeId: "b", logs: [] },
+      ]),
+    ).toEqual({
+      a: [
+        { at: null, text: "one" },
+        { at: null, text: "two" },
+      ],
+    });
+  });
+
+  it("splits a multi-line log event into lines", () => {
+    const logs = appendLog({}, event("log", "a", { message: "x\ny" }));
+    expect(logs.a?.map((l) => l.text)).toEqual(["x", "y"]);
   });
 });

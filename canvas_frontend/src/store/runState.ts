@@ -18,6 +18,12 @@ export interface NodeRun {
   total: number | null;
   durationS: number | null;
   rows: number | null;
+  /** Rows the node read (null: unknown or no table input). */
+  rowsIn: number | null;
+  /** Peak memory the node added, in MB. */
+  memoryMb: number | null;
+  /** A failure's full error with its traceback ("" otherwise). */
+  details: string;
   /** When the node started, in ms since the epoch (the server's clock). */
   startedAt: number | null;
   /** The node's cache key when the run was launched (null: unknown). */
@@ -35,6 +41,9 @@ export interface RunEventLike {
   durationS: number | null;
   rows: number | null;
   status: string | null;
+  rowsIn?: number | null;
+  memoryMb?: number | null;
+  details?: string;
 }
 
 export type NodeRunMap = Readonly<Record<string, NodeRun>>;
@@ -61,6 +70,9 @@ const blank: NodeRun = {
   total: null,
   durationS: null,
   rows: null,
+  rowsIn: null,
+  memoryMb: null,
+  details: "",
   startedAt: null,
   cacheKey: null,
 };
@@ -110,10 +122,18 @@ export function applyRunEvent(runs: NodeRunMap, event: RunEventLike): NodeRunMap
         message: event.message,
         durationS: event.durationS,
         rows: event.rows,
+        rowsIn: event.rowsIn ?? null,
+        memoryMb: event.memoryMb ?? null,
       };
       break;
     case "failed":
-      next = { ...prev, state: "failed", message: event.message, durationS: event.durationS };
+      next = {
+        ...prev,
+        state: "failed",
+        message: event.message,
+        durationS: event.durationS,
+        details: event.details ?? "",
+      };
       break;
     case "skipped":
       next = { ...prev, state: "skipped", message: event.message };
@@ -124,12 +144,26 @@ export function applyRunEvent(runs: NodeRunMap, event: RunEventLike): NodeRunMap
   return { ...runs, [id]: next };
 }
 
-/** The logs after one event: a "log" event adds a line to its node, keeping the newest `limit`. */
+/** The logs after one event: a "log" event adds its lines to its node, keeping the newest
+ * `limit`. */
 export function appendLog(logs: NodeLogs, event: RunEventLike, limit = LOG_LIMIT): NodeLogs {
   if (event.kind !== "log" || !event.nodeId) return logs;
   const before = logs[event.nodeId] ?? [];
-  const lines = [...before, { at: timeOf(event.at), text: event.message }];
+  const at = timeOf(event.at);
+  const added = event.message.split("\n").map((text) => ({ at, text }));
+  const lines = [...before, ...added];
   return { ...logs, [event.nodeId]: lines.length > limit ? lines.slice(-limit) : lines };
+}
+
+/** A stored run's log lines per node (RunStep.logs), as the live ones read. */
+export function logsFromSteps(
+  steps: readonly { nodeId: string; logs?: readonly string[] }[],
+): NodeLogs {
+  return Object.fromEntries(
+    steps
+      .filter((step) => step.logs && step.logs.length > 0)
+      .map((step) => [step.nodeId, (step.logs ?? []).map((text) => ({ at: null, text }))]),
+  );
 }
 
 /** Whether a run record still describes the node as the graph stands now. */
@@ -158,6 +192,9 @@ export interface RunStepLike {
   message: string;
   progressDone: number | null;
   progressTotal: number | null;
+  rowsIn?: number | null;
+  memoryMb?: number | null;
+  details?: string;
 }
 
 const STEP_STATES: ReadonlySet<string> = new Set([
@@ -183,6 +220,9 @@ export function runsFromSteps(
         total: step.progressTotal,
         durationS: step.durationS,
         rows: step.rowsOut,
+        rowsIn: step.rowsIn ?? null,
+        memoryMb: step.memoryMb ?? null,
+        details: step.details ?? "",
         startedAt: timeOf(step.startedAt),
         cacheKey: statuses[step.nodeId]?.cacheKey ?? null,
       },

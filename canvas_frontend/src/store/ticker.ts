@@ -60,3 +60,6 @@ export function createTicker(
 }
 
 export const ticker = createTicker();
+
+/** A slow clock for relative times ("3 min ago", "in 2 h") that need not tick every second. */
+export const slowTicker = createTicker(30_000);

@@ -41,6 +41,8 @@ interface RunStore {
   launching: boolean;
   byNode: NodeRunMap;
   logs: NodeLogs;
+  /** How long each node took when it last succeeded (s), for the running estimate. */
+  lastDurationS: Readonly<Record<string, number>>;
   freshness: Readonly<Record<string, Freshness>>;
   launchProblem: LaunchProblem | null;
   startRun: (runId: string, nodeIds: readonly string[], at?: number) => void;
@@ -51,10 +53,14 @@ interface RunStore {
     byNode: NodeRunMap,
     startedAt: number | null,
     endedAt: number | null,
+    logs?: NodeLogs,
   ) => void;
+  setLastDurations: (durations: Readonly<Record<string, number>>) => void;
   applyEvent: (event: RunEventLike) => void;
   setRunStatus: (status: string) => void;
-  setFreshness: (statuses: readonly ({ nodeId: string } & Freshness)[]) => void;
+  setFreshness: (
+    statuses: readonly ({ nodeId: string; lastDurationS?: number | null } & Freshness)[],
+  ) => void;
   setLaunching: (launching: boolean) => void;
   setLaunchProblem: (problem: LaunchProblem | null) => void;
   clear: () => void;
@@ -78,6 +84,7 @@ const idle = {
   launching: false,
   byNode: {},
   logs: {},
+  lastDurationS: {},
   freshness: {},
   launchProblem: null,
 };
@@ -94,27 +101,44 @@ export const useRunStore = create<RunStore>()((set) => ({
       logs: {},
       launchProblem: null,
     })),
-  adoptRun: (runId, status, byNode, startedAt, endedAt) =>
+  adoptRun: (runId, status, byNode, startedAt, endedAt, logs = {}) =>
     set({
       runId,
       runStatus: status,
       byNode,
-      logs: {},
+      logs,
       runStartedAt: startedAt,
       runEndedAt: endedAt,
     }),
+  setLastDurations: (lastDurationS) => set({ lastDurationS }),
   applyEvent: (event) =>
     set((s) => {
       if (event.kind === "run_finished") {
         return { runStatus: event.status ?? "FINISHED", runEndedAt: Date.now() };
       }
       if (event.kind === "log") return { logs: appendLog(s.logs, event) };
-      return { byNode: applyRunEvent(s.byNode, event) };
+      const byNode = applyRunEvent(s.byNode, event);
+      // A success is the newest duration the next run's estimate starts from.
+      if (event.kind === "succeeded" && event.nodeId && event.durationS !== null) {
+        return { byNode, lastDurationS: { ...s.lastDurationS, [event.nodeId]: event.durationS } };
+      }
+      return { byNode };
     }),
   setRunStatus: (runStatus) => set({ runStatus }),
   // An unchanged node keeps its Freshness object, so a refresh re-renders only changed nodes.
   setFreshness: (statuses) =>
     set((s) => ({
+      // how long each node's latest stored result took: what the running estimate starts from
+      lastDurationS: {
+        ...s.lastDurationS,
+        ...Object.fromEntries(
+          statuses.flatMap((st) =>
+            st.lastDurationS === null || st.lastDurationS === undefined
+              ? []
+              : [[st.nodeId, st.lastDurationS]],
+          ),
+        ),
+      },
       freshness: Object.fromEntries(
         statuses.map((st) => {
           const next: Freshness = {

@@ -10,7 +10,7 @@ export type ApplyGraphOpsInput = {
   baseRevision: number;
   /** a client-chosen id: a retried batch is never applied twice */
   batchId?: string | null | undefined;
-  /** add_node, remove_node, update_params, move_nodes, add_edge, remove_edge, set_label, rename_workflow, set_description, add_group, update_group, remove_group (objects with an `op` field) */
+  /** add_node, remove_node, update_params, move_nodes, add_edge, remove_edge, set_label, rename_workflow, set_description, set_executor, add_group, update_group, remove_group (objects with an `op` field) */
   ops: Array<unknown>;
   workflowId: string | number;
 };
@@ -31,6 +31,23 @@ export type RunSelection = "ALL" | "NODES" | "ONLY" | "STALE" | "UPSTREAM";
 
 /** Who started a run. */
 export type RunTrigger = "API" | "MANUAL" | "SCHEDULE";
+
+export type ScheduleInput = {
+  /** five fields, e.g. "0 6 * * *" */
+  cron: string;
+  enabled?: boolean;
+  /** null: the whole workflow; else this node with its upstream */
+  node?: string | null | undefined;
+  timezone?: string;
+  workflowId: string | number;
+};
+
+/** What to change; omitted fields stay. Toggle: {enabled: false}. */
+export type ScheduleUpdate = {
+  cron?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+  timezone?: string | null | undefined;
+};
 
 export type ExpressionLanguageQueryVariables = Exact<{ [key: string]: never }>;
 
@@ -100,6 +117,7 @@ export type WorkflowSummaryFragment = {
   slug: string;
   name: string;
   description: string;
+  executor: string;
   revision: number;
   updatedAt: string;
 };
@@ -119,6 +137,7 @@ export type WorkflowsQuery = {
       slug: string;
       name: string;
       description: string;
+      executor: string;
       revision: number;
       updatedAt: string;
     }>;
@@ -130,6 +149,7 @@ export type WorkflowGraphFragment = {
   slug: string;
   name: string;
   description: string;
+  executor: string;
   revision: number;
   updatedAt: string;
   nodes: Array<{
@@ -164,6 +184,7 @@ export type WorkflowQuery = {
         slug: string;
         name: string;
         description: string;
+        executor: string;
         revision: number;
         updatedAt: string;
         nodes: Array<{
@@ -265,6 +286,7 @@ export type ApplyGraphOpsMutation = {
           slug: string;
           name: string;
           description: string;
+          executor: string;
           revision: number;
           updatedAt: string;
           nodes: Array<{
@@ -311,6 +333,7 @@ export type NodeStatusFieldsFragment = {
   reason: string;
   cacheKey: string;
   deterministic: boolean;
+  lastDurationS: number | null;
 };
 
 export type LaunchRunMutationVariables = Exact<{
@@ -346,6 +369,7 @@ export type LaunchRunMutation = {
           reason: string;
           cacheKey: string;
           deterministic: boolean;
+          lastDurationS: number | null;
         }>;
       };
 };
@@ -367,6 +391,7 @@ export type NodeStatusesQuery = {
           reason: string;
           cacheKey: string;
           deterministic: boolean;
+          lastDurationS: number | null;
         }>;
       }
     | { __typename: "NotFoundError"; message: string };
@@ -622,7 +647,7 @@ export type RunHistoryQuery = {
     startedAt: string | null;
     endedAt: string | null;
     durationS: number | null;
-    steps: Array<{ nodeId: string; status: string; durationS: number | null }>;
+    steps: Array<{ nodeId: string }>;
   }>;
 };
 
@@ -673,6 +698,7 @@ export type ReexecuteRunMutation = {
           reason: string;
           cacheKey: string;
           deterministic: boolean;
+          lastDurationS: number | null;
         }>;
       };
 };
@@ -725,6 +751,111 @@ export type CancelRunMutation = {
     | { __typename: "InvalidInputError"; message: string; field: string | null; hint: string }
     | { __typename: "NotFoundError"; message: string }
     | { __typename: "RunCanceling"; runId: string };
+};
+
+export type ScheduleFieldsFragment = {
+  id: string;
+  workflowId: string;
+  node: string | null;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  description: string;
+  nextTick: string | null;
+  lastRun: {
+    id: string;
+    status: string;
+    startedAt: string | null;
+    createdAt: string | null;
+  } | null;
+};
+
+export type SchedulesQueryVariables = Exact<{
+  workflowId: string | number;
+}>;
+
+export type SchedulesQuery = {
+  schedules: Array<{
+    id: string;
+    workflowId: string;
+    node: string | null;
+    cron: string;
+    timezone: string;
+    enabled: boolean;
+    description: string;
+    nextTick: string | null;
+    lastRun: {
+      id: string;
+      status: string;
+      startedAt: string | null;
+      createdAt: string | null;
+    } | null;
+  }>;
+};
+
+export type CreateScheduleMutationVariables = Exact<{
+  input: ScheduleInput;
+}>;
+
+export type CreateScheduleMutation = {
+  createSchedule:
+    | { __typename: "InvalidInputError"; message: string; field: string | null; hint: string }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Schedule";
+        id: string;
+        workflowId: string;
+        node: string | null;
+        cron: string;
+        timezone: string;
+        enabled: boolean;
+        description: string;
+        nextTick: string | null;
+        lastRun: {
+          id: string;
+          status: string;
+          startedAt: string | null;
+          createdAt: string | null;
+        } | null;
+      };
+};
+
+export type UpdateScheduleMutationVariables = Exact<{
+  id: string | number;
+  input: ScheduleUpdate;
+}>;
+
+export type UpdateScheduleMutation = {
+  updateSchedule:
+    | { __typename: "InvalidInputError"; message: string; field: string | null; hint: string }
+    | { __typename: "NotFoundError"; message: string }
+    | {
+        __typename: "Schedule";
+        id: string;
+        workflowId: string;
+        node: string | null;
+        cron: string;
+        timezone: string;
+        enabled: boolean;
+        description: string;
+        nextTick: string | null;
+        lastRun: {
+          id: string;
+          status: string;
+          startedAt: string | null;
+          createdAt: string | null;
+        } | null;
+      };
+};
+
+export type DeleteScheduleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeleteScheduleMutation = {
+  deleteSchedule:
+    | { __typename: "NotFoundError"; message: string }
+    | { __typename: "ScheduleDeleted"; id: string };
 };
 
 export type WorkflowCardFragment = {
@@ -1027,6 +1158,7 @@ export const WorkflowSummaryFragmentDoc = new TypedDocumentString(
   slug
   name
   description
+  executor
   revision
   updatedAt
 }
@@ -1067,6 +1199,7 @@ export const WorkflowGraphFragmentDoc = new TypedDocumentString(
   slug
   name
   description
+  executor
   revision
   updatedAt
 }`,
@@ -1121,6 +1254,7 @@ export const NodeStatusFieldsFragmentDoc = new TypedDocumentString(
   reason
   cacheKey
   deterministic
+  lastDurationS
 }
     `,
   { fragmentName: "NodeStatusFields" },
@@ -1194,6 +1328,27 @@ export const RunFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: "RunFields" },
 ) as unknown as TypedDocumentString<RunFieldsFragment, unknown>;
+export const ScheduleFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment ScheduleFields on Schedule {
+  id
+  workflowId
+  node
+  cron
+  timezone
+  enabled
+  description
+  nextTick
+  lastRun {
+    id
+    status
+    startedAt
+    createdAt
+  }
+}
+    `,
+  { fragmentName: "ScheduleFields" },
+) as unknown as TypedDocumentString<ScheduleFieldsFragment, unknown>;
 export const WorkflowCardFragmentDoc = new TypedDocumentString(
   `
     fragment WorkflowCard on Workflow {
@@ -1315,6 +1470,7 @@ export const WorkflowsDocument = new TypedDocumentString(`
   slug
   name
   description
+  executor
   revision
   updatedAt
 }`) as unknown as TypedDocumentString<WorkflowsQuery, WorkflowsQueryVariables>;
@@ -1335,6 +1491,7 @@ export const WorkflowDocument = new TypedDocumentString(`
   slug
   name
   description
+  executor
   revision
   updatedAt
 }
@@ -1435,6 +1592,7 @@ export const ApplyGraphOpsDocument = new TypedDocumentString(`
   slug
   name
   description
+  executor
   revision
   updatedAt
 }
@@ -1532,6 +1690,7 @@ fragment NodeStatusFields on NodeStatus {
   reason
   cacheKey
   deterministic
+  lastDurationS
 }`) as unknown as TypedDocumentString<LaunchRunMutation, LaunchRunMutationVariables>;
 export const NodeStatusesDocument = new TypedDocumentString(`
     query NodeStatuses($workflowId: ID!) {
@@ -1555,6 +1714,7 @@ export const NodeStatusesDocument = new TypedDocumentString(`
   reason
   cacheKey
   deterministic
+  lastDurationS
 }`) as unknown as TypedDocumentString<NodeStatusesQuery, NodeStatusesQueryVariables>;
 export const RunEventsDocument = new TypedDocumentString(`
     subscription RunEvents($runId: ID!) {
@@ -1717,8 +1877,6 @@ export const RunHistoryDocument = new TypedDocumentString(`
     ...RunFields
     steps {
       nodeId
-      status
-      durationS
     }
   }
 }
@@ -1798,6 +1956,7 @@ fragment NodeStatusFields on NodeStatus {
   reason
   cacheKey
   deterministic
+  lastDurationS
 }`) as unknown as TypedDocumentString<ReexecuteRunMutation, ReexecuteRunMutationVariables>;
 export const RunDetailsDocument = new TypedDocumentString(`
     query RunDetails($id: ID!) {
@@ -1861,6 +2020,107 @@ export const CancelRunDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CancelRunMutation, CancelRunMutationVariables>;
+export const SchedulesDocument = new TypedDocumentString(`
+    query Schedules($workflowId: ID!) {
+  schedules(workflowId: $workflowId) {
+    ...ScheduleFields
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  workflowId
+  node
+  cron
+  timezone
+  enabled
+  description
+  nextTick
+  lastRun {
+    id
+    status
+    startedAt
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<SchedulesQuery, SchedulesQueryVariables>;
+export const CreateScheduleDocument = new TypedDocumentString(`
+    mutation CreateSchedule($input: ScheduleInput!) {
+  createSchedule(input: $input) {
+    __typename
+    ... on Schedule {
+      ...ScheduleFields
+    }
+    ... on InvalidInputError {
+      message
+      field
+      hint
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  workflowId
+  node
+  cron
+  timezone
+  enabled
+  description
+  nextTick
+  lastRun {
+    id
+    status
+    startedAt
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<CreateScheduleMutation, CreateScheduleMutationVariables>;
+export const UpdateScheduleDocument = new TypedDocumentString(`
+    mutation UpdateSchedule($id: ID!, $input: ScheduleUpdate!) {
+  updateSchedule(id: $id, input: $input) {
+    __typename
+    ... on Schedule {
+      ...ScheduleFields
+    }
+    ... on InvalidInputError {
+      message
+      field
+      hint
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    fragment ScheduleFields on Schedule {
+  id
+  workflowId
+  node
+  cron
+  timezone
+  enabled
+  description
+  nextTick
+  lastRun {
+    id
+    status
+    startedAt
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<UpdateScheduleMutation, UpdateScheduleMutationVariables>;
+export const DeleteScheduleDocument = new TypedDocumentString(`
+    mutation DeleteSchedule($id: ID!) {
+  deleteSchedule(id: $id) {
+    __typename
+    ... on ScheduleDeleted {
+      id
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteScheduleMutation, DeleteScheduleMutationVariables>;
 export const WorkflowCardsDocument = new TypedDocumentString(`
     query WorkflowCards($search: String! = "", $first: Int! = 200) {
   workflows(search: $search, first: $first) {
