@@ -62,6 +62,7 @@ bench: install $(FRONTEND_STAMP)
 	$(BIN)/python bench/bench_validation.py
 	$(BIN)/python bench/bench_graph_ops.py
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_api.py --seconds 30
 	$(BIN)/python bench/bench_canvas.py
 	$(BIN)/python bench/bench_ml.py

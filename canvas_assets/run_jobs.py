@@ -41,7 +41,7 @@ class RunSpec:
     nodes: tuple[str, ...]
     fingerprints: tuple[tuple[str, str | None], ...]
     executor: str  # in_process | fork | celery
-    max_concurrent: int
+    max_concurrent: int  # 0: the executing engine's CANVAS_ENGINE_CONCURRENCY (its cores)
 
     def kwargs(self) -> dict[str, object]:
         return {
@@ -72,7 +72,9 @@ def spec_for(
             sorted((n, p.fingerprint) for n, p in plan.nodes.items() if p.fingerprint is not None)
         ),
         executor=executor,
-        max_concurrent=engine_concurrency(),
+        # decided where the run executes, not in the API process that records it (another
+        # container or machine, with other cores and settings)
+        max_concurrent=0,
     )
 
 
@@ -126,7 +128,7 @@ def build_run_job(services: CanvasServices, spec: RunSpec) -> dg.JobDefinition:
 
 def _executor(spec: RunSpec) -> dg.ExecutorDefinition:
     if spec.executor == "fork":
-        return fork_executor(spec.max_concurrent)
+        return fork_executor(spec.max_concurrent or engine_concurrency())
     if spec.executor == "celery":
         from canvas_assets.celery_worker import celery_executor_def
 

@@ -143,6 +143,27 @@ def test_independent_branches_run_at_the_same_time(
     assert [(e.done, e.total) for e in progress] == [(i, 5) for i in range(1, 6)]
 
 
+def test_the_engines_concurrency_limit_holds_branches_to_one_at_a_time(
+    toy_services: CanvasServices,
+) -> None:
+    _store(toy_services, _wide(seconds=0.5))
+    engine = start_engine(
+        toy_services, node_modules=NODE_MODULE, extra_env={"CANVAS_ENGINE_CONCURRENCY": "1"}
+    ).wait_ready()
+    try:
+        launch = RunLauncher(toy_services).launch("toy_wide", Selection.ALL)
+        assert launch.run_id
+        events = _events(toy_services, launch.run_id)
+    finally:
+        engine.stop()
+    assert events[-1].status == "SUCCESS", events
+    at = {(e.kind, e.node_id): e.timestamp for e in events}
+    spans = sorted(
+        (at[(RunEventKind.STARTED, b)], at[(RunEventKind.SUCCEEDED, b)]) for b in ("b0", "b1")
+    )
+    assert spans[0][1] <= spans[1][0]  # the second branch started after the first ended
+
+
 def test_cancel_stops_a_running_node_within_seconds_and_frees_its_worker(
     toy_services: CanvasServices, engine: EngineProcess
 ) -> None:

@@ -83,13 +83,13 @@ function ScheduleDialogBody({ workflowId, node }: { workflowId: string; node: st
 
   return (
     <div
-      className="schedule-backdrop"
+      className="modal-backdrop"
       onMouseDown={(e) => {
         if (e.target === e.currentTarget) close();
       }}
     >
       <div
-        className="schedule-dialog"
+        className="modal schedule-dialog"
         role="dialog"
         aria-modal="true"
         aria-label="Schedules"

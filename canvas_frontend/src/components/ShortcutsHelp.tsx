@@ -11,13 +11,13 @@ function ShortcutsHelpView({ onClose }: { onClose: () => void }) {
 
   return (
     <div
-      className="shortcuts-backdrop"
+      className="modal-backdrop"
       onMouseDown={(e) => {
         if (e.target === e.currentTarget) onClose();
       }}
     >
       <div
-        className="shortcuts-help"
+        className="modal shortcuts-help"
         role="dialog"
         aria-modal="true"
         aria-label="Keyboard shortcuts"
