@@ -25,7 +25,8 @@ What this module adds to dagster-celery (its internals are used here and nowhere
   under `execution: config:`), warmed up like the engine before it forks its pool processes;
 - a step task whose run is already finished or being canceled is dropped instead of executed (a
   canceled run's coordinator is killed, and its queued tasks would otherwise run whenever a worker
-  comes up);
+  comes up); a step already running when its run is canceled ends its pool process within a
+  second, so a cancel frees the worker (the pool starts a fresh process);
 - no silent hang: when no worker consumes the queue, each waiting step's log says so and how to
   start one (dagster-celery itself only logs "Submitting celery task" and waits forever);
 - dagster-celery's coordinator polls its tasks once a second; here ten times a second, so a chain
@@ -40,7 +41,9 @@ import importlib
 import logging
 import os
 import secrets
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +56,7 @@ CELERY_BROKER_ENV = "CANVAS_CELERY_BROKER"
 CELERY_QUEUE_ENV = "CANVAS_CELERY_QUEUE"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 DEFAULT_QUEUE = "dagster"  # dagster-celery's default queue
+CANCEL_POLL_SECONDS = 1.0  # how often a running step's pool process checks for a cancel
 POLL_SECONDS = 0.1  # how often the coordinator checks its tasks (dagster-celery: 1 s)
 INSPECT_SECONDS = 1.0  # how long to wait for workers to answer "which queues do you consume?"
 RECHECK_SECONDS = 0.5  # a "no worker consumes the queue" answer is reused this long
@@ -214,7 +218,14 @@ def worker_app(settings: CelerySettings) -> Any:
             if reason:
                 log.warning("dropping a step task: %s", reason)
                 return []  # no events: the run's coordinator is gone or the run is over
-            return super().__call__(*args, **kwargs)
+            done = threading.Event()
+            threading.Thread(
+                target=_stop_when_run_ends, args=(packed, done), daemon=True, name="run-watch"
+            ).start()
+            try:
+                return super().__call__(*args, **kwargs)
+            finally:
+                done.set()
 
     app = _dagster_celery("make_app").make_app(settings.app_args())
     _dagster_celery("tasks").create_task(app, base=RunGuardedTask)
@@ -241,6 +252,21 @@ def _skip_reason(packed: Any) -> str:
     if run.is_finished or run.status == dg.DagsterRunStatus.CANCELING:
         return f"run {args.run_id} is {run.status.value} (steps {steps})"
     return ""
+
+
+def _stop_when_run_ends(packed: Any, done: threading.Event) -> None:
+    """While a step executes in this pool process: once its run is canceled (or otherwise over),
+    end the process, so a cancel frees the worker within CANCEL_POLL_SECONDS instead of when the
+    step would have finished; Celery's pool starts a fresh process in its place."""
+    while not done.wait(CANCEL_POLL_SECONDS):
+        try:
+            reason = _skip_reason(packed)
+        except Exception:  # the instance is unreachable for a moment: look again later
+            log.warning("could not read the run's status; looking again", exc_info=True)
+            reason = ""
+        if reason and not done.is_set():
+            log.warning("stopping a running step: %s", reason)
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 @lru_cache(maxsize=4)

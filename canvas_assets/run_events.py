@@ -184,7 +184,8 @@ class RunEventTail:
                 reason = (
                     "not run because an upstream node failed"
                     if self._failed
-                    else f"not run: {_run_message(status, run_message)}"
+                    else "not run: "
+                    + (_run_message(status, run_message) or f"the run ended ({status.lower()})")
                 )
                 events.append(RunEvent(RunEventKind.SKIPPED, at, node_id, reason))
         return events

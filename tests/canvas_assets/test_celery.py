@@ -36,7 +36,8 @@ from canvas_assets.engine import WORKER_TAG
 from canvas_assets.launcher import EXECUTOR_TAG, RunLauncher
 from canvas_assets.run_events import RunEvent, RunEventKind, RunEventTail
 from canvas_assets.services import CanvasServices, Selection
-from node_library.registry import default_registry
+from node_library.registry import NodeRegistry, default_registry
+from tests.canvas_assets.toy_nodes import NODE_MODULE
 from tests.services import (
     REPO,
     S3Service,
@@ -311,6 +312,83 @@ def test_a_celery_run_waits_for_a_worker_then_executes_every_step_in_it_with_loc
     report = local.run(slug)
     assert report.success, report
     _assert_same_results(services, local, slug)
+
+
+def test_cancel_stops_a_step_running_on_a_celery_worker_within_seconds(
+    production: Production,
+) -> None:
+    services, queue = production.services, production.queue
+    services.registry = NodeRegistry.from_entry_points(extra=[NODE_MODULE])
+    document = {
+        "slug": "celery_nap",
+        "name": "Celery nap",
+        "settings": {"executor": "celery"},
+        "nodes": [
+            {"id": "numbers", "type": "toy.numbers", "params": {"rows": 5}},
+            {"id": "nap", "type": "toy.sleep", "params": {"seconds": 120, "steps": 120}},
+        ],
+        "edges": [
+            {"id": "e1", "source": "numbers", "source_port": "data"}
+            | {"target": "nap", "target_port": "data"}
+        ],
+    }
+    services.import_workflow(document)
+    env = {**production.env, "CANVAS_NODE_MODULES": NODE_MODULE}
+    engine = start_engine(services, node_modules=NODE_MODULE, extra_env=env).wait_ready()
+    # the toy nodes live in tests/: the worker imports them from the repository
+    worker_env = {**os.environ, **canvas_env(services, NODE_MODULE), **env, "PYTHONPATH": str(REPO)}
+    worker = _start_worker(worker_env, queue, f"canvas-test-{secrets.token_hex(3)}@%h")
+    try:
+        worker.wait_ready()
+        launcher = RunLauncher(services)
+        launch = launcher.launch("celery_nap", Selection.ALL)
+        assert launch.run_id
+        seen: list[RunEvent] = []
+        _follow(
+            _tail(services, launch.run_id),
+            lambda s: any(e.kind is RunEventKind.PROGRESS and e.node_id == "nap" for e in s),
+            60,
+            "the nap step running on the worker\n" + _debug(services, launch.run_id, worker),
+            seen,
+        )
+        nap = next(
+            e for e in _step_starts(services.instance, launch.run_id) if e.step_key.endswith("nap")
+        )
+        assert nap.dagster_event.pid in worker.pool_pids()
+
+        asked = time.monotonic()
+        assert launcher.cancel(launch.run_id)
+        deadline = asked + 5
+        while _alive(nap.dagster_event.pid):
+            assert time.monotonic() < deadline, (
+                f"the step's pool process lives on:\n{worker.output()}"
+            )
+            time.sleep(0.1)
+        run = services.instance.get_run_by_id(launch.run_id)
+        assert run is not None and run.status == dg.DagsterRunStatus.CANCELED
+    finally:
+        assert worker.stop() == 0, worker.output()
+        engine.stop()
+
+
+def _debug(services: CanvasServices, run_id: str, worker: WorkerProcess) -> str:
+    records = services.instance.get_records_for_run(run_id, limit=500).records
+    return (
+        "\n".join(
+            f"{r.event_log_entry.dagster_event_type} {r.event_log_entry.message[:300]}"
+            for r in records
+        )
+        + "\n"
+        + worker.output()
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _hostname() -> str:
