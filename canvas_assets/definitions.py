@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from canvas_assets.dagster_adapter import pinned_snapshot, with_snapshot
 from canvas_assets.io_manager import CanvasIOManager
 from canvas_assets.planner import Plan, PlanError, State, build_plan
 from canvas_assets.plans import PlanSource
+from canvas_assets.run_jobs import executor_definition, graph_width
 from canvas_assets.schedules import Schedule
 from canvas_assets.services import CanvasServices, RunRefused, Selection
 from canvas_assets.store import NotFound
@@ -81,6 +82,7 @@ def build_definitions(services: CanvasServices) -> dg.Definitions:
     builders: dict[str, Callable[[], Plan]] = {}
     assets: list[dg.AssetsDefinition] = []
     workflows: list[tuple[Workflow, int]] = []
+    orders: dict[str, list[str]] = {}  # each valid workflow's topological order
     for item in json.loads(snapshot):
         workflow = load_workflow(item["document"], services.registry)
         result = validate_workflow(workflow, services.registry, services.settings)
@@ -92,6 +94,7 @@ def build_definitions(services: CanvasServices) -> dg.Definitions:
             )
             continue
         workflows.append((workflow, int(item["revision"])))
+        orders[workflow.slug] = result.order
 
     for workflow, revision in workflows:
         builders[workflow.slug] = functools.partial(
@@ -102,7 +105,7 @@ def build_definitions(services: CanvasServices) -> dg.Definitions:
         assets.extend(build_workflow_assets(workflow, services.registry, services.settings, plans))
     defs = dg.Definitions(
         assets=assets,
-        schedules=build_schedules(services, workflows, json.loads(schedules_snapshot)),
+        schedules=build_schedules(services, workflows, json.loads(schedules_snapshot), orders),
         # Runs launched from the Dagster UI execute their steps in the run worker's process:
         # Dagster's multiprocess default spends about 3 s starting each step on this hardware.
         executor=dg.in_process_executor,
@@ -116,6 +119,7 @@ def build_schedules(
     services: CanvasServices,
     workflows: list[tuple[Workflow, int]],
     records: list[dict[str, Any]],
+    orders: Mapping[str, list[str]] | None = None,
 ) -> list[dg.ScheduleDefinition]:
     """Dagster schedules of the stored schedules whose workflow is in the code location."""
     by_id = {w.id: (w, revision) for w, revision in workflows}
@@ -145,12 +149,21 @@ def build_schedules(
                 )
                 continue
             selection = dg.AssetSelection.assets(*node_keys).upstream()
+        name = schedule_name(workflow.slug, schedule.id)
+        # where the workflow's runs execute, as for runs the API launches (run_jobs.py): Celery
+        # workers, or the engine's worker with parallel branches where the graph has them
+        executor: str = workflow.settings.executor
+        if executor == "local":
+            order = (orders or {}).get(workflow.slug, [])
+            executor = "fork" if _width(workflow, order) > 1 else "in_process"
         schedules.append(
             dg.ScheduleDefinition(
-                name=schedule_name(workflow.slug, schedule.id),
+                name=name,
                 cron_schedule=schedule.cron,
                 execution_timezone=schedule.timezone,
-                target=selection,
+                job=dg.define_asset_job(
+                    f"{name}_job", selection=selection, executor_def=executor_definition(executor)
+                ),
                 default_status=(
                     dg.DefaultScheduleStatus.RUNNING
                     if schedule.enabled
@@ -164,6 +177,15 @@ def build_schedules(
             )
         )
     return schedules
+
+
+def _width(workflow: Workflow, order: list[str]) -> int:
+    """How many of the workflow's nodes could run at once (`order`: its validated topological
+    order; no planning, so loading the code location never reads sources to fingerprint them)."""
+    upstream: dict[str, list[str]] = {}
+    for edge in workflow.edges:
+        upstream.setdefault(edge.target, []).append(edge.source)
+    return graph_width(order, upstream, set(order))
 
 
 def evaluate_schedule(

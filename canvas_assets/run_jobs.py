@@ -87,13 +87,18 @@ def engine_concurrency() -> int:
 def parallel_width(plan: Plan, nodes: Sequence[str]) -> int:
     """The most selected nodes that could run at the same time (nodes at the same depth of the
     selected subgraph); 1 for a chain."""
-    selected = set(nodes)
+    upstream = {n: [r.node_id for r in plan.nodes[n].inputs.values()] for n in plan.order}
+    return graph_width(plan.order, upstream, set(nodes))
+
+
+def graph_width(
+    order: Sequence[str], upstream: Mapping[str, Sequence[str]], selected: set[str]
+) -> int:
+    """parallel_width over plain topology: `order` topological, `upstream` each node's inputs."""
     depth: dict[str, int] = {}
-    for node_id in plan.order:
+    for node_id in order:
         if node_id in selected:
-            ups = [
-                depth[r.node_id] for r in plan.nodes[node_id].inputs.values() if r.node_id in depth
-            ]
+            ups = [depth[u] for u in upstream.get(node_id, ()) if u in depth]
             depth[node_id] = 1 + max(ups, default=0)
     counts: dict[int, int] = {}
     for level in depth.values():
@@ -122,14 +127,16 @@ def build_run_job(services: CanvasServices, spec: RunSpec) -> dg.JobDefinition:
                 services.artifacts, plans, handoff=spec.executor == "in_process"
             )
         },
-        executor=_executor(spec),
+        executor=executor_definition(spec.executor, spec.max_concurrent),
     ).resolve_job_def(RUN_JOB)
 
 
-def _executor(spec: RunSpec) -> dg.ExecutorDefinition:
-    if spec.executor == "fork":
-        return fork_executor(spec.max_concurrent or engine_concurrency())
-    if spec.executor == "celery":
+def executor_definition(executor: str, max_concurrent: int = 0) -> dg.ExecutorDefinition:
+    """The Dagster executor of in_process, fork (at most `max_concurrent` steps at once; 0: this
+    process's CANVAS_ENGINE_CONCURRENCY) or celery."""
+    if executor == "fork":
+        return fork_executor(max_concurrent or engine_concurrency())
+    if executor == "celery":
         from canvas_assets.celery_worker import celery_executor_def
 
         return celery_executor_def()  # broker and queue from the environment, as the workers

@@ -119,6 +119,25 @@ def test_every_stored_schedule_becomes_a_dagster_schedule_with_its_status(
     assert node_keys == {"toy_chain/numbers", "toy_chain/add_one", "toy_chain/add_ten"}
     group_keys = {k.to_user_string() for k in on_job.asset_layer.selected_asset_keys}
     assert {"toy_chain/other", "toy_chain/split/head"} <= group_keys
+    # scheduled runs execute where the workflow says, like launched runs: toy_chain has
+    # independent branches, so the engine's worker runs them in parallel forked steps
+    assert on_job.executor_def.name == off_job.executor_def.name == "canvas_fork"
+
+
+def test_a_celery_workflows_scheduled_runs_execute_on_celery_workers(
+    toy_services: CanvasServices,
+) -> None:
+    workflow = _workflow(toy_services.store)
+    stored = toy_services.store.get(workflow.id)
+    celery = stored.workflow.model_copy(deep=True)
+    celery.settings.executor = "celery"
+    toy_services.store.save(celery, stored.revision)
+    schedule = toy_services.schedules.create(workflow, "0 6 * * *")
+    defs = build_definitions(toy_services)
+    job = defs.resolve_job_def(
+        defs.resolve_schedule_def(schedule_name("toy_chain", schedule.id)).job_name
+    )
+    assert job.executor_def.name == "celery"
 
 
 def test_a_schedule_of_a_deleted_workflow_or_a_removed_node_is_left_out(
