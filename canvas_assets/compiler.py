@@ -11,7 +11,6 @@ annotation at runtime.
 
 import json
 import resource
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -31,7 +30,7 @@ from node_library.settings import NodeSettings
 
 RECORD = "canvas/record"
 CANCELED_MESSAGE = "the run was canceled before this node started"
-CANCELED_TAG = "canvas/canceled"
+CANCELED_TAG = "canvas/canceled"  # runs canceled before the engine existed carry it
 
 
 def asset_key(slug: str, node_id: str, port: str, single_output: bool) -> dg.AssetKey:
@@ -111,10 +110,7 @@ def build_workflow_assets(
     registry: NodeRegistry,
     settings: NodeSettings,
     plans: PlanSource,
-    cancel: threading.Event | None = None,
 ) -> list[dg.AssetsDefinition]:
-    """`cancel`, when set, stops the run before its next node starts (a node that is already
-    running finishes; stopping inside a node is the execution engine's job)."""
     keys = output_keys(workflow, registry)
     wiring = {(e.target, e.target_port): (e.source, e.source_port) for e in workflow.edges}
     assets = []
@@ -127,9 +123,7 @@ def build_workflow_assets(
             for port in node_type.inputs
             if (node.id, port.name) in wiring
         }
-        assets.append(
-            _node_asset(workflow, node, node_type, ins, keys, settings, plans, cancel, registry)
-        )
+        assets.append(_node_asset(workflow, node, node_type, ins, keys, settings, plans, registry))
     return assets
 
 
@@ -141,7 +135,6 @@ def _node_asset(
     keys: dict[tuple[str, str], dg.AssetKey],
     settings: NodeSettings,
     plans: PlanSource,
-    cancel: threading.Event | None,
     registry: NodeRegistry,
 ) -> dg.AssetsDefinition:
     slug, node_id = workflow.slug, node.id
@@ -175,10 +168,6 @@ def _node_asset(
         op_tags={"canvas/node_id": node_id, "canvas/type_id": node_type.type_id},
     )
     def compute(context: dg.AssetExecutionContext, **inputs: Any) -> Iterator[dg.Output[Any]]:
-        if cancel is not None and cancel.is_set():
-            # tagged before the run ends, so whoever sees the run end also sees why
-            context.instance.add_run_tags(context.run.run_id, {CANCELED_TAG: "1"})
-            raise dg.Failure(description=CANCELED_MESSAGE)
         plan = plans.get(context.run.run_id, slug)
         node_plan = plan.nodes[node_id]
         started = time.perf_counter()

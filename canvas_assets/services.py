@@ -3,7 +3,6 @@ settings and the Dagster instance, with the operations the CLI and the API call.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -151,7 +150,6 @@ class CanvasServices:
         prepared: PreparedRun,
         run_id: str | None = None,
         tags: dict[str, str] | None = None,
-        cancel: threading.Event | None = None,
     ) -> RunReport:
         """Materialize the prepared nodes through Dagster, in this process."""
         started = time.perf_counter()
@@ -165,7 +163,7 @@ class CanvasServices:
             return report
 
         plans = PlanSource(pinned={plan.slug: plan})
-        assets = build_workflow_assets(plan.workflow, self.registry, self.settings, plans, cancel)
+        assets = build_workflow_assets(plan.workflow, self.registry, self.settings, plans)
         keys = output_keys(plan.workflow, self.registry)
         selection_keys = [k for (n, _), k in keys.items() if n in set(to_run)]
         io_manager = CanvasIOManager(self.artifacts, plans, background_writes=True)
