@@ -336,6 +336,51 @@ export type NodeStatusFieldsFragment = {
   lastDurationS: number | null;
 };
 
+type LaunchResultFields_InvalidInputError_Fragment = {
+  __typename: "InvalidInputError";
+  message: string;
+  field: string | null;
+  hint: string;
+};
+
+type LaunchResultFields_InvalidWorkflowError_Fragment = {
+  __typename: "InvalidWorkflowError";
+  message: string;
+  issues: Array<{
+    severity: string;
+    code: string;
+    message: string;
+    hint: string;
+    nodeId: string | null;
+    port: string | null;
+    param: string | null;
+  }>;
+};
+
+type LaunchResultFields_NotFoundError_Fragment = { __typename: "NotFoundError"; message: string };
+
+type LaunchResultFields_RunLaunched_Fragment = {
+  __typename: "RunLaunched";
+  runId: string | null;
+  nothingToDo: boolean;
+  nodes: Array<string>;
+  note: string;
+  statuses: Array<{
+    nodeId: string;
+    state: string;
+    reason: string;
+    cacheKey: string;
+    deterministic: boolean;
+    lastDurationS: number | null;
+  }>;
+};
+
+export type LaunchResultFieldsFragment =
+  | LaunchResultFields_InvalidInputError_Fragment
+  | LaunchResultFields_InvalidWorkflowError_Fragment
+  | LaunchResultFields_NotFoundError_Fragment
+  | LaunchResultFields_RunLaunched_Fragment;
+
 export type LaunchRunMutationVariables = Exact<{
   input: LaunchRunInput;
 }>;
@@ -1259,6 +1304,53 @@ export const NodeStatusFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: "NodeStatusFields" },
 ) as unknown as TypedDocumentString<NodeStatusFieldsFragment, unknown>;
+export const LaunchResultFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment LaunchResultFields on LaunchRunResult {
+  __typename
+  ... on RunLaunched {
+    runId
+    nothingToDo
+    nodes
+    note
+    statuses {
+      ...NodeStatusFields
+    }
+  }
+  ... on InvalidWorkflowError {
+    message
+    issues {
+      ...IssueFields
+    }
+  }
+  ... on NotFoundError {
+    message
+  }
+  ... on InvalidInputError {
+    message
+    field
+    hint
+  }
+}
+    fragment IssueFields on Issue {
+  severity
+  code
+  message
+  hint
+  nodeId
+  port
+  param
+}
+fragment NodeStatusFields on NodeStatus {
+  nodeId
+  state
+  reason
+  cacheKey
+  deterministic
+  lastDurationS
+}`,
+  { fragmentName: "LaunchResultFields" },
+) as unknown as TypedDocumentString<LaunchResultFieldsFragment, unknown>;
 export const ColumnStatsFieldsFragmentDoc = new TypedDocumentString(
   `
     fragment ColumnStatsFields on ColumnSummary {
@@ -1649,30 +1741,7 @@ fragment ValidationFields on ValidationReport {
 export const LaunchRunDocument = new TypedDocumentString(`
     mutation LaunchRun($input: LaunchRunInput!) {
   launchRun(input: $input) {
-    __typename
-    ... on RunLaunched {
-      runId
-      nothingToDo
-      nodes
-      note
-      statuses {
-        ...NodeStatusFields
-      }
-    }
-    ... on InvalidWorkflowError {
-      message
-      issues {
-        ...IssueFields
-      }
-    }
-    ... on NotFoundError {
-      message
-    }
-    ... on InvalidInputError {
-      message
-      field
-      hint
-    }
+    ...LaunchResultFields
   }
 }
     fragment IssueFields on Issue {
@@ -1691,6 +1760,32 @@ fragment NodeStatusFields on NodeStatus {
   cacheKey
   deterministic
   lastDurationS
+}
+fragment LaunchResultFields on LaunchRunResult {
+  __typename
+  ... on RunLaunched {
+    runId
+    nothingToDo
+    nodes
+    note
+    statuses {
+      ...NodeStatusFields
+    }
+  }
+  ... on InvalidWorkflowError {
+    message
+    issues {
+      ...IssueFields
+    }
+  }
+  ... on NotFoundError {
+    message
+  }
+  ... on InvalidInputError {
+    message
+    field
+    hint
+  }
 }`) as unknown as TypedDocumentString<LaunchRunMutation, LaunchRunMutationVariables>;
 export const NodeStatusesDocument = new TypedDocumentString(`
     query NodeStatuses($workflowId: ID!) {
@@ -1915,30 +2010,7 @@ export const RunMetricsDocument = new TypedDocumentString(`
 export const ReexecuteRunDocument = new TypedDocumentString(`
     mutation ReexecuteRun($id: ID!) {
   reexecuteRun(id: $id, trigger: MANUAL) {
-    __typename
-    ... on RunLaunched {
-      runId
-      nothingToDo
-      nodes
-      note
-      statuses {
-        ...NodeStatusFields
-      }
-    }
-    ... on InvalidWorkflowError {
-      message
-      issues {
-        ...IssueFields
-      }
-    }
-    ... on NotFoundError {
-      message
-    }
-    ... on InvalidInputError {
-      message
-      field
-      hint
-    }
+    ...LaunchResultFields
   }
 }
     fragment IssueFields on Issue {
@@ -1957,6 +2029,32 @@ fragment NodeStatusFields on NodeStatus {
   cacheKey
   deterministic
   lastDurationS
+}
+fragment LaunchResultFields on LaunchRunResult {
+  __typename
+  ... on RunLaunched {
+    runId
+    nothingToDo
+    nodes
+    note
+    statuses {
+      ...NodeStatusFields
+    }
+  }
+  ... on InvalidWorkflowError {
+    message
+    issues {
+      ...IssueFields
+    }
+  }
+  ... on NotFoundError {
+    message
+  }
+  ... on InvalidInputError {
+    message
+    field
+    hint
+  }
 }`) as unknown as TypedDocumentString<ReexecuteRunMutation, ReexecuteRunMutationVariables>;
 export const RunDetailsDocument = new TypedDocumentString(`
     query RunDetails($id: ID!) {
