@@ -335,11 +335,12 @@ def test_quick_add_by_double_click_and_by_dropping_a_connection(
     expect(hints).to_have_count(1)
     own_input = page.locator(f'.react-flow__handle.target[data-nodeid="{source_id}"]').first
     fitting = page.locator(f'.react-flow__handle.target[data-nodeid="{new[0].id}"]').first
-    assert own_input.evaluate("e => getComputedStyle(e).opacity") == "0.3"
-    assert fitting.evaluate("e => getComputedStyle(e).opacity") == "1"
+    # expect(...).to_have_css waits for the hints to apply (a one-shot read raced a re-render)
+    expect(own_input).to_have_css("opacity", "0.3")
+    expect(fitting).to_have_css("opacity", "1")
     # an output of the same name is not a place to end an output's connection
     its_output = page.locator(f'.react-flow__handle.source[data-nodeid="{new[0].id}"]').first
-    assert its_output.evaluate("e => getComputedStyle(e).opacity") == "0.3"
+    expect(its_output).to_have_css("opacity", "0.3")
     _shot(page, "07-connection-hints")
 
     # ...and dropping it on empty canvas offers only the node types that fit, then adds and
