@@ -1,5 +1,7 @@
 """Guards between user-supplied locations and the machine: file paths confined to the configured
-data roots (`paths`), and outbound HTTP limited to public addresses unless allowlisted (`network`).
+data roots (`paths`), outbound HTTP limited to public addresses unless allowlisted (`network`), and
+SQL sources limited to one read-only SELECT (`sql`) on a connection whose role and target are safe
+(`sql_connections`); import those two directly.
 
 Both raise specific `ValueError` subclasses whose messages say what was refused and why; node
 `validate` methods turn them into Issues on the param that held the location.

@@ -49,8 +49,8 @@ def _excel(env: CaseEnv) -> NodeCase:
 
 
 def _postgres(env: CaseEnv) -> NodeCase:
-    url = env.fixture("pg_url")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    database = env.fixture("pg_reader")  # the SQL source refuses the superuser `postgres`
+    engine = sa.create_engine(database.admin_url, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
         conn.execute(
             sa.text(
@@ -72,7 +72,7 @@ def _postgres(env: CaseEnv) -> NodeCase:
             "FROM orders -- all regions\nGROUP BY region ORDER BY region",
         },
         settings=NodeSettings(
-            data_roots=(env.data_root.resolve(),), connections={"warehouse": url}
+            data_roots=(env.data_root.resolve(),), connections={"warehouse": database.reader_url}
         ),
     )
 

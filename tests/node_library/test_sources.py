@@ -1,5 +1,6 @@
-"""Data source nodes against real files, a real PostgreSQL, a real SeaweedFS S3 server and a local
-HTTP server; and every kind of bad input, each with a message that names the param to fix."""
+"""Data source nodes against real files, a real SeaweedFS S3 server and a local HTTP server; and
+every kind of bad input, each with a message that names the param to fix. The PostgreSQL source has
+its own files: test_postgres_source.py and test_sql_safety.py."""
 
 from __future__ import annotations
 
@@ -15,14 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from node_library.contract import Issue, NodeError, NodeType, RecordingContext
 from node_library.nodes.sources.csv_file import CsvFileNode
 from node_library.nodes.sources.excel_file import ExcelFileNode
 from node_library.nodes.sources.json_file import JsonFileNode
 from node_library.nodes.sources.parquet_file import ParquetFileNode
-from node_library.nodes.sources.postgres_query import PostgresQueryNode
 from node_library.nodes.sources.rest_api import RestApiNode
 from node_library.nodes.sources.s3_object import S3ObjectNode
 from node_library.schema import Dtype, TableSchema, schema_of_frame
@@ -370,163 +369,6 @@ def test_malformed_excel_is_a_clear_error_on_path(data_root: Path, content: byte
     assert (issue.code, issue.param) == ("malformed_excel", "path")
     assert "'broken.xlsx'" in issue.message and ".xlsx" in issue.hint
     assert only_issue(validate(EXCEL, {"path": "broken.xlsx"}, settings)).code == "malformed_excel"
-
-
-# -- PostgreSQL -------------------------------------------------------------------------------
-
-PG = PostgresQueryNode()
-
-
-@pytest.fixture
-def warehouse(pg_url: str, data_root: Path) -> NodeSettings:
-    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "CREATE TABLE orders (id int PRIMARY KEY, region text, amount numeric(10,2), "
-                "ordered_on date, paid boolean, placed_at timestamptz)"
-            )
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO orders VALUES (1, 'north', 12.50, '2026-01-01', true, "
-                "'2026-01-01 10:00+00'), (2, 'south', 7.25, '2026-01-02', NULL, "
-                "'2026-01-02 11:00+00')"
-            )
-        )
-        conn.execute(sa.text("CREATE TABLE audit (n int)"))
-        conn.execute(sa.text("CREATE SEQUENCE ticket"))
-        conn.execute(
-            sa.text(
-                "CREATE FUNCTION sneaky() RETURNS int LANGUAGE sql AS "
-                "$$ INSERT INTO audit VALUES (1) RETURNING n $$"
-            )
-        )
-    engine.dispose()
-    return settings_for(data_root, connections={"warehouse": pg_url}, sql_statement_timeout_ms=2000)
-
-
-def _audit_rows(settings: NodeSettings) -> int:
-    engine = sa.create_engine(settings.connections["warehouse"], poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
-        count = conn.execute(sa.text("SELECT count(*) FROM audit")).scalar_one()
-    engine.dispose()
-    return int(count)
-
-
-def test_postgres_reads_rows_with_useful_dtypes(warehouse: NodeSettings) -> None:
-    params = {
-        "connection": "warehouse",
-        "query": "SELECT id, region, amount, ordered_on, paid, placed_at, 'x;y' AS s "
-        "FROM orders ORDER BY id",
-    }
-    assert validate(PG, params, warehouse) == []
-    frame = run(PG, params, warehouse)
-    assert schema_of_frame(frame) == TableSchema.of(
-        id="integer",
-        region="string",
-        amount="float",
-        ordered_on="datetime",
-        paid="boolean",
-        placed_at="datetime",
-        s="string",
-    )
-    assert frame["amount"].tolist() == [12.5, 7.25]
-    assert PG.infer_schema(PG.Params.model_validate(params), {}, warehouse) == {"data": None}
-    assert PG.deterministic is False
-
-
-@pytest.mark.parametrize(
-    ("query", "code"),
-    [
-        ("DELETE FROM orders", "sql_not_read_only"),
-        ("WITH x AS (SELECT 1 AS n) INSERT INTO audit SELECT n FROM x", "sql_not_read_only"),
-        ("WITH gone AS (DELETE FROM orders RETURNING *) SELECT * FROM gone", "sql_not_read_only"),
-        ("SELECT 1; DROP TABLE orders", "multiple_statements"),
-        ("SELECT * INTO copy_of_orders FROM orders", "sql_not_read_only"),
-        ("select 1 /* unterminated", "sql_syntax"),
-        ("", "missing_param"),
-    ],
-)
-def test_postgres_refuses_anything_but_one_select_at_validate_time(
-    warehouse: NodeSettings, query: str, code: str
-) -> None:
-    issue = only_issue(validate(PG, {"connection": "warehouse", "query": query}, warehouse))
-    assert (issue.code, issue.param) == (code, "query")
-    assert run_error(PG, {"connection": "warehouse", "query": query}, warehouse).code == code
-
-
-def test_postgres_comments_and_literals_do_not_confuse_the_check(warehouse: NodeSettings) -> None:
-    query = (
-        "-- DELETE FROM orders;\nSELECT 'DROP TABLE orders; --' AS a, $x$;DELETE$x$ AS b,"
-        ' "update" FROM (SELECT 1 AS "update") t /* ; INSERT */;'
-    )
-    assert validate(PG, {"connection": "warehouse", "query": query}, warehouse) == []
-    frame = run(PG, {"connection": "warehouse", "query": query}, warehouse)
-    assert frame.iloc[0].tolist() == ["DROP TABLE orders; --", ";DELETE", 1]
-
-
-@pytest.mark.parametrize(
-    "query", ["SELECT sneaky()", "SELECT nextval('ticket')", "SELECT id FROM orders FOR SHARE"]
-)
-def test_postgres_read_only_transaction_refuses_writes_the_static_check_misses(
-    warehouse: NodeSettings, query: str
-) -> None:
-    params = {"connection": "warehouse", "query": query}
-    assert validate(PG, params, warehouse) == []
-    issue = run_error(PG, params, warehouse)
-    assert (issue.code, issue.param) == ("write_refused", "query")
-    assert "read-only transaction" in issue.message
-    assert _audit_rows(warehouse) == 0
-
-
-def test_postgres_statement_timeout_cancels_a_long_query(warehouse: NodeSettings) -> None:
-    settings = warehouse.model_copy(update={"sql_statement_timeout_ms": 200})
-    started = time.monotonic()
-    issue = run_error(PG, {"connection": "warehouse", "query": "SELECT pg_sleep(5)"}, settings)
-    assert (issue.code, issue.param) == ("query_timeout", "query")
-    assert time.monotonic() - started < 3
-
-
-def test_postgres_unknown_connection_lists_the_configured_names(warehouse: NodeSettings) -> None:
-    issue = only_issue(validate(PG, {"connection": "warehose", "query": "SELECT 1"}, warehouse))
-    assert (issue.code, issue.param) == ("unknown_connection", "connection")
-    assert "warehouse" in issue.hint
-    none = only_issue(
-        validate(PG, {"connection": "x", "query": "SELECT 1"}, NodeSettings(connections={}))
-    )
-    assert "CANVAS_CONNECTION_X" in none.hint
-
-
-def test_postgres_password_never_appears_in_error_text(pg_url: str) -> None:
-    secret = "Sup3r-s3cret-pw"
-    real = sa.engine.make_url(pg_url).set(password=secret)
-    port = closed_port()
-    urls = {
-        "down": real.set(port=port).render_as_string(hide_password=False),
-        "nodb": real.set(database="no_such_db_canvas").render_as_string(hide_password=False),
-        "real": real.render_as_string(hide_password=False),  # trust auth ignores the password
-        "mysql": f"mysql://root:{secret}@127.0.0.1/db",
-    }
-    settings = NodeSettings(connections=urls)
-    issues = [
-        run_error(PG, {"connection": "down", "query": "SELECT 1"}, settings),
-        run_error(PG, {"connection": "nodb", "query": "SELECT 1"}, settings),
-        run_error(PG, {"connection": "real", "query": "SELECT * FROM no_such_table"}, settings),
-        run_error(PG, {"connection": "real", "query": f"SELECT '{secret}'::int"}, settings),
-        only_issue(validate(PG, {"connection": "mysql", "query": "SELECT 1"}, settings)),
-    ]
-    assert [i.code for i in issues] == [
-        "connection_failed",
-        "connection_failed",
-        "query_failed",
-        "query_failed",
-        "bad_connection_url",
-    ]
-    for issue in issues:
-        text = f"{issue} {issue.model_dump_json()}"
-        assert secret not in text, text
-    assert "***" in issues[0].message and f":{port}" in issues[0].message
 
 
 # -- REST API ---------------------------------------------------------------------------------

@@ -4,25 +4,28 @@ Connections are configured, never typed into a workflow: `connection` names an e
 `NodeSettings.connections` (environment CANVAS_CONNECTION_<NAME>=postgresql+psycopg://...), so
 workflows carry no passwords. Any URL shown to the user has its password masked.
 
-Read-only is enforced three times, from the friendliest to the strongest:
-1. `validate` lexes the query (comments, string literals, dollar quotes and quoted identifiers are
-   skipped) and accepts a single SELECT or WITH statement without data-modifying keywords, nor
-   calls of a few functions that act outside the transaction (dblink, pg_terminate_backend, ...).
+Read-only is enforced in layers, from the friendliest to the strongest:
+1. `validate` parses the query with PostgreSQL's own grammar (node_library.safety.sql) and accepts
+   one SELECT without writes, locks, INTO or calls of functions that reach outside the query; it
+   also refuses a connection that names the platform's own database.
 2. The query is sent as a prepared statement (extended protocol), which PostgreSQL refuses to
    run when it holds more than one command.
-3. It runs inside `SET TRANSACTION READ ONLY` with `SET LOCAL statement_timeout`, and the
+3. On connecting, the role is checked (node_library.safety.sql_connections): a superuser, a role
+   with CREATEROLE/REPLICATION/BYPASSRLS or a member of the file, program, signal or monitoring
+   roles is refused, and so is a database that holds the platform's own tables. This is the
+   guarantee: such a role cannot read server files whatever SQL reaches the server.
+4. The query runs inside `SET TRANSACTION READ ONLY` with `SET LOCAL statement_timeout`, and the
    transaction is rolled back afterwards, so the database itself refuses any write the static
-   check missed (a function that writes, SELECT ... INTO, nextval, row locks).
+   check missed (a function that writes, nextval).
 What a query may *read* is up to the database role: give the connection a read-only role that
-sees only what workflow authors may see.
+sees only what workflow authors may see (docs/operating/sql-source.md).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,51 +43,18 @@ from node_library.contract import (
 from node_library.datatypes import DataType
 from node_library.nodes import widgets
 from node_library.nodes.sources.object_columns import object_columns
+from node_library.safety.sql import QUERY_HINT, SqlCheckError, check_read_only_sql
+from node_library.safety.sql_connections import (
+    UnsafeConnectionError,
+    check_not_platform_database,
+    verify_connection,
+)
 from node_library.settings import NodeSettings
 
+if TYPE_CHECKING:  # SQLAlchemy and psycopg load only when a query runs or validates
+    from sqlalchemy.engine import URL
+
 CONNECT_TIMEOUT_S = 10
-ALLOWED_FIRST_WORDS = ("SELECT", "WITH")
-# Words that can only make a SELECT/WITH statement write (data-modifying CTEs, SELECT INTO), plus
-# statement words that have no business inside one. A column with such a name must be quoted.
-WRITE_WORDS = frozenset(
-    {
-        "INSERT",
-        "UPDATE",
-        "DELETE",
-        "MERGE",
-        "INTO",
-        "TRUNCATE",
-        "DROP",
-        "CREATE",
-        "ALTER",
-        "GRANT",
-        "REVOKE",
-        "COPY",
-    }
-)
-# Functions whose effects escape a read-only transaction or reach other sessions or files.
-REFUSED_FUNCTIONS = frozenset(
-    {
-        "DBLINK",
-        "DBLINK_EXEC",
-        "DBLINK_CONNECT",
-        "DBLINK_SEND_QUERY",
-        "PG_TERMINATE_BACKEND",
-        "PG_CANCEL_BACKEND",
-        "PG_RELOAD_CONF",
-        "PG_ROTATE_LOGFILE",
-        "LO_IMPORT",
-        "LO_EXPORT",
-        "PG_READ_FILE",
-        "PG_READ_BINARY_FILE",
-        "PG_LS_DIR",
-        "PG_FILE_WRITE",
-        "SET_CONFIG",
-        "PG_ADVISORY_LOCK",
-        "PG_ADVISORY_XACT_LOCK",
-    }
-)
-QUERY_HINT = "write a single SELECT (or WITH ... SELECT) statement; this node only reads"
 
 
 class PostgresQueryParams(BaseModel):
@@ -103,178 +73,6 @@ class PostgresQueryParams(BaseModel):
     )
 
 
-# -- the static check -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "word", "literal", "semicolon", "punct"
-    text: str
-    line: int
-
-
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$")
-
-
-def _is_word_char(ch: str, first: bool) -> bool:
-    return ch == "_" or ch.isalpha() or ord(ch) > 127 or (not first and (ch.isdigit() or ch == "$"))
-
-
-class SqlCheckError(ValueError):
-    def __init__(self, code: str, message: str, hint: str = QUERY_HINT) -> None:
-        super().__init__(message)
-        self.code = code
-        self.hint = hint
-
-
-def tokenize_sql(sql: str) -> list[_Token]:
-    """Words, literals, semicolons and punctuation of PostgreSQL text, without comments."""
-    tokens: list[_Token] = []
-    i, n = 0, len(sql)
-
-    def line_at(pos: int) -> int:
-        return sql.count("\n", 0, pos) + 1
-
-    def skip_quoted(start: int, quote: str, backslash: bool) -> int:
-        j = start + 1
-        while j < n:
-            ch = sql[j]
-            if backslash and ch == "\\":
-                j += 2
-                continue
-            if ch == quote:
-                if j + 1 < n and sql[j + 1] == quote:
-                    j += 2
-                    continue
-                return j + 1
-            j += 1
-        what = "quoted name" if quote == '"' else "string literal"
-        raise SqlCheckError(
-            "sql_syntax",
-            f"unterminated {what} starting on line {line_at(start)}",
-            f"close the {what} with {quote}",
-        )
-
-    while i < n:
-        ch = sql[i]
-        if ch.isspace():
-            i += 1
-        elif sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif sql.startswith("/*", i):
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if sql.startswith("/*", j):
-                    depth, j = depth + 1, j + 2
-                elif sql.startswith("*/", j):
-                    depth, j = depth - 1, j + 2
-                else:
-                    j += 1
-            if depth:
-                raise SqlCheckError(
-                    "sql_syntax",
-                    f"unterminated /* comment starting on line {line_at(i)}",
-                    "close the comment with */",
-                )
-            i = j
-        elif ch == "'":
-            end = skip_quoted(i, "'", backslash=False)
-            tokens.append(_Token("literal", sql[i:end], line_at(i)))
-            i = end
-        elif ch == '"':
-            end = skip_quoted(i, '"', backslash=False)
-            tokens.append(_Token("literal", sql[i:end], line_at(i)))
-            i = end
-        elif ch == "$" and (match := _DOLLAR_TAG.match(sql, i)):
-            tag = match.group(0)
-            close = sql.find(tag, match.end())
-            if close < 0:
-                raise SqlCheckError(
-                    "sql_syntax",
-                    f"unterminated {tag} quoted string starting on line {line_at(i)}",
-                    f"close it with {tag}",
-                )
-            tokens.append(_Token("literal", sql[i : close + len(tag)], line_at(i)))
-            i = close + len(tag)
-        elif _is_word_char(ch, first=True):
-            j = i + 1
-            while j < n and _is_word_char(sql[j], first=False):
-                j += 1
-            word = sql[i:j]
-            upper = word.upper()
-            if j < n and sql[j] == "'" and upper in ("E", "B", "X", "N"):
-                end = skip_quoted(j, "'", backslash=upper == "E")
-                tokens.append(_Token("literal", sql[i:end], line_at(i)))
-                i = end
-            elif upper == "U" and sql.startswith(("&'", '&"'), j):
-                end = skip_quoted(j + 1, sql[j + 1], backslash=False)
-                tokens.append(_Token("literal", sql[i:end], line_at(i)))
-                i = end
-            else:
-                tokens.append(_Token("word", upper, line_at(i)))
-                i = j
-        elif ch == ";":
-            tokens.append(_Token("semicolon", ";", line_at(i)))
-            i += 1
-        else:
-            tokens.append(_Token("punct", ch, line_at(i)))
-            i += 1
-    return tokens
-
-
-def check_read_only_sql(sql: str) -> None:
-    """Raise SqlCheckError unless `sql` is one SELECT/WITH statement without writes."""
-    tokens = tokenize_sql(sql)
-    if not tokens:
-        raise SqlCheckError("missing_param", "the query is empty", QUERY_HINT)
-    for index, token in enumerate(tokens):
-        if token.kind == "semicolon" and any(t.kind != "semicolon" for t in tokens[index + 1 :]):
-            raise SqlCheckError(
-                "multiple_statements",
-                f"the query holds more than one statement "
-                f"(a ';' on line {token.line} is followed by more SQL)",
-                "run one statement per node; remove the extra statements",
-            )
-    first = next((t for t in tokens if not (t.kind == "punct" and t.text == "(")), None)
-    if first is None or first.kind != "word" or first.text not in ALLOWED_FIRST_WORDS:
-        shown = first.text if first else "("
-        raise SqlCheckError(
-            "sql_not_read_only",
-            f"the query starts with {shown!r}; only SELECT and WITH ... SELECT queries may run",
-            QUERY_HINT,
-        )
-    for index, token in enumerate(tokens):
-        if token.kind != "word":
-            continue
-        if token.text in WRITE_WORDS:
-            what = (
-                "SELECT ... INTO creates a table"
-                if token.text == "INTO"
-                else (f"{token.text} changes data or schema")
-            )
-            raise SqlCheckError(
-                "sql_not_read_only",
-                f"the query uses {token.text} on line "
-                f"{token.line}: {what}, and this node only reads",
-                "remove it; if it is a column or table name, write it in double "
-                f'quotes ("{token.text.lower()}")',
-            )
-        following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if (
-            token.text in REFUSED_FUNCTIONS
-            and following is not None
-            and following.kind == "punct"
-            and following.text == "("
-        ):
-            raise SqlCheckError(
-                "sql_not_read_only",
-                f"the query calls {token.text.lower()}() on "
-                f"line {token.line}, which acts outside a read-only query",
-                "remove the call",
-            )
-
-
 # -- running ----------------------------------------------------------------------------------
 
 
@@ -282,8 +80,9 @@ def _mask(text: str, password: str | None) -> str:
     return text.replace(password, "***") if password else text
 
 
-def _connection_url(name: str, settings: NodeSettings) -> Any:
-    """The parsed SQLAlchemy URL of a configured connection (psycopg 3 as the driver)."""
+def _connection_url(name: str, settings: NodeSettings, *, resolve: bool = False) -> URL:
+    """The parsed SQLAlchemy URL of a configured connection (psycopg 3 as the driver), refused
+    when it targets the platform's own database (`resolve` compares DNS answers too)."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -313,6 +112,10 @@ def _connection_url(name: str, settings: NodeSettings) -> Any:
         )
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
+    try:
+        check_not_platform_database(url, settings, connection=name, resolve=resolve)
+    except UnsafeConnectionError as exc:
+        raise NodeError(error(exc.code, str(exc), exc.hint, param="connection")) from None
     return url
 
 
@@ -350,7 +153,7 @@ def run_read_only_query(name: str, query: str, settings: NodeSettings) -> pd.Dat
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError
     from sqlalchemy.pool import NullPool
 
-    url = _connection_url(name, settings)
+    url = _connection_url(name, settings, resolve=True)
     shown = url.render_as_string(hide_password=True)
     password = url.password
 
@@ -382,6 +185,10 @@ def run_read_only_query(name: str, query: str, settings: NodeSettings) -> pd.Dat
             cursor.execute(
                 f"SET LOCAL statement_timeout = {int(settings.sql_statement_timeout_ms)}"
             )
+            try:
+                verify_connection(connection, url.render_as_string(hide_password=False), shown)
+            except UnsafeConnectionError as exc:
+                raise failure(exc.code, str(exc), exc.hint, "connection") from None
             cursor.execute(query, prepare=True)
             if cursor.description is None:
                 raise failure(
@@ -429,6 +236,8 @@ def run_read_only_query(name: str, query: str, settings: NodeSettings) -> pd.Dat
         finally:
             try:
                 raw.rollback()
+            except (psycopg.Error, SQLAlchemyError):
+                pass  # a lost connection has nothing to roll back; keep the error raised above
             finally:
                 raw.close()
     finally:
