@@ -26,6 +26,7 @@ from canvas_assets.plans import PlanSource
 from node_library.contract import LineageNode, NodeError, NodeType, WorkflowInfo
 from node_library.graph import Node, Workflow
 from node_library.registry import NodeRegistry
+from node_library.secrets import mask_secrets
 from node_library.settings import NodeSettings
 
 RECORD = "canvas/record"
@@ -79,7 +80,7 @@ class DagsterNodeContext:
         self._context.log.info(f"progress {done}/{total if total else '?'} {message}".strip())
 
     def log(self, message: str) -> None:
-        self._context.log.info(message)
+        self._context.log.info(mask_secrets(message))  # run logs are shown to every viewer
 
 
 def workflow_info(

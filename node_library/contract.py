@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from node_library.datatypes import DataType
 from node_library.schema import TableSchema
+from node_library.secrets import mask_secrets
 from node_library.settings import NodeSettings
 
 
@@ -39,6 +40,13 @@ class Issue(BaseModel):
     node_id: str | None = None
     port: str | None = None
     param: str | None = None
+
+    @field_validator("message", "hint")
+    @classmethod
+    def _mask(cls, text: str) -> str:
+        # one place for every issue of every node, at validation and run time: a message that
+        # quotes a URL, a header or an upstream error never carries the secret in it
+        return mask_secrets(text)
 
     def located(self, node_id: str) -> Issue:
         return self if self.node_id else self.model_copy(update={"node_id": node_id})
@@ -148,7 +156,7 @@ class RecordingContext:
             self.on_progress(done, total, message)
 
     def log(self, message: str) -> None:
-        self.events.append((time.monotonic(), message))
+        self.events.append((time.monotonic(), mask_secrets(message)))
 
 
 P = TypeVar("P", bound=BaseModel)

@@ -11,7 +11,10 @@ union discriminated by the field `op`). This module owns what those operations m
   missing port, a port type mismatch or a cycle, found by `validate_workflow` on the result and
   traced back to the op that caused it. Problems that already existed before the batch are not
   blamed on it, and param/column issues never refuse a batch: a half-finished node can be saved,
-  and the returned ValidationResult carries those issues for the canvas to show.
+  and the returned ValidationResult carries those issues for the canvas to show. One param issue
+  does refuse a batch: a literal secret that an add_node or update_params brings in
+  (`secret_in_params`), since the operation log would keep it forever; a secret the node already
+  had (a migrated old workflow) is left to validation to report.
 - `invert_ops` gives the ops that undo a batch (for per-user undo). Inverses restore list order
   too (a re-added node goes back to its index, so its z-order on the canvas is unchanged), hence
   the optional `index` fields of add_node / add_edge and the group slots of add_node.
@@ -51,7 +54,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from node_library.graph import Edge, Group, Node, Position, Workflow
 from node_library.registry import NodeRegistry
 from node_library.settings import NodeSettings
-from node_library.validation import ValidationResult, validate_workflow
+from node_library.validation import ValidationResult, secret_issues, validate_workflow
 
 __all__ = [
     "STRUCTURAL_ISSUE_CODES",
@@ -709,6 +712,7 @@ def apply_ops_checked(
     Returns the new workflow and its validation (param and column issues are left there for the
     canvas to show; they never refuse a batch).
     """
+    _refuse_literal_secrets(workflow, ops, registry)
     draft = _run(workflow, ops, record=False)
     result = draft.build()
     validation = validate_workflow(result, registry, settings)
@@ -728,6 +732,28 @@ def apply_ops_checked(
         index, code, message, hint, node_id = min(offences, key=lambda o: o[0])
         raise OpError(index, ops[index], code, message, hint, node_id=node_id)
     return result, validation
+
+
+def _refuse_literal_secrets(
+    workflow: Workflow, ops: Sequence[GraphOp], registry: NodeRegistry
+) -> None:
+    nodes: dict[str, Node] | None = None
+    for index, op in enumerate(ops):
+        if not isinstance(op, (AddNodeOp, UpdateParamsOp)):
+            continue
+        if nodes is None:  # built on the first params op only: most batches are moves
+            nodes = {n.id: n for n in reversed(workflow.nodes)}
+        node_id = op.node.id if isinstance(op, AddNodeOp) else op.node_id
+        before = nodes.get(node_id)
+        type_id = op.node.type if isinstance(op, AddNodeOp) else before.type if before else None
+        node_type = registry.get(type_id) if type_id else None
+        if node_type is None:
+            continue  # a missing node or an unknown type is refused by the checks that follow
+        params = op.node.params if isinstance(op, AddNodeOp) else op.params
+        issues = secret_issues(node_type, params, before.params if before else None)
+        if issues:
+            first = issues[0]
+            raise OpError(index, op, first.code, first.message, first.hint, node_id=node_id)
 
 
 def _culprit(

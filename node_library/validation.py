@@ -1,8 +1,10 @@
 """Whole-workflow validation and schema propagation, before any run.
 
 One pass in topological order: structural checks (ids, edges, ports, types, cycles), params
-checked against each node's Params model (one issue per field), then the node's own `validate` and
-`infer_schema` with the schemas of its inputs. A node with errors yields unknown output schemas, so
+checked against each node's Params model (one issue per field), literal secrets refused in every
+node's params (`secret_in_params`, node_library.secrets.find_secrets: one check for all node types,
+so no node can take a credential in clear text), then the node's own `validate` and `infer_schema`
+with the schemas of its inputs. A node with errors yields unknown output schemas, so
 one mistake is reported once and not again on every node downstream.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
@@ -20,6 +23,7 @@ from node_library.contract import Issue, NodeType, PortSchema, Severity, error
 from node_library.datatypes import can_connect, connection_refusal
 from node_library.graph import Workflow
 from node_library.registry import NodeRegistry
+from node_library.secrets import introduced_secrets, key_map_fields, secret_name_fields
 from node_library.settings import NodeSettings
 
 
@@ -84,6 +88,38 @@ def _param_hint(node_type: NodeType[Any], err: Any) -> str:
     if "expected" in ctx:
         return f"use one of {ctx['expected']}"
     return "check the value's type and range in the properties panel"
+
+
+@cache
+def _secret_fields(params_model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
+    return secret_name_fields(params_model), key_map_fields(params_model)
+
+
+def secret_issues(
+    node_type: NodeType[Any], raw: dict[str, Any], before: dict[str, Any] | None = None
+) -> list[Issue]:
+    """A `secret_in_params` error for each literal secret in a node's raw params (never quoting
+    the value), with the node's own secret-name params as the way out when it has any. With
+    `before` (the node's earlier params), only the secrets that `raw` brings in."""
+    names, maps = _secret_fields(node_type.Params)
+    if names:
+        hint = (
+            "remove the value from the workflow: set it on the server as the environment "
+            "variable CANVAS_SECRET_<NAME> (e.g. CANVAS_SECRET_WEATHER) and put the name "
+            f"(weather) in {' or '.join(sorted(names))}"
+        )
+    else:
+        hint = "remove the value from the workflow: this node type takes no secrets"
+    return [
+        error(
+            "secret_in_params",
+            f"{finding.path} holds {finding.what}; params are stored in clear text in the "
+            "workflow, its history and exports, visible to every viewer",
+            hint,
+            param=finding.path.split(".")[0],
+        )
+        for finding in introduced_secrets(raw, before, names, maps)
+    ]
 
 
 def validate_workflow(
@@ -192,6 +228,7 @@ def validate_workflow(
         node_issues: list[Issue] = []
         params, param_issues = parse_params(node_type, current.params)
         node_issues.extend(param_issues)
+        node_issues.extend(secret_issues(node_type, current.params))
 
         inputs: dict[str, PortSchema] = {}
         upstream_broken = False

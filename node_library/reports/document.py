@@ -12,41 +12,30 @@ something it accepts"):
 Lineage: for each item, the nodes its value was computed from, sources first (topological order),
 with the file, object, URL or dataset a source read. Parameters: the params of every node upstream
 of the report, in the same order. Param values whose name looks like a credential (token, secret,
-password, auth, api key, cookie, ...; inside dicts such as HTTP headers also a bare "key") and the
-password and credential-like query values of URLs are replaced by "***": a report is a document
-people forward.
+password, api key, cookie, ...; inside dicts such as HTTP headers also a bare "key") and the
+password and credential-like query values of URLs are replaced by "***"
+(node_library.secrets.mask_params): a report is a document people forward.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
 
 from node_library.contract import LineageNode, WorkflowInfo
+from node_library.secrets import mask_params
 
 MAX_JSON_CHARS = 20_000
 MAX_TABLE_COLUMNS = 50  # columns kept from a dataframe; the PDF shows fewer (see pdf.py)
 MAX_CELL_CHARS = 200
 MAX_PARAM_CHARS = 300
-MASK = "***"
-_SECRET_NAME = re.compile(
-    r"token|secret|passw|pwd|signature|auth|cookie|credential|api[_-]?key|access[_-]?key|"
-    r"private[_-]?key|session",
-    re.IGNORECASE,
-)
-# Inside dicts (headers, query params) a bare "key" or "sig" is a credential too; as a node's own
-# param name it is not (the S3 source's object key).
-_SECRET_NESTED_NAME = re.compile(r"^(key|sig|code)$", re.IGNORECASE)
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _SOURCE_PARAMS = ("path", "url", "dataset", "connection")
 
 
@@ -155,7 +144,7 @@ def build_document(
             _name(n),
             n.type_name,
             n.type_id,
-            tuple((key, format_param(value)) for key, value in mask_secrets(n.params).items()),
+            tuple((key, format_param(value)) for key, value in mask_params(n.params).items()),
         )
         for n in workflow.lineage.values()
         if n.node_id in upstream
@@ -242,44 +231,6 @@ def format_param(value: Any) -> str:
     return _cut(json.dumps(value, default=str, ensure_ascii=False), MAX_PARAM_CHARS)
 
 
-def mask_secrets(params: Mapping[str, Any], nested: bool = False) -> dict[str, Any]:
-    """`params` with credential-like values replaced by MASK (see the module docstring)."""
-    masked: dict[str, Any] = {}
-    for key, value in params.items():
-        name = str(key)
-        secret = _SECRET_NAME.search(name) or (nested and _SECRET_NESTED_NAME.match(name))
-        masked[name] = MASK if secret and value not in (None, "") else _masked(value)
-    return masked
-
-
-def _masked(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return mask_secrets(value, nested=True)
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    if isinstance(value, str) and _URL.match(value):
-        return mask_url(value)
-    return value
-
-
-def mask_url(url: str) -> str:
-    """`url` with its password and credential-like query values replaced by MASK."""
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc
-        if parts.password is not None:
-            netloc = f"{parts.username or ''}:{MASK}@{netloc.rpartition('@')[2]}"
-        query = [
-            (k, MASK if _SECRET_NAME.search(k) or _SECRET_NESTED_NAME.match(k) else v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        ]
-        return urlunsplit(
-            (parts.scheme, netloc, parts.path, urlencode(query, safe="*"), parts.fragment)
-        )
-    except ValueError:
-        return MASK  # not parseable: better hidden than leaked
-
-
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -308,7 +259,7 @@ def _source(node: LineageNode) -> str:
     """What a source node read, from its params; "" for nodes that read other nodes only."""
     if node.inputs:
         return ""
-    params = mask_secrets(node.params)
+    params = mask_params(node.params)
     if params.get("bucket") and params.get("key"):
         return f"s3://{params['bucket']}/{params['key']}"
     found = [f"{key} {params[key]}" for key in _SOURCE_PARAMS if params.get(key)]

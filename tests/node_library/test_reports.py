@@ -18,8 +18,8 @@ from node_library.datatypes import DataType, can_connect
 from node_library.ml import charts
 from node_library.nodes.outputs.chart import ChartParams, chart_figure
 from node_library.nodes.outputs.report import ITEM_PORTS, ReportNode, ReportParams, file_name
-from node_library.reports.document import mask_secrets, mask_url
 from node_library.reports.figures import ChartNotRendered, decode_typed_arrays, render_png
+from node_library.secrets import mask_params, redact_url
 from node_library.settings import NodeSettings
 from tests.node_library.node_cases import sales_frame
 
@@ -428,7 +428,7 @@ def test_typed_arrays_decode_to_the_values_plotly_encoded() -> None:
 
 
 def test_mask_secrets_hides_credentials_but_keeps_ordinary_params() -> None:
-    masked = mask_secrets(
+    masked = mask_params(
         {
             "bucket": "data",
             "key": "sales/2026.csv",  # the S3 object key is not a secret
@@ -443,7 +443,7 @@ def test_mask_secrets_hides_credentials_but_keeps_ordinary_params() -> None:
     assert masked["api_token"] == "***" and masked["password"] == ""
     assert masked["headers"] == {"X-Api-Key": "***", "key": "***", "Accept": "json"}
     assert masked["url"] == "postgresql://bob:***@db:5432/sales?sslmode=require"
-    assert mask_url("https://h/x?sig=1&a=2") == "https://h/x?sig=***&a=2"
+    assert redact_url("https://h/x?sig=1&a=2") == "https://h/x?sig=***&a=2"
 
 
 def test_loading_the_registry_does_not_import_the_report_renderers() -> None:

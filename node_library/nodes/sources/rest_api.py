@@ -15,17 +15,29 @@ source (nested objects become dotted columns). Pagination:
 Reaching max_pages while more pages remain is logged, not silently ignored. Each response is
 bounded by safety.network.MAX_RESPONSE_BYTES and all pages of a run by MAX_TOTAL_BYTES.
 
-Headers are stored in the workflow like every param: put API keys in a header only for
-workflows whose readers may see them. URLs in messages have credential-like query values masked.
+Credentials never sit in params (docs/operating/secrets.md): the server sets named secrets
+(`CANVAS_SECRET_<NAME>`, NodeSettings.secrets) and the params hold only their names, resolved inside
+`execute`: `auth` bearer (`Authorization: Bearer <secret>`) or basic (`auth_username` and the secret
+as password) with `auth_secret`; `secret_headers` (header -> secret name, e.g. X-Api-Key) and
+`secret_query_params` (query parameter -> secret name, e.g. api_key). `headers` and `query_params`
+are for plain values; a literal credential there is refused by validation (secret_in_params, the
+check over every node's params in node_library.validation). URLs in messages and logs show
+credentials masked (node_library.secrets.redact_url), and secret values are masked everywhere.
+
+Version 2 added the secret params. Migrating a version 1 node keeps every param as it was: a
+clear-text credential saved in `headers` or `query_params` is not dropped (it cannot be moved to a
+server setting by a migration), and validation marks the node invalid until it is replaced by a
+named secret; exports mask it meanwhile.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pandas as pd
@@ -49,12 +61,22 @@ from node_library.safety.network import (
     check_url_literal,
     safe_request,
 )
+from node_library.secrets import (
+    MASK,
+    SECRET_NAME_HINT,
+    MissingSecretError,
+    has_secret,
+    redact_url,
+    remember_secret_values,
+    resolve_secret,
+    secret_env_name,
+    secret_name_problem,
+)
 from node_library.settings import NodeSettings
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _RESERVED_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # all pages of one run together
-_SECRET_PARAM = re.compile(r"key|token|secret|password|passwd|signature|sig|auth", re.I)
 
 
 class NoPagination(BaseModel):
@@ -106,11 +128,38 @@ class RestApiParams(BaseModel):
 
     url: str = Field("", max_length=4096, description="http:// or https:// address to fetch.")
     method: Literal["GET", "POST"] = Field("GET", description="HTTP method.")
+    auth: Literal["none", "bearer", "basic"] = Field(
+        "none",
+        description="Authentication with a server secret: bearer sends 'Authorization: Bearer "
+        "<secret>', basic sends auth_username with the secret as password.",
+    )
+    auth_secret: str = Field(
+        "",
+        max_length=64,
+        description="Name of the server secret for auth (set as CANVAS_SECRET_<NAME> on the "
+        "server); never the secret itself.",
+        json_schema_extra=SECRET_NAME_HINT,
+    )
+    auth_username: str = Field("", max_length=200, description="User name for basic auth.")
     headers: dict[str, str] = Field(
-        default_factory=dict, description="Request headers, e.g. Accept or Authorization."
+        default_factory=dict,
+        description="Plain request headers, e.g. Accept. Credentials go in secret_headers.",
+    )
+    secret_headers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Headers whose value is a server secret: header name -> secret name, "
+        "e.g. X-Api-Key -> weather.",
+        json_schema_extra=SECRET_NAME_HINT,
     )
     query_params: dict[str, str] = Field(
-        default_factory=dict, description="Query string parameters."
+        default_factory=dict,
+        description="Plain query string parameters. Credentials go in secret_query_params.",
+    )
+    secret_query_params: dict[str, str] = Field(
+        default_factory=dict,
+        description="Query parameters whose value is a server secret: parameter -> secret "
+        "name, e.g. api_key -> weather.",
+        json_schema_extra=SECRET_NAME_HINT,
     )
     body: dict[str, Any] | list[Any] | None = Field(None, description="JSON body (POST only).")
     records_path: str = Field(
@@ -126,20 +175,56 @@ class RestApiParams(BaseModel):
 
 
 def display_url(url: str, query: Mapping[str, str] | None = None) -> str:
-    """The URL (plus `query`) with a password and credential-like query values masked."""
-    try:
-        parsed = httpx.URL(url)
-        if query:
-            parsed = parsed.copy_merge_params(dict(query))
-    except (httpx.InvalidURL, TypeError, ValueError):
-        return url
-    if parsed.scheme not in ("http", "https"):
-        return url
-    items = [(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in parsed.params.multi_items()]
-    shown = parsed.copy_with(query=urlencode(items, safe="*").encode() if items else None)
-    if parsed.password:
-        shown = shown.copy_with(username=parsed.username, password="***")  # noqa: S106 (a mask)
-    return str(shown)
+    """The URL (plus `query`, which overrides its own values) as messages show it: password and
+    credentials masked, MASK kept readable."""
+    if query:
+        try:
+            parts = urlsplit(url)
+            merged = {**dict(parse_qsl(parts.query, keep_blank_values=True)), **query}
+            url = urlunsplit(parts._replace(query=urlencode(merged, safe="*")))
+        except ValueError:
+            return MASK  # not parseable: better hidden than leaked
+    return redact_url(url)
+
+
+class _Credentials:
+    """The resolved secrets of one run: headers and query values to send, never to show."""
+
+    def __init__(self, params: RestApiParams, settings: NodeSettings) -> None:
+        try:
+            self.headers = {
+                name: resolve_secret(settings, secret)
+                for name, secret in params.secret_headers.items()
+            }
+            self.query = {
+                name: resolve_secret(settings, secret)
+                for name, secret in params.secret_query_params.items()
+            }
+            if params.auth == "bearer":
+                token = resolve_secret(settings, params.auth_secret)
+                self.headers["Authorization"] = f"Bearer {token}"
+            elif params.auth == "basic":
+                password = resolve_secret(settings, params.auth_secret)
+                pair = f"{params.auth_username}:{password}".encode()
+                self.headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+                remember_secret_values([self.headers["Authorization"]])
+        except MissingSecretError as exc:
+            where = _where(params, exc.name)
+            raise NodeError(error("missing_secret", str(exc), exc.hint, param=where)) from None
+        # what messages show in place of the secret query values
+        self.shown_query = {name: MASK for name in params.secret_query_params}
+
+    def request_headers(self, params: RestApiParams) -> dict[str, str]:
+        return {**params.headers, **self.headers}
+
+
+def _where(params: RestApiParams, secret: str) -> str:
+    """The param that names `secret`, for the issue's location."""
+    if params.auth != "none" and params.auth_secret.lower() == secret.lower():
+        return "auth_secret"
+    if any(s.lower() == secret.lower() for s in params.secret_headers.values()):
+        return "secret_headers"
+    return "secret_query_params"
 
 
 def _fetch_json(
@@ -148,17 +233,20 @@ def _fetch_json(
     extra_query: Mapping[str, str],
     client: httpx.Client,
     budget: list[int],
+    credentials: _Credentials,
 ) -> Any:
     """One response's JSON; `budget` holds the bytes all pages together may still use."""
-    query = {**params.query_params, **extra_query}
-    shown = display_url(params.url, query)
+    query = {**params.query_params, **credentials.query, **extra_query}
+    shown = display_url(
+        params.url, {**params.query_params, **credentials.shown_query, **extra_query}
+    )
     limit = min(MAX_RESPONSE_BYTES, budget[0])
     try:
         result: HttpResult = safe_request(
             params.method,
             params.url,
             settings,
-            headers=params.headers,
+            headers=credentials.request_headers(params),
             params=query,
             json_body=params.body if params.method == "POST" else None,
             max_bytes=limit,
@@ -222,7 +310,10 @@ def _fetch_json(
 
 def _status_hint(status: int) -> str:
     if status in (401, 403):
-        return "check the credentials in headers (e.g. Authorization) and their permissions"
+        return (
+            "check the credentials (the server secrets named in auth_secret, secret_headers "
+            "and secret_query_params) and their permissions"
+        )
     if status == 404:
         return "check the URL path"
     if status == 429:
@@ -239,6 +330,7 @@ def fetch_records(
     label = "the response"
     records: list[Any] = []
     budget = [MAX_TOTAL_BYTES]
+    credentials = _Credentials(params, settings)
     pagination = params.pagination
     with httpx.Client(
         timeout=httpx.Timeout(settings.http_timeout_s), follow_redirects=False, trust_env=False
@@ -253,7 +345,12 @@ def fetch_records(
                 number = pagination.start + index
                 found = page_records(
                     _fetch_json(
-                        params, settings, {pagination.page_param: str(number)}, client, budget
+                        params,
+                        settings,
+                        {pagination.page_param: str(number)},
+                        client,
+                        budget,
+                        credentials,
                     )
                 )
                 if ctx:
@@ -268,7 +365,7 @@ def fetch_records(
             seen: set[str] = set()
             for index in range(pagination.max_pages):
                 extra = {pagination.cursor_param: cursor} if cursor is not None else {}
-                document = _fetch_json(params, settings, extra, client, budget)
+                document = _fetch_json(params, settings, extra, client, budget, credentials)
                 records.extend(page_records(document))
                 if ctx:
                     ctx.progress(index + 1, pagination.max_pages)
@@ -279,7 +376,7 @@ def fetch_records(
             else:
                 _log(ctx, f"stopped after max_pages={pagination.max_pages} pages; more may exist")
         else:
-            records = page_records(_fetch_json(params, settings, {}, client, budget))
+            records = page_records(_fetch_json(params, settings, {}, client, budget, credentials))
     return records_frame(records)
 
 
@@ -309,15 +406,94 @@ def _log(ctx: ExecutionContext | None, message: str) -> None:
         ctx.log(message)
 
 
+def _secret_issues(params: RestApiParams, settings: NodeSettings) -> list[Issue]:
+    """Secret names that are missing, malformed or unset, and headers set twice."""
+    issues: list[Issue] = []
+    named: list[tuple[str, str]] = [
+        *((f"secret_headers.{h}", s) for h, s in params.secret_headers.items()),
+        *((f"secret_query_params.{q}", s) for q, s in params.secret_query_params.items()),
+    ]
+    if params.auth != "none":
+        if params.auth_secret.strip():
+            named.append(("auth_secret", params.auth_secret))
+        else:
+            issues.append(
+                error(
+                    "missing_param",
+                    f"auth is {params.auth} but no secret is named",
+                    "set auth_secret to the name of a server secret (CANVAS_SECRET_<NAME>)",
+                    param="auth_secret",
+                )
+            )
+        if params.auth == "basic" and not params.auth_username.strip():
+            issues.append(
+                error(
+                    "missing_param",
+                    "basic auth needs a user name",
+                    "set auth_username",
+                    param="auth_username",
+                )
+            )
+    for where, name in named:
+        problem = secret_name_problem(name)
+        if problem:
+            issues.append(
+                error(
+                    "invalid_secret_name",
+                    f"{where}: {problem}",
+                    "give the name of a server secret, e.g. weather for CANVAS_SECRET_WEATHER; "
+                    "never the secret itself",
+                    param=where.split(".")[0],
+                )
+            )
+        elif not has_secret(settings, name):
+            issues.append(
+                error(
+                    "missing_secret",
+                    f"{where}: the secret {name!r} is not set on this server",
+                    f"set the environment variable {secret_env_name(name)} on the server (API, "
+                    "engine and workers) and restart it, or name a secret that exists",
+                    param=where.split(".")[0],
+                )
+            )
+    plain = {h.lower() for h in params.headers}
+    secret = {h.lower() for h in params.secret_headers}
+    if params.auth != "none":
+        secret.add("authorization")
+    for header in sorted(plain & secret):
+        issues.append(
+            error(
+                "duplicate_header",
+                f"the {header} header is set twice (as a plain and as a secret header)",
+                f"remove {header} from headers",
+                param="headers",
+            )
+        )
+    if "authorization" in {h.lower() for h in params.secret_headers} and params.auth != "none":
+        issues.append(
+            error(
+                "duplicate_header",
+                "the Authorization header is set by auth and by secret_headers",
+                "keep one: auth (bearer/basic) or the secret header",
+                param="secret_headers",
+            )
+        )
+    return issues
+
+
 class RestApiNode(NodeType[RestApiParams]):
     type_id = "sources.rest_api"
     display_name = "REST API"
     category = "sources"
     description = "Fetch JSON records from an HTTP API, with page or cursor pagination."
     tags = ("http", "api", "rest", "json", "web")
+    version = 2
     Params = RestApiParams
     outputs = (Port("data", DataType.DATAFRAME, "Data"),)
     deterministic = False  # the remote data can change between runs
+    # 1 -> 2 added the secret params (all default to "none"/empty): every saved param is kept,
+    # a clear-text credential too, which validation then refuses (see the module docstring).
+    migrations = {1: dict}
 
     def validate(
         self, params: RestApiParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -334,7 +510,7 @@ class RestApiNode(NodeType[RestApiParams]):
                 check_url_literal(params.url, settings)
             except RequestRefusedError as exc:
                 issues.append(exc.to_issue("url"))
-        for name in params.headers:
+        for name in [*params.headers, *params.secret_headers]:
             if not _HEADER_NAME.match(name):
                 issues.append(
                     error(
@@ -353,6 +529,7 @@ class RestApiNode(NodeType[RestApiParams]):
                         param="headers",
                     )
                 )
+        issues.extend(_secret_issues(params, settings))
         for name, value in params.headers.items():
             if "\r" in value or "\n" in value:
                 issues.append(
