@@ -40,6 +40,14 @@ price is missing; write `price <= 10` to drop them. Integer results with missing
 parts of NaT, len of a missing text, `//` and `%` by zero, if_else with None) come back as pandas'
 nullable Int64, never as floats.
 
+Integer overflow is an error, never a wrapped value: + - * and ** (by a whole constant) and unary
+minus on integers check the range their operands' minimum and maximum imply, and when it leaves
+64 bits, report the rows whose result does (float(x) computes beyond that range instead).
+
+Names are read as written: a character that Python's NFKC normalization of identifiers would
+replace (a fullwidth u U+FF55, the ligature fi U+FB01) is refused with its code point, not
+folded onto another column.
+
 Constants are computed while checking (so their errors come with a position): a power of two
 constants only when the exponent's absolute value is at most 64 (so `9**9**9` is refused, never
 computed); integer results must fit in 64 bits; a constant division by zero is an error, while
@@ -48,8 +56,8 @@ first value and falls back to parsing each value on its own when that leaves val
 
 Functions (see FUNCTIONS for the one-line docs shown in the canvas): is_null, not_null, lower,
 upper, strip, contains, startswith, endswith, len, year, month, day, hour, minute, weekday,
-dayofyear, quarter, abs, round, log, exp, sqrt, clip, between, if_else, col, to_date. Arity and
-argument dtypes are checked; the only keyword arguments are `round(x, ndigits=...)` and
+dayofyear, quarter, abs, round, log, exp, sqrt, float, clip, between, if_else, col, to_date.
+Arity and argument dtypes are checked; the only keyword arguments are `round(x, ndigits=...)` and
 `to_date(s, format=...)`.
 
 Refused, each with an ExpressionError naming the construct and its position: attribute access,
@@ -600,6 +608,7 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
         raise ExpressionError(
             "the expression is empty", None, "empty expression", "write e.g. `price > 10`"
         )
+    _check_identifier_characters(text, lead)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
@@ -613,6 +622,42 @@ def _parse(text: str) -> tuple[ast.Expression, int]:
         ) from None
     _check_tree_size(tree)
     return tree, lead
+
+
+def _check_identifier_characters(text: str, lead: int) -> None:
+    """Refuse a name with a character that Python's parser would silently replace.
+
+    Python normalizes identifiers to NFKC, so `units` spelled with a fullwidth u (U+FF55) would
+    read the column `units`: a lookalike in a name is an error naming the character, never
+    folded quietly.
+    Letters that NFKC keeps (é, ß, ü, Greek, CJK) stay allowed. Strings and comments are not
+    names, so col("...") still reads a column whose name really has such a character.
+    """
+    if text.isascii():
+        return
+    starts = _line_starts(text[lead:])
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text[lead:]).readline):
+            if token.type != tokenize.NAME or token.string.isascii():
+                continue
+            for offset, char in enumerate(token.string):
+                if char.isascii() or unicodedata.normalize("NFKC", char) == char:
+                    continue
+                row, col = token.start
+                position = lead + starts[min(row, len(starts)) - 1] + col + offset + 1
+                folded = unicodedata.normalize("NFKC", char)
+                name = unicodedata.name(char, f"U+{ord(char):04X}")
+                raise ExpressionError(
+                    f"the name {token.string!r} has the character {char!r} "
+                    f"(U+{ord(char):04X} {name}), which Python reads as {folded!r}"
+                    f"{_at(position, text)}",
+                    position,
+                    f"character U+{ord(char):04X}",
+                    f"type {folded!r} instead, or write col({token.string!r}) if the column's "
+                    "name really has this character",
+                )
+    except (tokenize.TokenError, SyntaxError):
+        return  # ast.parse reports the syntax error itself
 
 
 def _check_nesting(text: str) -> None:
@@ -934,6 +979,11 @@ class _Checker:
         if left.is_constant and right.is_constant:
             return self.fold_arithmetic(symbol, function, left, right, position, text)
         run_left, run_right = left.run, right.run
+        if symbol in ("+", "-", "*") and dtype in (Dtype.INTEGER, Dtype.UNKNOWN):
+            example = f"float({left.text}) {symbol} {right.text}"
+            function = _checked_integer(
+                function, symbol, position, text, _at(position, self.text), example
+            )
         if symbol in ("//", "%") and dtype is Dtype.INTEGER:
 
             def run(frame: pd.DataFrame) -> Value:
@@ -954,8 +1004,9 @@ class _Checker:
         whole = isinstance(exponent.value, int) and exponent.value >= 0
         if exponent.is_constant and whole and base.dtype in (Dtype.INTEGER, Dtype.UNKNOWN):
             power = exponent.value
-            dtype = base.dtype
-            return _Typed(dtype, lambda frame: run_base(frame) ** power, position, text)
+            where, example = _at(position, self.text), f"float({base.text}) ** {power}"
+            raised = _checked_integer(operator.pow, "**", position, text, where, example)
+            return _Typed(base.dtype, lambda frame: raised(run_base(frame), power), position, text)
 
         def run(frame: pd.DataFrame) -> Value:
             return _as_float(run_base(frame)) ** _as_float(run_exponent(frame))
@@ -1034,7 +1085,10 @@ class _Checker:
         if symbol == "+":
             return operand
         run_operand = operand.run
-        return _Typed(operand.dtype, lambda frame: -run_operand(frame), position, text)
+        # -x is 0 - x: the same overflow check (the negation of the smallest int64 wraps)
+        where, example = _at(position, self.text), f"-float({operand.text})"
+        negate = _checked_integer(operator.sub, "-", position, text, where, example)
+        return _Typed(operand.dtype, lambda frame: negate(0, run_operand(frame)), position, text)
 
     def require_condition(self, symbol: str, operand: _Typed) -> None:
         if operand.dtype in (Dtype.BOOLEAN, Dtype.UNKNOWN) and not operand.is_null:
@@ -1431,6 +1485,77 @@ class _Checker:
         return _constant(value, dtype, site.position, site.text)
 
 
+def _integer_bounds(value: Value) -> tuple[int, int] | None:
+    """The smallest and largest value of an integer operand; None when it is not integers."""
+    if isinstance(value, pd.Series):
+        if not pdt.is_integer_dtype(value.dtype):
+            return None
+        low, high = value.min(), value.max()
+        return (0, 0) if _is_missing(low) else (int(low), int(high))
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return int(value), int(value)
+    return None
+
+
+def _checked_integer(
+    function: Callable[[Any, Any], Any],
+    symbol: str,
+    position: int,
+    text: str,
+    where: str,
+    example: str,
+) -> Callable[[Value, Value], Value]:
+    """`function` (+ - * or ** by a whole constant) on integers, refusing a result beyond 64 bits.
+
+    numpy and pandas wrap int64 results around silently (units * 10**13 turns negative). The
+    check costs a min and max per operand: the result's range follows exactly from the operands'
+    ranges (Python integers do not overflow); only when that range leaves int64 is the operation
+    repeated in floats to find the rows that really overflow (a float result at or beyond 2**63).
+    """
+
+    def compute(left: Value, right: Value) -> Value:
+        result = function(left, right)
+        bounds = _integer_bounds(left), _integer_bounds(right)
+        if bounds[0] is None or bounds[1] is None:
+            return result  # a float operand: the result is a float, it cannot wrap
+        if _range_fits(function, bounds[0], bounds[1]):
+            return result
+        with np.errstate(all="ignore"):
+            approximate = function(_as_float(left), _as_float(right))
+        if isinstance(approximate, pd.Series):
+            values = approximate.to_numpy(dtype="float64", na_value=np.nan)
+            rows = np.flatnonzero(np.abs(values) >= 2.0**63)
+            count = len(rows)
+            first = f", first in row {approximate.index[rows[0]]!r}" if count else ""
+        else:
+            count = int(abs(float(approximate)) >= 2.0**63)
+            first = ""
+        if count:
+            raise ExpressionError(
+                f"{text} is beyond the 64-bit integer range in {count} "
+                f"row{'s' if count != 1 else ''}{first}{where}",
+                position,
+                f"operator '{symbol}'",
+                f"compute in floats: {example} (floats keep about 15 significant digits)",
+            )
+        return result
+
+    return compute
+
+
+def _range_fits(
+    function: Callable[[Any, Any], Any], left: tuple[int, int], right: tuple[int, int]
+) -> bool:
+    if function is operator.pow:
+        exponent = right[0]
+        base = max(abs(left[0]), abs(left[1]))
+        if base <= 1:
+            return True
+        return exponent <= 64 and base**exponent <= INT64_MAX
+    corners: list[int] = [function(a, b) for a in left for b in right]
+    return min(corners) >= INT64_MIN and max(corners) <= INT64_MAX
+
+
 def _membership_symbol(op: ast.cmpop) -> str:
     return {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}[type(op)]
 
@@ -1626,6 +1751,11 @@ def _numeric_rule(function: Callable[[Value], Value], keep_dtype: bool) -> _Rule
 
 
 _function("abs(x)", "The absolute value of x.", "math")(_numeric_rule(lambda x: x.abs(), True))
+_function(
+    "float(x)",
+    "x as a floating-point number, e.g. to compute beyond the 64-bit integer range.",
+    "math",
+)(_numeric_rule(_as_float, False))
 _function("log(x)", "The natural logarithm of x (NaN for x < 0, -inf for 0).", "math")(
     _numeric_rule(np.log, False)
 )

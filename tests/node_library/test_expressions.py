@@ -649,7 +649,8 @@ def test_function_table_has_the_documented_functions_with_one_line_docs() -> Non
     expected = {
         "is_null", "not_null", "lower", "upper", "strip", "contains", "startswith", "endswith",
         "len", "year", "month", "day", "hour", "minute", "weekday", "dayofyear", "quarter",
-        "abs", "round", "log", "exp", "sqrt", "clip", "between", "if_else", "col", "to_date",
+        "abs", "round", "log", "exp", "sqrt", "float", "clip", "between", "if_else", "col",
+            "to_date",
     }  # fmt: skip
     assert set(FUNCTIONS) == expected
     for name, spec in FUNCTIONS.items():
@@ -664,3 +665,63 @@ def test_compiled_expression_is_immutable_and_reusable() -> None:
         compiled.text = "other"  # type: ignore[misc]
     first, second = compiled.evaluate(numpy_frame()), compiled.evaluate(full_frame())
     assert values(first) == values(second) == [2, 4, 0, 10, 6]
+
+
+# -- lookalike letters and integer overflow ---------------------------------------------------
+
+
+def test_a_fullwidth_lookalike_letter_in_a_name_is_refused_not_folded_onto_another_column() -> None:
+    schema = TableSchema.of(price=Dtype.FLOAT, units=Dtype.INTEGER)
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression("price > 1 and \uff55nits > 3", schema)
+    error = caught.value
+    assert error.position == 15 and error.construct == "character U+FF55"
+    assert "FULLWIDTH LATIN SMALL LETTER U" in error.message and "'u'" in error.message
+    assert 'col("\uff55nits")' in error.hint or "col('\uff55nits')" in error.hint
+
+
+def test_letters_that_normalization_keeps_and_lookalikes_inside_strings_are_allowed() -> None:
+    frame = pd.DataFrame({"größe": [1, 5], "\uff55nits": [2, 9]})
+    schema = schema_of_frame(frame)
+    assert compile_expression("größe > 3", schema).evaluate(frame).tolist() == [False, True]
+    assert compile_expression('col("\uff55nits") > 3', schema).evaluate(frame).tolist() == [
+        False,
+        True,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "symbol"),
+    [
+        ("units * 10000000000000", "*"),
+        ("units + 9223372036854775000", "+"),
+        ("0 - units - 9223372036854775000", "-"),
+        ("units ** 5", "**"),
+    ],
+)
+def test_integer_overflow_is_reported_with_the_rows_and_a_float_rewrite(
+    text: str, symbol: str
+) -> None:
+    frame = pd.DataFrame({"units": [1, 2, 3_000_000]}, index=["a", "b", "c"])
+    compiled = compile_expression(text, schema_of_frame(frame))
+    with pytest.raises(ExpressionError) as caught:
+        compiled.evaluate(frame)
+    error = caught.value
+    assert error.construct == f"operator '{symbol}'"
+    assert "beyond the 64-bit integer range in 1 row, first in row 'c'" in error.message
+    assert "float(" in error.hint
+
+
+def test_integer_arithmetic_within_range_stays_exact_and_float_computes_beyond_it() -> None:
+    frame = pd.DataFrame({"units": pd.array([2, None, 3_000_000], dtype="Int64")})
+    schema = schema_of_frame(frame)
+    exact = compile_expression("units * 1000000000000 - 1", schema).evaluate(frame)
+    assert exact.tolist()[0] == 1_999_999_999_999 and exact.tolist()[2] == 2_999_999_999_999_999_999
+    assert pd.isna(exact.tolist()[1])
+    big = compile_expression("float(units) * 10000000000000", schema)
+    assert big.dtype is Dtype.FLOAT
+    assert big.evaluate(frame).tolist()[2] == pytest.approx(3e19)
+    # the negation of the smallest int64 wraps too
+    smallest = pd.DataFrame({"units": np.array([-(2**63)], dtype="int64")})
+    with pytest.raises(ExpressionError, match="beyond the 64-bit integer range"):
+        compile_expression("-units", schema_of_frame(smallest)).evaluate(smallest)
