@@ -32,7 +32,9 @@ cache key from the plan; when it is not stored, `NoCurrentResult` says whether t
 or missing and why), or an earlier one named by its cache key. Every part of an artifact address
 that comes from a caller is checked against a strict pattern before it becomes a storage key, so
 no request can name a path outside the artifact root. `download_output` streams a result as a file:
-files as stored, tables as CSV, JSON values as JSON.
+files as stored, tables as CSV, JSON values as JSON. Table downloads neutralize text cells (and
+column names) that a spreadsheet would run as formulas, with a leading single quote
+(`node_library.safety.formulas`); CANVAS_CSV_RAW=1, read at each download, keeps raw values.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -63,6 +66,7 @@ from canvas_assets.artifacts import ArtifactError, ArtifactRef, ArtifactStore, L
 from canvas_assets.planner import NodeStatus
 from node_library.expressions import CompiledExpression, ExpressionError, compile_expression
 from node_library.graph import SLUG_PATTERN
+from node_library.safety.formulas import neutralize_frame
 from node_library.schema import Dtype, TableSchema
 
 if TYPE_CHECKING:
@@ -78,6 +82,10 @@ STATS_VERSION = 2
 FILTER_CACHE_ENTRIES = 8
 READ_BATCH_ROWS = 8192
 CSV_BATCH_ROWS = 65_536
+ENV_CSV_RAW = "CANVAS_CSV_RAW"
+# CRLF (RFC 4180): the csv writer then quotes a cell holding a lone carriage return, which would
+# otherwise start a new row in a spreadsheet (and that row's first cell could be a formula).
+CSV_LINE_END = "\r\n"
 FILE_CHUNK_BYTES = 1 << 20
 
 _NAME_RE = re.compile(SLUG_PATTERN)  # workflow slugs, node ids and port names alike
@@ -895,13 +903,19 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
 
 
 def _csv_chunks(artifacts: ArtifactStore, key: str) -> Iterator[bytes]:
+    raw = os.environ.get(ENV_CSV_RAW, "").strip().lower() in ("1", "true", "yes")
+    cells: Callable[[pd.DataFrame], pd.DataFrame] = (
+        (lambda frame: frame) if raw else neutralize_frame
+    )
     with _open_parquet(artifacts, key) as parquet:
         header = True
         for batch in parquet.iter_batches(batch_size=CSV_BATCH_ROWS):
             text = io.StringIO()
-            batch.to_pandas().to_csv(text, index=False, header=header, lineterminator="\n")
+            cells(batch.to_pandas()).to_csv(
+                text, index=False, header=header, lineterminator=CSV_LINE_END
+            )
             header = False
             yield text.getvalue().encode("utf-8")
         if header:  # no rows: still send the header line
-            empty = parquet.schema_arrow.empty_table().to_pandas()
-            yield empty.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            empty = cells(parquet.schema_arrow.empty_table().to_pandas())
+            yield empty.to_csv(index=False, lineterminator=CSV_LINE_END).encode("utf-8")

@@ -61,8 +61,11 @@ JSON_LINES_SAMPLE = 20
 MAX_FOLDER_DEPTH = 8
 MAX_STEM_CHARS = 80
 UTF8_BOM = b"\xef\xbb\xbf"
+SAMPLE_MIN_LINES = 3
+MAX_SAMPLE_CHARS = 16 * 1024 * 1024  # the CSV source's own sampling bound
 
 _FOLDER_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 ACCEPTED = "CSV, TSV, JSON or JSON Lines (UTF-8 text), Parquet, or Excel .xlsx"
 
@@ -311,11 +314,11 @@ def detect_kind(path: Path, size: int) -> FileKind:
         )
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
-    text = _utf8_text(path, head)
+    text, whole = _utf8_text(path, head)
     stripped = text.lstrip()
     if stripped.startswith(("[", "{")):
-        return _json_kind(text, size <= SNIFF_BYTES)
-    return _delimited_kind(text, size <= SNIFF_BYTES)
+        return _json_kind(text, whole)
+    return _delimited_kind(text, whole)
 
 
 def _zip_kind(path: Path) -> FileKind:
@@ -330,11 +333,20 @@ def _zip_kind(path: Path) -> FileKind:
     raise UploadRefused(f"the file is {what}, not a data file", hint=f"upload {ACCEPTED}")
 
 
-def _utf8_text(path: Path, head: bytes) -> str:
-    """Decode the whole file as UTF-8 (streamed) and return its first SNIFF_BYTES as text."""
+def _utf8_text(path: Path, head: bytes) -> tuple[str, bool]:
+    """Decode the whole file as UTF-8 (streamed); return a sample of its first lines as text,
+    and whether the sample is the whole file.
+
+    The sample is at least SNIFF_BYTES long and goes on to hold SAMPLE_MIN_LINES complete lines
+    (at most MAX_SAMPLE_CHARS): a header of 20,000 columns is longer than SNIFF_BYTES, and cutting
+    it would leave no complete line to sniff.
+    """
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
-    sample = ""
+    parts: list[str] = []
+    sampled = 0
+    sampling = True
+    skipped = False  # chunks read after the sample was complete
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(COPY_CHUNK_BYTES):
@@ -342,13 +354,31 @@ def _utf8_text(path: Path, head: bytes) -> str:
                 bad = _CONTROL.search(text)
                 if bad:
                     raise _not_text(head, f"it holds a control character ({bad.group()!r})")
-                if not sample:
-                    sample = text[:SNIFF_BYTES]
+                if sampling:
+                    parts.append(text)
+                    sampled += len(text)
+                    sampling = sampled < MAX_SAMPLE_CHARS and (
+                        sampled < SNIFF_BYTES or _line_breaks(parts) < SAMPLE_MIN_LINES
+                    )
+                else:
+                    skipped = True
                 offset += len(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise _not_text(head, f"byte {offset + exc.start} is not UTF-8") from None
-    return sample
+    sample = "".join(parts)
+    if not skipped and len(sample) <= MAX_SAMPLE_CHARS:
+        return sample, True
+    # Keep SNIFF_BYTES, or the first SAMPLE_MIN_LINES lines when they are longer.
+    ends = [
+        m.end() for _, m in zip(range(SAMPLE_MIN_LINES), _LINE_BREAK.finditer(sample), strict=False)
+    ]
+    keep = max(SNIFF_BYTES, ends[-1] if ends else len(sample))
+    return sample[:keep], False
+
+
+def _line_breaks(parts: list[str]) -> int:
+    return sum(len(_LINE_BREAK.findall(part)) for part in parts)
 
 
 def _not_text(head: bytes, detail: str) -> UploadRefused:
@@ -393,7 +423,15 @@ def _delimited_kind(text: str, whole: bool) -> FileKind:
     lines = _complete_lines(text, whole)
     if not lines:
         raise UploadRefused("the file holds only blank lines", hint="upload a file with data")
-    sample = "\n".join(lines[:200])
+    # The sniffer's cost grows with the sample: a few wide lines are as good as 200 narrow ones.
+    taken: list[str] = []
+    chars = 0
+    for line in lines[:200]:
+        if taken and chars + len(line) > SNIFF_BYTES:
+            break
+        taken.append(line)
+        chars += len(line)
+    sample = "\n".join(taken)
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:

@@ -3,6 +3,7 @@ column stats and their cache, JSON-safe values, the other data types, downloads 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import uuid
@@ -427,3 +428,23 @@ def test_an_id_column_has_no_top_values_and_text_has_counts(artifacts: ArtifactS
     assert ids.top_values == () and ids.distinct_count == 30
     assert (city.count, city.null_count, city.distinct_count) == (20, 10, 2)
     assert city.histogram == () and city.median is None
+
+
+def test_a_table_download_neutralizes_formula_like_text_unless_csv_raw_is_set(
+    artifacts: ArtifactStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = ['=HYPERLINK("http://evil.example")', "+1", "-cmd", "@SUM(A1)", "\t=1", "a\r=1"]
+    frame = pd.DataFrame({"text": hostile, "number": [-5, 1, 2, 3, 4, 5], "=h": range(6)})
+    ref = _stored(artifacts, frame)
+
+    def rows() -> list[list[str]]:
+        body = b"".join(open_download(artifacts, ref).chunks).decode()
+        return list(csv.reader(io.StringIO(body, newline="")))
+
+    header, *body = rows()
+    assert header == ["text", "number", "'=h"]
+    assert [row[0] for row in body] == ["'" + v for v in hostile[:5]] + ["a\r=1"]
+    assert [row[1] for row in body] == ["-5", "1", "2", "3", "4", "5"]  # numbers stay numbers
+    monkeypatch.setenv("CANVAS_CSV_RAW", "1")
+    header, *body = rows()
+    assert header[2] == "=h" and [row[0] for row in body] == hostile

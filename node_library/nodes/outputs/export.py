@@ -6,10 +6,17 @@ the name is only what the browser offers on download. It is still checked as a p
 Content-Disposition header and in users' download folders. The format's extension is added when it
 is missing; a name ending with another format's extension is an issue.
 
-Formats: CSV (UTF-8, comma separated, no index), JSON (an array of row objects, ISO dates),
-Parquet (pyarrow, types preserved), Excel (.xlsx through openpyxl, one sheet; at most 1,048,575
-data rows and 16,384 columns, the sheet's limits; time zones are dropped because Excel has none,
-keeping the wall-clock time).
+Formats: CSV (UTF-8, comma separated, CRLF line ends, no index), JSON (an array of row objects,
+ISO dates), Parquet (pyarrow, types preserved), Excel (.xlsx through openpyxl, one sheet; at most
+1,048,575 data rows and 16,384 columns, the sheet's limits; time zones are dropped because Excel
+has none, keeping the wall-clock time).
+
+CSV and Excel files are opened by spreadsheets, which run a text cell starting with '=', '+', '-',
+'@', a tab or a carriage return as a formula (formula injection). Unless `raw_values` is on, such
+text cells and column names are neutralized (`node_library.safety.formulas`): prefixed with a
+single quote in CSV; in Excel kept exactly but stored as quote-prefixed text instead of a formula.
+Numbers and dates are never touched. Version 2 added `raw_values` (off: older exports that wrote
+formulas now write text).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from node_library.contract import (
 )
 from node_library.datatypes import DataType
 from node_library.nodes.execute_checks import raise_first_error
+from node_library.safety.formulas import formula_like_cells, formula_like_names, neutralize_frame
 from node_library.settings import NodeSettings
 from node_library.values import FileValue
 
@@ -58,6 +66,9 @@ EXCEL_MAX_COLUMNS = 16_384
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9 ._-]*")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CSV_CHUNK_ROWS = 200_000
+# RFC 4180's CRLF: the csv writer quotes a field holding any character of the line end, so a lone
+# carriage return inside a cell cannot start a new row (whose first cell could be a formula).
+CSV_LINE_END = "\r\n"
 EXCEL_CHUNK_ROWS = 20_000
 Progress = Callable[[int, int], None]
 
@@ -73,6 +84,11 @@ class ExportParams(BaseModel):
     )
     sheet_name: str = Field(
         "data", min_length=1, max_length=31, description="Excel only: name of the sheet."
+    )
+    raw_values: bool = Field(
+        False,
+        description="CSV and Excel: write text starting with = + - @ as is. Off, such text is"
+        " kept from running as a formula when the file is opened in a spreadsheet.",
     )
 
 
@@ -122,6 +138,8 @@ def export_file_name(file_name: str, file_format: str) -> str:
 
 class ExportNode(NodeType[ExportParams]):
     type_id = "outputs.export"
+    version = 2
+    migrations = {1: lambda params: {**params, "raw_values": False}}
     display_name = "Export file"
     category = "outputs"
     description = "Export a table as a CSV, JSON, Parquet or Excel file to download."
@@ -196,7 +214,9 @@ def _encode(frame: pd.DataFrame, params: ExportParams, progress: Progress) -> by
         text = io.StringIO()
         for start, stop in _chunks(rows, CSV_CHUNK_ROWS):
             part = frame.iloc[start:stop]
-            part.to_csv(text, index=False, header=start == 0, lineterminator="\n")
+            if not params.raw_values:
+                part = neutralize_frame(part)
+            part.to_csv(text, index=False, header=start == 0, lineterminator=CSV_LINE_END)
             progress(stop, rows)
         return text.getvalue().encode("utf-8")
     if params.format == "json":
@@ -210,15 +230,30 @@ def _encode(frame: pd.DataFrame, params: ExportParams, progress: Progress) -> by
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         # openpyxl writes about 10,000 rows a second: report progress chunk by chunk.
         for start, stop in _chunks(rows, EXCEL_CHUNK_ROWS):
-            sheet.iloc[start:stop].to_excel(
+            part = sheet.iloc[start:stop]
+            part.to_excel(
                 writer,
                 index=False,
                 header=start == 0,
                 startrow=0 if start == 0 else start + 1,
                 sheet_name=params.sheet_name,
             )
+            if not params.raw_values:
+                _mark_as_text(writer.sheets[params.sheet_name], part, start, start == 0)
             progress(stop, rows)
     return buffer.getvalue()
+
+
+def _mark_as_text(worksheet: Any, part: pd.DataFrame, start: int, header: bool) -> None:
+    """Store the chunk's formula-like text cells as quote-prefixed text, not formulas."""
+    # Sheet rows count from 1 and the header takes row 1: frame row r is sheet row r + 2.
+    cells = [(start + row + 2, column + 1) for row, column in formula_like_cells(part)]
+    if header:
+        cells.extend((1, column + 1) for column in formula_like_names(part))
+    for row, column in cells:
+        cell = worksheet.cell(row=row, column=column)
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _without_time_zones(frame: pd.DataFrame) -> pd.DataFrame:

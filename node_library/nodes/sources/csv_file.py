@@ -6,7 +6,11 @@ when they are not listed in `parse_dates`; `parse_dates` adds the columns in oth
 fails loudly when a listed column is not dates. Without a header row the columns are named
 `column_1`, `column_2`, ... and `columns` / `parse_dates` use those names.
 
-The schema before a run comes from the same reader on the same options: files up to
+Files compressed with gzip, bzip2 or xz (recognized by their first bytes, not their name) are
+decompressed through `node_library.safety.file_limits.open_data_file`, which refuses past the
+expanded-size and ratio caps; zip and zstd files are refused with a hint to extract them.
+
+The schema before a run comes from the same reader on the same options: plain files up to
 WHOLE_FILE_BYTES are read whole; larger ones through their first SAMPLE_ROWS rows, so a column whose
 first rows differ from the rest (ints that gain a blank, say) can be inferred narrower than the run
 produces. Results are cached by (file, size, mtime, options).
@@ -25,7 +29,7 @@ import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 from pydantic import Field
@@ -37,9 +41,11 @@ from node_library.nodes.sources.file_source import (
     DataFileSourceNode,
     missing_file_column,
     repeated_columns_issues,
+    too_large,
     unreadable_file,
 )
 from node_library.nodes.sources.object_columns import object_columns
+from node_library.safety.file_limits import FileLimitError, compression_of, open_data_file
 from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame
 
@@ -122,25 +128,32 @@ def read_csv_frame(
     else:
         kwargs.update(header=None, parse_dates=[_position(c) for c in parse_dates] or None)
 
-    def data() -> Any:
-        return io.BytesIO(source) if isinstance(source, bytes) else source
+    def data() -> BinaryIO:
+        # Compression is recognized by content and decompressed under the caps, never by the
+        # name through pandas (which would expand a gzip bomb without bound).
+        return io.BytesIO(source) if isinstance(source, bytes) else open_data_file(source, label)
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), data() as stream:
             # "could not infer format" for parse_dates columns: not actionable for the user.
             warnings.simplefilter("ignore", UserWarning)
-            frame: pd.DataFrame = pd.read_csv(data(), **kwargs)
+            frame: pd.DataFrame = pd.read_csv(stream, **kwargs)
+    except FileLimitError as exc:
+        raise too_large(exc) from None
     except pd.errors.EmptyDataError:
         raise NodeError(
             error("empty_file", f"{label} is empty", "point to a file with data", param="path")
         ) from None
     except KeyError:
-        names = _header_names(data(), delimiter, encoding, header, skip_rows)
+        with data() as stream:
+            names = _header_names(stream, delimiter, encoding, header, skip_rows)
         raise _missing_columns(label, names, parse_dates, columns) from None
     except (UnicodeError, LookupError) as exc:  # undecodable bytes, unknown codec
         raise _encoding_error(label, encoding, str(exc)) from None
     except (pd.errors.ParserError, ValueError) as exc:
-        raise _malformed(label, data(), str(exc), delimiter, encoding, header, skip_rows) from None
+        with data() as stream:
+            failure = _malformed(label, stream, str(exc), delimiter, encoding, header, skip_rows)
+        raise failure from None
     except OSError as exc:
         raise unreadable_file(label, exc) from None
 
@@ -246,7 +259,7 @@ def _encoding_error(label: str, encoding: str, detail: str) -> NodeError:
 
 def _malformed(
     label: str,
-    source: Any,
+    source: BinaryIO,
     detail: str,
     delimiter: str,
     encoding: str,
@@ -274,15 +287,11 @@ def _malformed(
 
 
 def _locate_bad_row(
-    source: Any, delimiter: str, encoding: str, skip_rows: int
+    source: BinaryIO, delimiter: str, encoding: str, skip_rows: int
 ) -> tuple[int, int, int] | None:
     """(line number, fields, expected fields) of the first row whose width differs."""
     try:
-        if isinstance(source, io.BytesIO):
-            text: io.TextIOBase = io.TextIOWrapper(source, encoding=encoding, newline="")
-        else:
-            text = open(source, encoding=encoding, newline="")  # noqa: SIM115 (closed below)
-        with text:
+        with io.TextIOWrapper(source, encoding=encoding, newline="") as text:
             for _ in range(skip_rows):
                 if not text.readline():
                     return None
@@ -295,7 +304,7 @@ def _locate_bad_row(
                     expected = len(row)
                 elif len(row) != expected:
                     return reader.line_num + skip_rows, len(row), expected
-    except (OSError, UnicodeError, LookupError, csv.Error):
+    except (OSError, UnicodeError, LookupError, csv.Error, FileLimitError):
         return None
     return None
 
@@ -303,11 +312,11 @@ def _locate_bad_row(
 # -- schema before a run ----------------------------------------------------------------------
 
 
-def _sample_bytes(path: Path, encoding: str, max_lines: int) -> tuple[bytes, bool]:
+def _sample_bytes(path: Path, label: str, encoding: str, max_lines: int) -> tuple[bytes, bool]:
     """The first `max_lines` lines re-encoded as UTF-8, and whether the file goes on."""
     lines: list[str] = []
     budget = SAMPLE_MAX_CHARS
-    with path.open(encoding=encoding, newline="") as handle:
+    with io.TextIOWrapper(open_data_file(path, label), encoding=encoding, newline="") as handle:
         while len(lines) < max_lines and budget > 0:
             line = handle.readline(budget)
             if not line:
@@ -325,13 +334,21 @@ def _cached_schema(stamp: tuple[str, int, int], options_json: str, label: str) -
     params = CsvFileParams.model_validate_json(options_json)
     path = Path(stamp[0])
     options = _reader_options(params)
-    if stamp[1] <= WHOLE_FILE_BYTES:
+    try:
+        compressed = compression_of(path) is not None
+    except OSError as exc:
+        raise unreadable_file(label, exc) from None
+    if stamp[1] <= WHOLE_FILE_BYTES and not compressed:
         return schema_of_frame(read_csv_frame(path, label=label, **options))
     head_lines = params.skip_rows + int(params.header) + SAMPLE_ROWS
     try:
-        sample, more = _sample_bytes(path, params.encoding, head_lines)
+        sample, more = _sample_bytes(path, label, params.encoding, head_lines)
+    except FileLimitError as exc:
+        raise too_large(exc) from None
     except (UnicodeError, LookupError) as exc:
         raise _encoding_error(label, params.encoding, str(exc)) from None
+    except OSError as exc:
+        raise unreadable_file(label, exc) from None
     options["encoding"] = "utf-8"
     lines = sample.splitlines(keepends=True)
     # A quoted field with line breaks may be cut at the end of the sample: drop lines until it

@@ -5,8 +5,14 @@ Read with openpyxl through pandas (read-only, cached values of formulas, no exte
 like Excel counts rows (1 = the first row; rows above it are skipped); with header_row 0 the
 columns are named column_1, column_2, ...
 
+Before openpyxl opens the workbook, `node_library.safety.file_limits.check_xlsx` reads the zip's
+central directory and the sheets' declared dimensions, and refuses a workbook that expands past the
+caps (a decompression bomb, or a sheet claiming millions of rows): on validation, upload and run.
+
 The schema before a run comes from the same reader on the first SAMPLE_ROWS rows (the whole sheet
-for workbooks up to WHOLE_FILE_BYTES), cached by (file, size, mtime, options).
+when the largest sheet's XML is at most WHOLE_SHEET_XML_BYTES once unzipped), cached by (file,
+size, mtime, options). The compressed size says nothing about the work: a 130 KB workbook can
+hold two million rows.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ from pydantic import Field
 
 from node_library.checks import did_you_mean
 from node_library.contract import Issue, NodeError, error
-from node_library.nodes.sources.file_source import DataFileParams, DataFileSourceNode
+from node_library.nodes.sources.file_source import DataFileParams, DataFileSourceNode, too_large
+from node_library.safety.file_limits import FileLimitError, XlsxFacts, check_xlsx
 from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame
 
 SAMPLE_ROWS = 1000
-WHOLE_FILE_BYTES = 1024 * 1024
+WHOLE_SHEET_XML_BYTES = 4 * 1024 * 1024
 EXCEL_HINT = (
     "open the file in Excel or LibreOffice and save it again as .xlsx; older .xls "
     "workbooks are not supported"
@@ -98,8 +105,21 @@ def _check_sheet(sheet: int | str, names: list[str], label: str) -> None:
         )
 
 
-def read_excel_frame(path: Path, params: ExcelFileParams, nrows: int | None = None) -> pd.DataFrame:
+def checked_workbook(path: Path, label: str) -> XlsxFacts:
+    """The workbook's sizes once unzipped; a NodeError when they are over the caps."""
+    try:
+        return check_xlsx(path, label)
+    except FileLimitError as exc:
+        raise too_large(exc) from None
+
+
+def read_excel_frame(
+    path: Path, params: ExcelFileParams, nrows: int | None = None, *, checked: bool = False
+) -> pd.DataFrame:
+    """One sheet as a frame; `checked` when `checked_workbook` has just passed for this file."""
     label = repr(params.path)
+    if not checked:
+        checked_workbook(path, label)
     _check_sheet(params.sheet, sheet_names(path, label), label)
     try:
         frame = pd.read_excel(
@@ -120,8 +140,10 @@ def read_excel_frame(path: Path, params: ExcelFileParams, nrows: int | None = No
 @lru_cache(maxsize=128)
 def _cached_schema(stamp: tuple[str, int, int], options_json: str) -> TableSchema:
     params = ExcelFileParams.model_validate_json(options_json)
-    nrows = None if stamp[1] <= WHOLE_FILE_BYTES else SAMPLE_ROWS
-    return schema_of_frame(read_excel_frame(Path(stamp[0]), params, nrows).head(0))
+    path = Path(stamp[0])
+    facts = checked_workbook(path, repr(params.path))
+    nrows = None if facts.largest_sheet_bytes <= WHOLE_SHEET_XML_BYTES else SAMPLE_ROWS
+    return schema_of_frame(read_excel_frame(path, params, nrows, checked=True).head(0))
 
 
 def excel_schema(path: Path, params: ExcelFileParams) -> TableSchema:

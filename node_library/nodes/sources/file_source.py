@@ -29,6 +29,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
+from node_library.safety.file_limits import FileLimitError
 from node_library.safety.paths import data_file_fingerprint, data_path_issues, require_data_path
 from node_library.schema import TableSchema
 from node_library.settings import NodeSettings
@@ -126,6 +127,11 @@ def missing_file_column(label: str, name: str, names: Sequence[str], param: str)
     guess = did_you_mean(name, names)
     hint = f"did you mean {guess!r}?" if guess else "columns in the file: " + ", ".join(names[:20])
     return NodeError(error("missing_column", f"{label} has no column {name!r}", hint, param=param))
+
+
+def too_large(exc: FileLimitError) -> NodeError:
+    """A file over a cap of `node_library.safety.file_limits`, as an issue on the path."""
+    return NodeError(error("file_too_large", str(exc), exc.hint, param="path"))
 
 
 def unreadable_file(label: str, exc: OSError) -> NodeError:

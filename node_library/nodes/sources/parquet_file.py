@@ -4,6 +4,8 @@ The schema before a run comes from the file's footer alone (no row is read): the
 schema, with the pandas metadata it carries, is turned into an empty table and read back through
 the very `pd.read_parquet` call that `execute` makes, so the dtypes agree by construction. An index
 saved with the frame (a named index) comes back as ordinary columns, since the canvas has no index.
+The footer's row count, column count and uncompressed size are checked against the caps of
+`node_library.safety.file_limits` before the schema is used and before any page is read.
 
 `read_parquet_frame` is the plain function behind the node; the S3 source reads Parquet objects
 with it.
@@ -28,7 +30,9 @@ from node_library.nodes.sources.file_source import (
     DataFileSourceNode,
     missing_file_column,
     repeated_columns_issues,
+    too_large,
 )
+from node_library.safety.file_limits import FileLimitError, check_parquet_footer
 from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame
 
@@ -62,10 +66,20 @@ def read_parquet_frame(
 
 
 def parquet_arrow_schema(source: Path | bytes, label: str) -> pa.Schema:
+    """The file's Arrow schema from its footer, after checking the footer against the caps."""
     data = pa.BufferReader(source) if isinstance(source, bytes) else source
     try:
-        return pq.read_schema(data)
+        metadata = pq.read_metadata(data)
     except (pa.ArrowException, OSError, ValueError) as exc:
+        raise _unreadable(label, str(exc)) from None
+    expanded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    try:
+        check_parquet_footer(label, metadata.num_rows, metadata.num_columns, expanded)
+    except FileLimitError as exc:
+        raise too_large(exc) from None
+    try:
+        return metadata.schema.to_arrow_schema()
+    except (pa.ArrowException, ValueError) as exc:
         raise _unreadable(label, str(exc)) from None
 
 
