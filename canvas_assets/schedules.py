@@ -42,6 +42,7 @@ from cron_descriptor import (
 from sqlalchemy.engine import Engine
 
 from canvas_assets.dagster_adapter import get_next_cron_tick, is_valid_cron_string
+from canvas_assets.migrations import ensure_schema
 from canvas_assets.store import NotFound, StoreError
 from node_library.graph import Workflow
 
@@ -156,7 +157,7 @@ class ScheduleStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        ensure_schema(engine)  # the table comes from the migrations (canvas_assets.migrations)
 
     def create(
         self,

@@ -91,7 +91,7 @@ class CanvasServices:
     @cached_property
     def store(self) -> WorkflowStore:
         self.config.home.mkdir(parents=True, exist_ok=True)
-        return WorkflowStore(self.config.database_url)
+        return WorkflowStore(self.config.database_url, self.registry)
 
     @cached_property
     def schedules(self) -> ScheduleStore:

@@ -1,9 +1,10 @@
 """The workflow store: every workflow document with its revision history (SQLAlchemy Core).
 
-SQLite by default, PostgreSQL through CANVAS_DATABASE_URL. Each save writes a new immutable row in
-`workflow_versions` and bumps `workflows.revision` only if the caller's base revision is still the
-current one (optimistic concurrency), so two writers never overwrite each other silently. Runs pin
-the revision they were launched with and read that exact version back.
+SQLite by default, PostgreSQL through CANVAS_DATABASE_URL; the tables are made and changed by
+the Alembic revisions of canvas_assets.migrations, never by `create_all`. Each save writes a new
+immutable row in `workflow_versions` and bumps `workflows.revision` only if the caller's base
+revision is still the current one (optimistic concurrency), so two writers never overwrite each
+other silently. Runs pin the revision they were launched with and read that exact version back.
 
 Editing goes through `apply_ops`: a batch of graph operations (node_library.graph_ops) against a
 base revision. The ops are applied to the (immutable) version row of the base revision, outside
@@ -171,17 +172,33 @@ class OpsResult:
     rebased_over: list[OpsBatch] = field(default_factory=list)
 
 
+def create_engine(url: str) -> Engine:
+    """The engine of the workflow store's database, with the SQLite settings below; the token
+    and schedule stores share it, the migrations and backups use one too."""
+    # pool_pre_ping: a connection the database dropped (a restart) is replaced, not handed out
+    kwargs: dict[str, object] = {"future": True, "pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30}
+    engine = sa.create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
 class WorkflowStore:
-    def __init__(self, url: str) -> None:
-        kwargs: dict[str, object] = {"future": True}
-        if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30}
-        self.engine: Engine = sa.create_engine(url, **kwargs)
-        if url.startswith("sqlite"):
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            sa.event.listen(self.engine, "begin", _sqlite_begin)
-        metadata.create_all(self.engine)
-        self._documents = _DocumentCache()
+    def __init__(self, url: str, registry: NodeRegistry | None = None) -> None:
+        # imported here: the migrations import this module's tables
+        from canvas_assets.migrations import ensure_schema
+
+        self.engine: Engine = create_engine(url)
+        # the tables come from the migrations: an empty database is created at head, any
+        # other state but the newest refuses with the command to run (canvas_assets.migrations)
+        ensure_schema(self.engine)
+        # with a registry, documents are read with their nodes migrated to the registry's
+        # versions (a node type bumped since they were saved); the next edit stores them so
+        self._registry = registry
+        self._documents = _DocumentCache(registry)
 
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[Connection]:
@@ -236,7 +253,7 @@ class WorkflowStore:
             ).first()
         if row is None:
             raise NotFound(f"no workflow with id or slug {ref!r}; `mlcanvas list` shows them")
-        return StoredWorkflow(load_workflow(row.document), row.revision, row.updated_at)
+        return StoredWorkflow(self._load(row.document), row.revision, row.updated_at)
 
     def version(self, workflow_id: str, revision: int) -> Workflow:
         with self._tx() as conn:
@@ -248,7 +265,10 @@ class WorkflowStore:
             ).first()
         if row is None:
             raise NotFound(f"workflow {workflow_id!r} has no revision {revision}")
-        return load_workflow(row.document)
+        return self._load(row.document)
+
+    def _load(self, text: str) -> Workflow:
+        return load_workflow(text, self._registry)
 
     def list(self, search: str = "", limit: int = 100, offset: int = 0) -> list[StoredWorkflow]:
         query = sa.select(workflows).order_by(workflows.c.name, workflows.c.slug)
@@ -259,7 +279,7 @@ class WorkflowStore:
             )
         with self._tx() as conn:
             rows = conn.execute(query.limit(limit).offset(offset)).all()
-        return [StoredWorkflow(load_workflow(r.document), r.revision, r.updated_at) for r in rows]
+        return [StoredWorkflow(self._load(r.document), r.revision, r.updated_at) for r in rows]
 
     def save(self, workflow: Workflow, base_revision: int, author: str = "") -> StoredWorkflow:
         """Store a new revision if `base_revision` is still current; else raise Conflict.
@@ -496,7 +516,8 @@ class _DocumentCache:
     serializes to it (the object was handed to a caller, who might have changed it).
     """
 
-    def __init__(self, size: int = 32) -> None:
+    def __init__(self, registry: NodeRegistry | None = None, size: int = 32) -> None:
+        self._registry = registry
         self._size = size
         self._entries: OrderedDict[str, tuple[str, Workflow]] = OrderedDict()
         self._lock = threading.Lock()
@@ -506,7 +527,7 @@ class _DocumentCache:
             entry = self._entries.get(workflow_id)
         if entry is not None and entry[0] == text and entry[1].model_dump_json() == text:
             return entry[1]
-        workflow = load_workflow(text)
+        workflow = load_workflow(text, self._registry)
         self.put(workflow_id, text, workflow)
         return workflow
 

@@ -40,7 +40,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from canvas_assets.store import StoreError
+from canvas_assets.migrations import ensure_schema
+from canvas_assets.store import StoreError, create_engine
 
 SECRET_PREFIX = "mlc_"  # noqa: S105  # a public marker, not a secret
 PREFIX_LENGTH = 8  # random characters kept for display and for `revoke`
@@ -140,15 +141,12 @@ class TokenStore:
             self.engine = engine_or_url
             self._owns_engine = False
         else:
-            kwargs: dict[str, object] = {}
-            if engine_or_url.startswith("sqlite"):
-                kwargs["connect_args"] = {"timeout": 30}
-            self.engine = sa.create_engine(engine_or_url, **kwargs)
+            self.engine = create_engine(engine_or_url)
             self._owns_engine = True
         self._clock = clock
         self._cache: dict[str, _Cached] = {}
         self._lock = threading.Lock()
-        metadata.create_all(self.engine)
+        ensure_schema(self.engine)  # the table comes from the migrations (canvas_assets.migrations)
 
     def create(self, name: str, role: Role | str) -> tuple[Principal, str]:
         """A new token; returns its principal and the secret, which is never shown again."""
@@ -314,6 +312,22 @@ class TokenStore:
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), UTC)
+
+    def is_active(self, token_id: str) -> Role | None:
+        """The token's current role, or None once it is revoked or gone: what open connections
+        re-check every few seconds. A primary-key lookup that bypasses the cache, so a revoke
+        from another process counts at once. (Sign-out and role changes plug in here.)"""
+        if token_id == LOCAL_ADMIN.token_id:
+            return LOCAL_ADMIN.role
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(api_tokens.c.role, api_tokens.c.revoked_at).where(
+                    api_tokens.c.id == token_id
+                )
+            ).first()
+        if row is None or row.revoked_at is not None or row.role not in _RANK:
+            return None
+        return Role(row.role)
 
 
 def _digest(secret: str) -> str:

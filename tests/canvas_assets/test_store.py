@@ -64,3 +64,33 @@ def test_deleted_workflow_is_gone_with_its_history(store: WorkflowStore) -> None
         store.get("alpha")
     with pytest.raises(NotFound):
         store.version(created.id, 1)
+
+
+def test_a_node_saved_at_an_older_type_version_reads_back_migrated(tmp_path) -> None:
+    # a node type bumped after a workflow was stored (outputs.export 1 -> 2 added raw_values):
+    # reading the workflow migrates the node, as importing its file would, instead of leaving a
+    # version mismatch in every stored workflow after an upgrade
+    from node_library.graph import Node, Workflow
+    from node_library.registry import default_registry
+
+    old = Workflow(
+        slug="old_export",
+        name="old export",
+        nodes=[
+            Node(
+                id="export",
+                type="outputs.export",
+                type_version=1,
+                params={"file_name": "out", "format": "csv"},
+            )
+        ],
+    )
+    url = f"sqlite:///{tmp_path / 'canvas.db'}"
+    WorkflowStore(url).create(old)
+    store = WorkflowStore(url, default_registry())
+    for workflow in (store.get("old_export").workflow, store.list()[0].workflow):
+        (node,) = workflow.nodes
+        assert node.type_version == 2
+        assert node.params["raw_values"] is False
+        assert node.params["file_name"] == "out"
+    store.dispose()
