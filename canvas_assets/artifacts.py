@@ -7,6 +7,11 @@ the old result instantly" safe. Formats: Parquet for dataframes and series, JSON
 and plots, native formats for XGBoost (.ubj) and LightGBM (.txt) and skops for scikit-learn models,
 raw bytes for files. Nothing is ever unpickled: skops loads only types it is told to trust.
 
+Backends also list and delete objects, for retention (canvas_assets/retention.py): listing pages
+through the whole store with each object's size and modification time, deleting goes in the order
+given (the caller deletes the meta files first, so a half-deleted result never counts as present),
+in batches of 1000 on S3.
+
 A model is a node_library FittedModel stored as one zip (format "canvas-model"): `model.json` holds
 the ModelMeta of the model and of each fitted step and says which file holds which estimator;
 each estimator is in its native format (skops, XGBoost UBJSON with the sklearn wrapper's marker so
@@ -18,11 +23,13 @@ read with allow_pickle=False). The artifact meta carries `meta.to_json()` as
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,11 +53,23 @@ class ArtifactError(Exception):
     """The artifact store cannot be reached or holds something unreadable."""
 
 
+@dataclass(frozen=True)
+class StoredObject:
+    """One stored object: its key (relative to the backend's root, `/`-separated), its size in
+    bytes and when it was last written (seconds since the epoch)."""
+
+    key: str
+    size: int
+    modified: float
+
+
 class Backend(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
     def get(self, key: str) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def describe(self) -> str: ...
+    def list_objects(self, prefix: str = "") -> Iterator[StoredObject]: ...
+    def delete(self, keys: Sequence[str]) -> None: ...
 
 
 class LocalBackend:
@@ -66,11 +85,31 @@ class LocalBackend:
 
     def put(self, key: str, data: bytes) -> None:
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)  # atomic: readers see the old object or the whole new one
+        tmp = ""
+        try:
+            for attempt in range(3):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+                    break
+                except FileNotFoundError:
+                    # garbage collection removed the emptied folder between mkdir and here
+                    if attempt == 2:
+                        raise
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)  # atomic: readers see the old object or the whole new one
+        except OSError as exc:
+            # a full disk (or a read-only one) must not leave a partial temp file behind, and
+            # the operator needs the folder, not just "[Errno 28]"
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise ArtifactError(
+                f"could not write artifact {key!r} in the artifacts folder {self.root}:"
+                f" {exc.strerror or exc}; free space there or point CANVAS_ARTIFACTS at a"
+                " larger disk"
+            ) from exc
 
     def get(self, key: str) -> bytes:
         try:
@@ -83,6 +122,43 @@ class LocalBackend:
 
     def describe(self) -> str:
         return str(self.root)
+
+    def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
+        """Every regular file under `prefix`; symbolic links (never written by us) are left out."""
+        top = self.path(prefix) if prefix else self.root
+        for folder, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(folder, name)
+                try:
+                    stat = path.lstat()
+                except FileNotFoundError:  # deleted while we walked
+                    continue
+                if path.is_symlink() or not path.is_file():
+                    continue
+                key = path.relative_to(self.root).as_posix()
+                yield StoredObject(key, stat.st_size, stat.st_mtime)
+
+    def delete(self, keys: Sequence[str]) -> None:
+        """Delete in the order given (a missing key is not an error), then the folders that are
+        left empty, up to the root."""
+        folders: set[Path] = set()
+        for key in keys:
+            path = self.path(key)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                raise ArtifactError(
+                    f"could not delete artifact {key!r} in {self.root}: {exc}"
+                ) from exc
+            folders.add(path.parent)
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            while folder != self.root and folder.is_relative_to(self.root):
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty (or already gone): its parents are not empty either
+                    break
+                folder = folder.parent
 
 
 class S3Backend:
@@ -137,6 +213,48 @@ class S3Backend:
 
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
+
+    def list_objects(self, prefix: str = "", page_size: int = 1000) -> Iterator[StoredObject]:
+        """Every object under `prefix`, page by page (list_objects_v2 continuation tokens)."""
+        full = self._key(prefix)
+        strip = f"{self.prefix}/" if self.prefix else ""
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=full, PaginationConfig={"PageSize": page_size}
+            )
+            for page in pages:
+                for item in page.get("Contents", []):
+                    key = str(item["Key"])
+                    if not key.startswith(strip):
+                        continue
+                    yield StoredObject(
+                        key.removeprefix(strip), int(item["Size"]), item["LastModified"].timestamp()
+                    )
+        except ArtifactError:
+            raise
+        except Exception as exc:
+            raise self._fail("list", prefix, exc) from exc
+
+    def delete(self, keys: Sequence[str], batch_size: int = 1000) -> None:
+        """Delete in the order given, in batches (S3 takes at most 1000 keys per request)."""
+        for start in range(0, len(keys), batch_size):
+            batch = keys[start : start + batch_size]
+            try:
+                answer = self.client.delete_objects(
+                    Bucket=self.bucket,
+                    Delete={"Objects": [{"Key": self._key(k)} for k in batch], "Quiet": True},
+                )
+            except Exception as exc:
+                raise self._fail("delete", batch[0], exc) from exc
+            errors = answer.get("Errors") or []
+            if errors:
+                first = errors[0]
+                raise ArtifactError(
+                    f"could not delete {len(errors)} of {len(batch)} objects in"
+                    f" s3://{self.bucket}/{self.prefix}, first {first.get('Key')!r}:"
+                    f" {first.get('Code')} {first.get('Message', '')}; check that the"
+                    " credentials may delete (s3:DeleteObject)"
+                )
 
 
 def open_backend(location: str, endpoint_url: str | None = None) -> Backend:
