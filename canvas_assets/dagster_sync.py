@@ -3,23 +3,25 @@
 After a graph edit, a workflow created, imported or deleted, or a schedule change, the API calls
 `DagsterReloader.request()`. That returns at once; a background thread waits until no request has
 come for DEBOUNCE_SECONDS (2 s), then asks the Dagster webserver to reload the code location with
-its GraphQL mutation `reloadRepositoryLocation(repositoryLocationName: "visual_ml_canvas")` at
-CANVAS_DAGSTER_URL (default http://127.0.0.1:3000). One reload at a time: requests that arrive
-during a reload (3 s at 10 assets, 10 s at 1000 here) cause exactly one more afterwards. A
-webserver that is down or answers with an error is logged, never raised: the canvas does not
-depend on the Dagster UI. Nothing here is on the click-to-run path (runs go to the engine, which
-plans from the store, not from the code location).
+its GraphQL mutation `reloadRepositoryLocation(repositoryLocationName: "visual_ml_canvas")`.
+Under `mlcanvas up` the webserver listens on a Unix socket (canvas_assets/dagster_ui.py) named by
+CANVAS_DAGSTER_SOCKET, under the path prefix /dagster; CANVAS_DAGSTER_URL names a webserver on TCP
+instead (default http://127.0.0.1:3000). The webserver reloads the one code server `up` runs,
+which replaces its child process, so reloads no longer add processes. One reload at a time:
+requests that arrive during a reload (3 s at 10 assets, 10 s at 1000 here) cause exactly one
+more afterwards. A webserver that is down or answers with an error is logged, never raised:
+the canvas does not depend on the Dagster UI. Nothing here is on the click-to-run path (runs go
+to the engine, which plans from the store, not from the code location).
 
 How the dagster-daemon picks up new definitions (read in dagster 1.13 `_daemon/controller.py` and
 confirmed on dagster-io/dagster PRs #6077, #14637 and #26268):
-- The daemon loads workspace.yaml itself and runs its own code server processes (a
-  GrpcServerRegistry of its own); the webserver's reload restarts only the webserver's code
-  server, so it does not reach the daemon.
-- The daemon's controller refreshes its workspace every RELOAD_WORKSPACE_INTERVAL = 60 s: it
-  drops all its code server endpoints (`clear_all_grpc_endpoints`), so the next use starts a fresh
-  code server that imports canvas_assets.definitions again and reads the current workflows and
-  schedules from the store. (The env var DAGSTER_DAEMON_SKIP_RELOAD_LOCAL_CODE_SERVERS=true turns
-  this off; we never set it.)
+- Under `mlcanvas up` the daemon's workspace is the same `grpc_server` location as the
+  webserver's: the one code server. The webserver's reload replaces that server's child, and the
+  daemon's controller refreshes its workspace every RELOAD_WORKSPACE_INTERVAL = 60 s, which for a
+  grpc_server location means fetching the current definitions from the server again. (With a
+  python_module workspace, as in some tests, the daemon runs code servers of its own and drops
+  them on that refresh, so the next use imports canvas_assets.definitions again; the outcome for
+  schedules is the same.)
 - The scheduler evaluates at most once a minute (it sleeps to the next minute boundary), keyed on
   the schedule's name and code location; a schedule first seen as RUNNING starts ticking from
   that moment (no catch-up of earlier ticks).
@@ -44,7 +46,9 @@ from collections.abc import Callable
 import httpx
 
 DAGSTER_URL_ENV = "CANVAS_DAGSTER_URL"
+DAGSTER_SOCKET_ENV = "CANVAS_DAGSTER_SOCKET"
 DEFAULT_DAGSTER_URL = "http://127.0.0.1:3000"
+SOCKET_PATH_PREFIX = "/dagster"  # canvas_assets/dagster_ui.py serves the UI under this prefix
 LOCATION_NAME = "visual_ml_canvas"  # workspace.yaml's location_name
 DEBOUNCE_SECONDS = 2.0
 TIMEOUT_SECONDS = 60.0  # a reload of 1000 assets takes about 10 s here
@@ -72,11 +76,15 @@ class DagsterReloader:
         self,
         url: str | None = None,
         location: str = LOCATION_NAME,
+        socket: str | None = None,
         debounce_seconds: float = DEBOUNCE_SECONDS,
         timeout_seconds: float = TIMEOUT_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.url = (url or os.environ.get(DAGSTER_URL_ENV) or DEFAULT_DAGSTER_URL).rstrip("/")
+        # a socket given or set in the environment wins over a URL from the environment only
+        self.socket = socket or (None if url else os.environ.get(DAGSTER_SOCKET_ENV)) or None
+        default = f"http://localhost{SOCKET_PATH_PREFIX}" if self.socket else DEFAULT_DAGSTER_URL
+        self.url = (url or os.environ.get(DAGSTER_URL_ENV) or default).rstrip("/")
         self.location = location
         self.debounce_seconds = debounce_seconds
         self.timeout_seconds = timeout_seconds
@@ -106,6 +114,16 @@ class DagsterReloader:
             return not thread.is_alive()
         return True
 
+    @property
+    def where(self) -> str:
+        """The webserver's address for messages: its socket, or its URL."""
+        return f"unix:{self.socket}" if self.socket else self.url
+
+    def client(self) -> httpx.Client:
+        """An HTTP client that reaches the webserver (over its Unix socket when it has one)."""
+        transport = httpx.HTTPTransport(uds=self.socket) if self.socket else None
+        return httpx.Client(transport=transport, timeout=self.timeout_seconds)
+
     def _serve(self) -> None:
         while True:
             with self._wake:
@@ -121,15 +139,15 @@ class DagsterReloader:
         self.reloads += 1
         started = time.perf_counter()
         try:
-            response = httpx.post(
-                f"{self.url}/graphql",
-                json={"query": RELOAD_MUTATION, "variables": {"location": self.location}},
-                timeout=self.timeout_seconds,
-            )
+            with self.client() as client:
+                response = client.post(
+                    f"{self.url}/graphql",
+                    json={"query": RELOAD_MUTATION, "variables": {"location": self.location}},
+                )
             response.raise_for_status()
             self.last_result = _problem(response.json()) or "ok"
         except (httpx.HTTPError, ValueError) as exc:
-            self.last_result = f"the Dagster webserver at {self.url} is not reachable: {exc}"
+            self.last_result = f"the Dagster webserver at {self.where} is not reachable: {exc}"
         if self.last_result == "ok":
             log.info("Dagster reloaded %s in %.1fs", self.location, time.perf_counter() - started)
         else:

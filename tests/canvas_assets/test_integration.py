@@ -50,7 +50,8 @@ def mlcanvas(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     )
 
 
-def _graphql(port: int, query: str, variables: dict | None = None) -> dict:
+def _graphql(port: int | str, query: str, variables: dict | None = None) -> dict:
+    """GraphQL on 127.0.0.1:port (the API), or at a path such as "8000/dagster" (its proxy)."""
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
         data=json.dumps({"query": query, "variables": variables or {}}).encode(),
@@ -99,7 +100,7 @@ def test_cli_validate_reports_issues_and_exits_1(tmp_path: Path) -> None:
     assert result.returncode == 1 and "not valid JSON" in result.stderr
 
 
-def _wait_loaded(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_loaded(port: int | str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -132,12 +133,12 @@ def test_mlcanvas_up_serves_lineage_materializations_and_ui_launched_runs(tmp_pa
     assert run.returncode == 0, run.stderr
     run_id = _run_id(run.stdout)
 
-    port = _free_port()
     log_path = tmp_path / "up.log"
     log = log_path.open("w")
     api_port = _free_port()
+    port = f"{api_port}/dagster"  # the Dagster UI, served only through the API
     up = subprocess.Popen(
-        [str(BIN / "mlcanvas"), "up", "--port", str(port), "--api-port", str(api_port)],
+        [str(BIN / "mlcanvas"), "up", "--api-port", str(api_port)],
         env=env,
         cwd=REPO,
         stdout=log,
