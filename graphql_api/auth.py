@@ -13,6 +13,7 @@ from strawberry.permission import BasePermission
 
 from canvas_assets import CanvasServices, Principal, Role
 from graphql_api.context import Info
+from graphql_api.outages import is_outage, outage_message
 
 
 def authenticate(
@@ -22,6 +23,7 @@ def authenticate(
 
     Shared by GraphQL (HTTP and websockets) and the plain HTTP routes such as /files. Without a
     header the local admin signs in when `local_admin` is on (loopback only, see server.py).
+    When the database is down the reason says so (without the store's password).
     """
     tokens = services.tokens
     if not authorization:
@@ -31,7 +33,12 @@ def authenticate(
     scheme, _, secret = authorization.partition(" ")
     if scheme.lower() != "bearer" or not secret:
         return None, "the Authorization header must be 'Bearer <token>'"
-    principal = tokens.authenticate(secret.strip())
+    try:
+        principal = tokens.authenticate(secret.strip())
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        return None, f"the token could not be checked: {outage_message(exc, services)}"
     if principal is None:
         return (
             None,

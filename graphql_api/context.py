@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.responses import Response
 from strawberry.exceptions import StrawberryGraphQLError
 from strawberry.types import Info as StrawberryInfo
 
@@ -24,6 +25,10 @@ class Context:
     # set by strawberry for websocket connections (the connection_init payload)
     connection_params: dict[str, Any] | None = None
     max_page_size: int = 500
+    # the caller's address, for limits on callers without a token (rate_limit.py)
+    client_address: str = ""
+    # HTTP only: the answer's status and headers may be set here (429 + Retry-After)
+    response: Response | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def page_size(self, first: int) -> int:

@@ -2,7 +2,10 @@
 
 `mlcanvas up` starts it next to the Dagster webserver and daemon. The local admin sign-in of the
 embedded default is on only while the server is bound to a loopback address and
-CANVAS_LOCAL_ADMIN is not "0"; the server says so when it starts.
+CANVAS_LOCAL_ADMIN is not "0"; the server says so when it starts. The Host names it answers to
+are the loopback names, the address it is bound to (unless a wildcard such as 0.0.0.0) and
+CANVAS_ALLOWED_HOSTS (see exposure.py); a bad CANVAS_ALLOWED_ORIGINS or CANVAS_RATE_LIMIT stops it
+at start with the reason.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import uvicorn
 
 from canvas_assets import CanvasServices
 from graphql_api.app import create_app
+from graphql_api.exposure import HOSTS_SETTING, Exposure
 from graphql_api.extensions import Limits
+from graphql_api.rate_limit import RateLimiter
 
 
 def is_loopback(host: str) -> bool:
@@ -48,8 +53,19 @@ def main(argv: list[str] | None = None) -> None:
 
     local_admin = is_loopback(args.host) and os.environ.get("CANVAS_LOCAL_ADMIN", "1") != "0"
     limits = Limits(introspection=os.environ.get("CANVAS_INTROSPECTION", "1") != "0")
+    try:
+        exposure = Exposure.from_env(bound_host=args.host)
+        rate_limiter = RateLimiter.from_env()
+    except ValueError as exc:
+        parser.exit(2, f"graphql_api.server: {exc}\n")
     services = CanvasServices.from_env()
-    app = create_app(services, limits=limits, local_admin=local_admin)
+    app = create_app(
+        services,
+        limits=limits,
+        local_admin=local_admin,
+        exposure=exposure,
+        rate_limiter=rate_limiter,
+    )
     warm_up(services)
     if local_admin:
         print(
@@ -59,6 +75,10 @@ def main(argv: list[str] | None = None) -> None:
         )
     else:
         print("API: every request needs a token (mlcanvas token create --role ...)", flush=True)
+    print(
+        f"API: answers to the host names {', '.join(exposure.hosts)} (more with {HOSTS_SETTING})",
+        flush=True,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 
 

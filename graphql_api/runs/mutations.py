@@ -1,5 +1,9 @@
+"""Run mutations. A launch plans the run first (fingerprinting its sources: hashing files,
+asking databases), so it runs in a worker thread, off the event loop."""
+
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import strawberry
@@ -40,9 +44,10 @@ class RunMutations:
         permission_classes=[IsEditor],
         description="Start a run; returns at once with its id (or nothing to do).",
     )
-    def launch_run(self, info: Info, input: LaunchRunInput) -> LaunchRunResult:
+    async def launch_run(self, info: Info, input: LaunchRunInput) -> LaunchRunResult:
         principal = principal_of(info)
-        return _launched(
+        return await asyncio.to_thread(
+            _launched,
             lambda: info.context.launcher.launch(
                 str(input.workflow_id),
                 Selection(input.selection.value),
@@ -52,7 +57,7 @@ class RunMutations:
                 private=input.private,
                 trigger=input.trigger.value,
             ),
-            field="selection",
+            "selection",
         )
 
     @strawberry.mutation(
@@ -60,7 +65,7 @@ class RunMutations:
         description="Re-execute a failed or canceled run from its failure: a new run of the nodes"
         " it did not complete, reusing the stored results of those it did.",
     )
-    def reexecute_run(
+    async def reexecute_run(
         self,
         info: Info,
         id: strawberry.ID,
@@ -68,14 +73,15 @@ class RunMutations:
         trigger: RunTrigger = RunTrigger.API,
     ) -> LaunchRunResult:
         principal = principal_of(info)
-        details = run_details(info.context.services.instance, str(id))
+        details = await asyncio.to_thread(run_details, info.context.services.instance, str(id))
         if details is None or not can_see(principal, details.tags):
             return NotFoundError(message=f"no run {id}")
-        return _launched(
+        return await asyncio.to_thread(
+            _launched,
             lambda: info.context.launcher.reexecute_from_failure(
                 str(id), owner=principal.token_id, private=private, trigger=trigger.value
             ),
-            field="id",
+            "id",
         )
 
     @strawberry.mutation(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import strawberry
@@ -79,10 +80,13 @@ class WorkflowMutations:
         permission_classes=[IsEditor],
         description="Apply a batch of graph operations atomically on top of baseRevision.",
     )
-    def apply_graph_ops(self, info: Info, input: ApplyGraphOpsInput) -> ApplyGraphOpsResult:
+    async def apply_graph_ops(self, info: Info, input: ApplyGraphOpsInput) -> ApplyGraphOpsResult:
         services = info.context.services
         try:
-            result = services.apply_graph_ops(
+            # in a worker thread: checking the batch infers the sources' schemas, whose cost
+            # (a large file) the caller controls
+            result = await asyncio.to_thread(
+                services.apply_graph_ops,
                 str(input.workflow_id),
                 input.base_revision,
                 list(input.ops),

@@ -1,4 +1,10 @@
+"""Workflow queries. Validation and status read the sources' schemas and fingerprints, whose cost
+the caller controls (a large file, a slow database), so they run in a worker thread: one slow
+validation never stalls the event loop that serves everyone else."""
+
 from __future__ import annotations
+
+import asyncio
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,6 +25,7 @@ from graphql_api.workflows.types import (
     WorkflowResult,
 )
 from node_library.graph import DocumentError, load_workflow
+from node_library.secrets import redact_workflow
 
 
 @strawberry.type
@@ -45,46 +52,21 @@ class WorkflowQueries:
         description="Issues and the inferred schema of every port, for a stored workflow (id) or"
         " a document sent inline.",
     )
-    def validate_workflow(
+    async def validate_workflow(
         self, info: Info, id: strawberry.ID | None = None, document: JSON | None = None
     ) -> ValidationResult_:
-        services = info.context.services
-        try:
-            if (id is None) == (document is None):
-                return InvalidInputError(
-                    message="give either id or document", hint="send exactly one of them"
-                )
-            workflow = (
-                services.store.get(str(id)).workflow
-                if id is not None
-                else load_workflow(document, services.registry)  # type: ignore[arg-type]
+        if (id is None) == (document is None):
+            return InvalidInputError(
+                message="give either id or document", hint="send exactly one of them"
             )
-        except NotFound as exc:
-            return NotFoundError(message=str(exc))
-        except DocumentError as exc:
-            return InvalidInputError(message=str(exc), field="document")
-        return ValidationReport.of(services.validate(workflow))
+        return await asyncio.to_thread(_validate, info, id, document)
 
     @strawberry.field(
         permission_classes=[IsViewer],
         description="Fresh, stale or missing for every node, with the reason.",
     )
-    def node_statuses(self, info: Info, workflow_id: strawberry.ID) -> NodeStatusesResult:
-        services = info.context.services
-        try:
-            stored = services.store.get(str(workflow_id))
-            statuses = services.statuses(services.plan(stored))
-        except NotFound as exc:
-            return NotFoundError(message=str(exc))
-        except (PlanError, StoreError) as exc:
-            return InvalidInputError(
-                message=f"status needs a valid workflow: {exc}", hint="fix the issues first"
-            )
-        return NodeStatuses(
-            workflow_id=strawberry.ID(stored.id),
-            revision=stored.revision,
-            nodes=[NodeStatus.of(s) for s in statuses.values()],
-        )
+    async def node_statuses(self, info: Info, workflow_id: strawberry.ID) -> NodeStatusesResult:
+        return await asyncio.to_thread(_node_statuses, info, workflow_id)
 
     @strawberry.field(
         permission_classes=[IsViewer],
@@ -96,7 +78,41 @@ class WorkflowQueries:
     @strawberry.field(permission_classes=[IsViewer], description="The workflow's JSON document.")
     def export_workflow(self, info: Info, id: strawberry.ID) -> JSON | None:
         try:
-            workflow = info.context.services.store.get(str(id)).workflow
+            services = info.context.services
+            workflow = redact_workflow(services.store.get(str(id)).workflow, services.registry)
             return JSON(workflow.model_dump(mode="json"))
         except NotFound:
             return None
+
+
+def _validate(info: Info, id: strawberry.ID | None, document: JSON | None) -> ValidationResult_:
+    services = info.context.services
+    try:
+        workflow = (
+            services.store.get(str(id)).workflow
+            if id is not None
+            else load_workflow(document, services.registry)  # type: ignore[arg-type]
+        )
+    except NotFound as exc:
+        return NotFoundError(message=str(exc))
+    except DocumentError as exc:
+        return InvalidInputError(message=str(exc), field="document")
+    return ValidationReport.of(services.validate(workflow))
+
+
+def _node_statuses(info: Info, workflow_id: strawberry.ID) -> NodeStatusesResult:
+    services = info.context.services
+    try:
+        stored = services.store.get(str(workflow_id))
+        statuses = services.statuses(services.plan(stored))
+    except NotFound as exc:
+        return NotFoundError(message=str(exc))
+    except (PlanError, StoreError) as exc:
+        return InvalidInputError(
+            message=f"status needs a valid workflow: {exc}", hint="fix the issues first"
+        )
+    return NodeStatuses(
+        workflow_id=strawberry.ID(stored.id),
+        revision=stored.revision,
+        nodes=[NodeStatus.of(s) for s in statuses.values()],
+    )

@@ -169,7 +169,28 @@ class SleepNode(NodeType[SleepParams]):
         return {"data": inputs["data"]}
 
 
-NODES = [NumbersNode, TextFileNode, AddNode, SplitNode, SleepNode]
+class SlowSchemaNode(NodeType[SleepParams]):
+    """A source whose schema takes `seconds` to infer, like a large file read for its header:
+    the API's tests use it to prove such work stays off the event loop."""
+
+    type_id = "toy.slow_schema"
+    display_name = "Slow schema"
+    category = "toy"
+    description = "Numbers whose schema is slow to infer."
+    Params = SleepParams
+    outputs = (Port("data", DataType.DATAFRAME),)
+
+    def infer_schema(
+        self, params: SleepParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        time.sleep(params.seconds)
+        return {"data": TableSchema.of(x=Dtype.INTEGER)}
+
+    def execute(self, ctx: ExecutionContext, params: SleepParams, **inputs: Any) -> dict[str, Any]:
+        return {"data": pd.DataFrame({"x": [1, 2, 3]})}
+
+
+NODES = [NumbersNode, TextFileNode, AddNode, SplitNode, SleepNode, SlowSchemaNode]
 # CANVAS_NODE_MODULES entry that adds these to a process's registry (the engine's, in tests)
 NODE_MODULE = "tests.canvas_assets.toy_nodes:NODES"
 
