@@ -298,13 +298,22 @@ def _kill_group(pid: int) -> None:
 
 
 def worker_alive(pid: int) -> bool:
+    """Whether process `pid` still runs. A zombie counts as gone: a worker whose engine was killed
+    too is reparented to PID 1, and where that is a process that never reaps (a container's
+    entry point), the dead worker stays a zombie that signal 0 still reaches."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            state = handle.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        # it ended since the signal, or this system has no /proc (then the signal's answer holds)
+        return not os.path.isdir("/proc/self")
+    return state not in ("Z", "X")
 
 
 def worker_death(pid: int, status: int) -> str:

@@ -275,6 +275,8 @@ def start_seaweedfs(workdir: Path, timeout_s: float = 60.0) -> S3Service:
         "-master.volumeSizeLimitMB=64",
         "-volume.preStopSeconds=0",
         "-master.telemetry=false",
+        # a single master: without this it waits out a 10 s leader election before serving
+        "-master.peers=none",
     ]
     log = (workdir / "weed.log").open("wb")
     process = subprocess.Popen(
@@ -524,3 +526,172 @@ def start_engine(
     engine = EngineProcess(proc)
     threading.Thread(target=engine._drain, daemon=True).start()
     return engine
+
+
+# -- faults: restartable S3, a tiny disk, a private PostgreSQL ----------------------------------
+
+
+@dataclass
+class RestartableS3:
+    """A SeaweedFS that a fault test stops and starts again with the same command line (folder,
+    ports, credentials), so clients configured for it reach it again after the restart."""
+
+    service: S3Service
+    command: list[str]
+
+    def stop(self) -> None:
+        """Kill it at once (SIGKILL: a crash, and no 2 s shutdown grace to wait for)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.service.process.pid, signal.SIGKILL)
+        self.service.process.wait(10)
+        self.service.stop()  # removes its Unix sockets
+
+    def start(self, timeout_s: float = 60.0) -> None:
+        with (self.service.workdir / "weed.log").open("ab") as log:
+            self.service.process = subprocess.Popen(
+                self.command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.service.workdir,
+                start_new_session=True,
+            )
+        _wait_until_stores(self.service, timeout_s)
+
+
+def restartable_s3(service: S3Service) -> RestartableS3:
+    """Remember how `service` (started by start_seaweedfs) was started, from /proc."""
+    raw = Path(f"/proc/{service.process.pid}/cmdline").read_bytes()
+    return RestartableS3(service, [part.decode() for part in raw.split(b"\0") if part])
+
+
+@contextlib.contextmanager
+def tiny_disk(folder: Path, size: str = "2m") -> Iterator[Path]:
+    """Mount a tmpfs of `size` on `folder` for the block (a disk that fills up), then unmount."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        service_unavailable(
+            f"a {size} tmpfs mount ({mounted.stderr.strip()})",
+            "run the tests as root in a container allowed to mount (CAP_SYS_ADMIN)",
+        )
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False, capture_output=True)
+
+
+PRIVATE_POSTGRES_HOW = (
+    "install the PostgreSQL server binaries (initdb and pg_ctl under"
+    " /usr/lib/postgresql/<version>/bin) and run the tests as root, so that they can start a"
+    " private server as the postgres user"
+)
+
+
+@dataclass
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own (initdb in a fresh folder, a free port), run as the
+    postgres user, which a fault test may restart without disturbing the shared server."""
+
+    bin_dir: Path
+    folder: Path
+    port: int
+
+    def url(self, database: str = "postgres", driver: str = "postgresql+psycopg") -> str:
+        return f"{driver}://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        """Create database `name`; returns its SQLAlchemy URL (psycopg 3)."""
+        import psycopg
+
+        conninfo = f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def _pg_ctl(self, *args: str) -> None:
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(self.bin_dir / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-l",
+                str(self.folder / "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "30",
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self) -> None:
+        self._pg_ctl("start")
+
+    def restart(self) -> None:
+        """Stop (fast: open connections are cut) and start again on the same port."""
+        self._pg_ctl("-m", "fast", "restart")
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._pg_ctl("-m", "immediate", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_private_postgres() -> PrivatePostgres:
+    """initdb and start a PostgreSQL server on a free port in a fresh folder under /tmp (short:
+    its Unix socket lives there too); stop() removes it."""
+    import tempfile
+
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
+    if not found or os.geteuid() != 0 or shutil.which("runuser") is None:
+        service_unavailable("a private PostgreSQL server", PRIVATE_POSTGRES_HOW)
+    bin_dir = found[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="canvas-pg-"))
+    shutil.chown(folder, "postgres", "postgres")
+    server = PrivatePostgres(bin_dir, folder, free_port())
+    try:
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(bin_dir / "initdb"),
+                "-D",
+                str(folder / "data"),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        server.start()
+    except subprocess.CalledProcessError as exc:
+        log = folder / "server.log"
+        detail = (exc.stderr or b"").decode(errors="replace")
+        if log.exists():
+            detail += log.read_text(errors="replace")[-2000:]
+        server.stop()
+        service_unavailable(f"a private PostgreSQL server ({detail.strip()})", PRIVATE_POSTGRES_HOW)
+    return server
