@@ -138,9 +138,13 @@ def load_workflow(
         except UnicodeDecodeError as exc:
             raise DocumentError(f"workflow file is not UTF-8 text: {exc.reason}") from exc
     else:
-        data = dict(source)
+        # the API hands over whatever JSON value it was sent: true, 3 or a list are refused
+        # below like a file holding them
+        data = dict(source) if isinstance(source, dict) else source
     if not isinstance(data, dict):
-        raise DocumentError("workflow document must be a JSON object with nodes and edges")
+        raise DocumentError(
+            f"workflow document must be a JSON object with nodes and edges, not {_json_kind(data)}"
+        )
 
     version = data.get("schema_version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -165,6 +169,15 @@ def load_workflow(
     if registry is not None:
         workflow = _migrate_nodes(workflow, registry)
     return workflow
+
+
+def _json_kind(value: object) -> str:
+    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _migrate_nodes(workflow: Workflow, registry: NodeRegistry) -> Workflow:

@@ -141,6 +141,7 @@ def make_api(
     endpoint: str | None = None,
     local_admin: bool = False,
     registry: NodeRegistry | None = None,
+    data_root: Path | None = None,
 ) -> tuple[ApiServer, uvicorn.Server, threading.Thread]:
     home = tmp_path / "home"
     home.mkdir(parents=True, exist_ok=True)
@@ -154,7 +155,9 @@ def make_api(
     services = CanvasServices(
         config,
         registry or default_registry(),
-        NodeSettings(data_roots=((REPO / "data").resolve(),), s3_endpoint_url=endpoint),
+        NodeSettings(
+            data_roots=((data_root or REPO / "data").resolve(),), s3_endpoint_url=endpoint
+        ),
     )
     server, thread, url = start_server(services, local_admin=local_admin)
     api = ApiServer(url, services)

@@ -140,6 +140,13 @@ def test_json_that_is_not_an_object_is_refused(text: str) -> None:
         load_workflow(text)
 
 
+@pytest.mark.parametrize("value", [True, 3, [1, 2], None])
+def test_a_json_value_that_is_not_an_object_is_refused_as_a_document_error(value: object) -> None:
+    # the API passes importWorkflow's JSON argument through as it came
+    with pytest.raises(DocumentError, match="must be a JSON object"):
+        load_workflow(value)  # type: ignore[arg-type]
+
+
 def test_a_missing_name_is_reported_by_field() -> None:
     doc = _doc()
     del doc["name"]
