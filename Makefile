@@ -44,7 +44,10 @@ frontend-test: $(FRONTEND_STAMP)
 	cd $(FRONTEND) && npm run typecheck
 	cd $(FRONTEND) && npm test
 
+# the embedded default's store is migrated here (an empty one is created by `up` itself); `up`
+# alone refuses a store behind this release and names `mlcanvas db upgrade`
 run: install frontend
+	$(BIN)/mlcanvas db upgrade
 	$(BIN)/mlcanvas up
 
 lint: install
