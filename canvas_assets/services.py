@@ -281,7 +281,14 @@ class CanvasServices:
         `auto_rebase`: see WorkflowStore.apply_ops."""
         ops = parse_ops(raw_ops)
         result = self.store.apply_ops(
-            ref, base_revision, ops, author, batch_id, self.registry, auto_rebase=auto_rebase
+            ref,
+            base_revision,
+            ops,
+            author,
+            batch_id,
+            self.registry,
+            auto_rebase=auto_rebase,
+            settings=self.settings,  # the same settings as the validate query: data roots, secrets
         )
         if result.validation is None:
             result = replace(result, validation=self.validate(result.stored.workflow))

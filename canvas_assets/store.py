@@ -55,6 +55,7 @@ from node_library.graph_ops import (
     touched_keys,
 )
 from node_library.registry import NodeRegistry
+from node_library.settings import NodeSettings
 from node_library.validation import ValidationResult
 
 metadata = sa.MetaData()
@@ -338,6 +339,7 @@ class WorkflowStore:
         batch_id: str | None = None,
         registry: NodeRegistry | None = None,
         auto_rebase: bool = False,
+        settings: NodeSettings | None = None,
     ) -> OpsResult:
         """Apply a batch of graph operations as the next revision, atomically.
 
@@ -370,7 +372,7 @@ class WorkflowStore:
                 if replayed is not None:
                     return replayed
                 since, document_text = _target(conn, head, base_revision, rebase)
-            edit = self._edit(head.id, document_text, ops, registry, since, base_revision)
+            edit = self._edit(head.id, document_text, ops, registry, settings, since, base_revision)
             with self._tx(write=True) as conn:
                 locked = _head(conn, ref, lock=True)
                 replayed = _find_batch(conn, locked.id, batch_id, ops_json, base_revision)
@@ -393,7 +395,7 @@ class WorkflowStore:
             if replayed is not None:
                 return replayed
             since, document_text = _target(conn, head, base_revision, rebase)
-            edit = self._edit(head.id, document_text, ops, registry, since, base_revision)
+            edit = self._edit(head.id, document_text, ops, registry, settings, since, base_revision)
             _write(conn, head.id, edit, ops_json, author, batch_id)
         return self._written(head.id, edit, ops)
 
@@ -403,6 +405,7 @@ class WorkflowStore:
         document_text: str,
         ops: builtins.list[GraphOp],
         registry: NodeRegistry | None,
+        settings: NodeSettings | None,
         since: builtins.list[OpsBatch],
         base_revision: int,
     ) -> _Edit:
@@ -410,7 +413,7 @@ class WorkflowStore:
         before = self._documents.parse(workflow_id, document_text)
         validation: ValidationResult | None = None
         if registry is not None:
-            after, validation = apply_ops_checked(before, ops, registry)
+            after, validation = apply_ops_checked(before, ops, registry, settings)
         else:
             after = apply_ops(before, ops)
         onto = since[-1].revision if since else base_revision

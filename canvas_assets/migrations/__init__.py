@@ -34,6 +34,7 @@ Decisions a reader should know:
 from __future__ import annotations
 
 import functools
+import logging
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,6 +57,9 @@ VERSION_TABLE = "canvas_alembic_version"
 BASELINE = "0001"
 TABLE_PREFIX = "canvas_"
 UPGRADE_COMMAND = "mlcanvas db upgrade"
+# every process that opens the store checks its revision; Alembic's INFO lines about that ("Context
+# impl SQLiteImpl") would repeat in each process's log. `mlcanvas db upgrade` prints its own report.
+logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 # pg_advisory_xact_lock key of `upgrade` (any constant; "mlcanvas" in ASCII, as a bigint)
 _PG_LOCK_KEY = 0x6D6C63616E766173
 

@@ -331,3 +331,39 @@ def test_changing_a_returned_document_in_place_does_not_leak_into_the_next_batch
         "a",
         "b",
     ]
+
+
+def test_the_validation_answering_an_edit_uses_the_servers_settings_not_the_environment(
+    tmp_path, monkeypatch
+) -> None:
+    # a server whose secrets (or data roots) are set in code must answer an edit with the same
+    # issues as the validate query: the secret below exists only in the services' settings
+    from pydantic import SecretStr
+
+    from node_library.registry import default_registry
+    from tests.canvas_assets.conftest import make_services
+
+    monkeypatch.delenv("CANVAS_SECRET_GITHUB", raising=False)
+    services = make_services(tmp_path, registry=default_registry())
+    services.settings = services.settings.model_copy(
+        update={"secrets": {"github": SecretStr("ghp_not_a_real_token_1234567890abcdef")}}
+    )
+    stored = services.import_workflow({"slug": "rest", "name": "REST", "nodes": [], "edges": []})
+    node = {
+        "id": "api",
+        "type": "sources.rest_api",
+        "type_version": 2,
+        "params": {
+            "url": "https://api.github.com/repos",
+            "auth": "bearer",
+            "auth_secret": "github",
+        },
+    }
+    result = services.apply_graph_ops(
+        stored.id, stored.revision, [{"op": "add_node", "node": node}], author="t"
+    )
+    assert result.validation is not None
+    codes = {issue.code for issue in result.validation.issues}
+    assert "missing_secret" not in codes, result.validation.issues
+    assert codes == {i.code for i in services.validate(result.stored.workflow).issues}
+    services.store.dispose()
