@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graphql_api.auth import IsViewer
+from graphql_api.auth import IsEditor, IsViewer
 from graphql_api.context import Info
 from graphql_api.node_types.types import (
     ConnectionRule,
@@ -10,6 +10,7 @@ from graphql_api.node_types.types import (
     NodeTypeSpec,
     connection_rules,
     expression_language,
+    secret_names,
 )
 
 
@@ -33,3 +34,12 @@ class NodeTypeQueries:
     )
     def expression_language(self) -> ExpressionLanguage:
         return expression_language()
+
+    @strawberry.field(
+        permission_classes=[IsEditor],
+        description="Names of the secrets set on this server (CANVAS_SECRET_<NAME>), lowercase "
+        "and sorted, as params that hold a secret name (x-secret-name) use them; never their "
+        "values. Editors only: it is what the properties form's secret picker offers.",
+    )
+    def secret_names(self, info: Info) -> list[str]:
+        return secret_names(info.context.services.settings)

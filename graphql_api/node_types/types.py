@@ -1,6 +1,6 @@
 """GraphQL types of the node registry: what the palette, the node drawings and the properties
-form are generated from, and the reference of the expression language the form's expression
-editor completes and documents."""
+form are generated from, the reference of the expression language the form's expression
+editor completes and documents, and the names of the server's secrets its secret picker offers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from node_library.contract import NodeType as CoreNodeType
 from node_library.contract import Port as CorePort
 from node_library.datatypes import CONNECTION_TABLE, DataType
 from node_library.expressions import FUNCTIONS, RESERVED_WORDS, SYNTAX, FunctionSpec, SyntaxSpec
+from node_library.settings import NodeSettings
 
 
 @strawberry.type
@@ -137,3 +138,8 @@ def expression_language() -> ExpressionLanguage:
         syntax=[ExpressionSyntax.of(s) for s in SYNTAX],
         reserved_words=list(RESERVED_WORDS),
     )
+
+
+def secret_names(settings: NodeSettings) -> list[str]:
+    """The configured secrets' names (already lowercase in NodeSettings), sorted; no values."""
+    return sorted(settings.secrets)

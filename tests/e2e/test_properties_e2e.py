@@ -1,15 +1,20 @@
 """The properties form in a real browser against a real API server (see conftest.py): the
 expression editor (completion of columns and functions from the keyboard, the server's error
 inline with its hint and the place underlined, cleared once fixed), the row editor of the
-aggregate's aggregations, and the column picker of the chart's x. Every edit is checked in the
-server's stored document, not only on the screen."""
+aggregate's aggregations, the column picker of the chart's x, and the secret picker of the REST
+source (with the toolbar's way to the Dagster UI). Every edit is checked in the server's stored
+document, not only on the screen."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+import pytest
+
 from node_library.graph import Workflow
+from node_library.settings import NodeSettings
 from tests.e2e.conftest import REPO, CanvasServer
 from tests.e2e.pages import node_at, shot, wait_until, watch_errors
 
@@ -322,4 +327,88 @@ def test_join_keys_pick_from_their_own_input_and_maps_edit_as_rows(
     )
     expect(panel.locator("#param-columns-0-key")).to_have_value("units")
     _shot(page, "09-column-map")
+    assert errors == [], errors
+
+
+def test_secret_params_pick_the_servers_secret_names_and_flag_unset_ones(
+    canvas_server: CanvasServer, browser_page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser_page
+    errors = watch_errors(page)
+    services = canvas_server.services
+    # The server's secrets: the store validates edits with NodeSettings.from_env(), the API's
+    # queries with services.settings (read per request), so both are set.
+    secrets = {"CANVAS_SECRET_GITHUB": "ghp_" + "Q" * 36, "CANVAS_SECRET_WEATHER": "w" * 9}
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    services.settings = services.settings.model_copy(
+        update={"secrets": NodeSettings.from_env().secrets}
+    )
+    node = {
+        "id": "issues",
+        "type": "sources.rest_api",
+        "type_version": 2,
+        "label": "Issues",
+        "params": {"url": "https://example.com/issues", "auth": "bearer", "auth_secret": "github"},
+        "position": {"x": 0, "y": 0},
+    }
+    document = {"schema_version": 1, "slug": "rest", "name": "REST", "nodes": [node], "edges": []}
+    stored = Stored(canvas_server, json.dumps(document))
+    page.goto(f"{canvas_server.url}/#/w/{stored.workflow_id}")
+    _select(page, "issues")
+    panel = page.get_by_role("complementary", name="Properties")
+    options = panel.locator(".suggest-item")
+    status = panel.locator(".secret-status")
+
+    # A name, not a password: a text combobox offering the server's names (never their values).
+    auth_secret = panel.locator("#param-auth_secret")
+    expect(auth_secret).to_have_value("github")
+    expect(auth_secret).to_have_attribute("type", "text")
+    expect(auth_secret).to_have_attribute("role", "combobox")
+    auth_secret.click()
+    expect(options).to_have_text(["github", "weather"])
+    expect(status).to_have_count(0)
+
+    # A map of secret names: free keys, each value picked from the same names; a name the server
+    # does not have says at once which variable to set.
+    panel.locator("#param-secret_headers").get_by_role("button", name="+ Add entry").click()
+    panel.locator("#param-secret_headers-0-key").fill("X-Api-Key")
+    value = panel.locator("#param-secret_headers-0-value")
+    value.fill("wether")
+    expect(status).to_have_text("not set on the server: set CANVAS_SECRET_WETHER and restart")
+    expect(node_at(page, "issues").locator(".node-issues-error")).to_be_visible()
+    stored.wait_for(
+        "issues", "the unset name saved", lambda p: p["secret_headers"] == {"X-Api-Key": "wether"}
+    )
+    page.keyboard.press("Escape")
+    _shot(page, "10-secret-not-set")
+    value.fill("")
+    expect(options).to_have_text(["github", "weather"])
+    _shot(page, "11-secret-picker")
+    options.filter(has_text="weather").click()
+    expect(value).to_have_value("weather")
+    expect(status).to_have_count(0)
+
+    # Once saved, the server's issue (missing_secret, with the same variable) takes the line.
+    auth_secret.fill("wether")
+    expect(panel.locator(".field-issue")).to_contain_text("CANVAS_SECRET_WETHER")
+    expect(status).to_have_count(0)
+    auth_secret.fill("")
+    auth_secret.press_sequentially("git")
+    page.keyboard.press("Enter")
+    expect(auth_secret).to_have_value("github")
+    stored.wait_for(
+        "issues",
+        "both names saved",
+        lambda p: p["auth_secret"] == "github" and p["secret_headers"] == {"X-Api-Key": "weather"},
+    )
+    expect(node_at(page, "issues").locator(".node-issues-error")).to_have_count(0)
+
+    # The way to the Dagster UI (served by the API at /dagster/) opens in a new tab.
+    dagster = page.get_by_role("link", name="Dagster")
+    expect(dagster).to_have_attribute("href", "/dagster/")
+    expect(dagster).to_have_attribute("target", "_blank")
+    expect(dagster).to_have_attribute("title", re.compile("lineage.*runs.*materializations"))
     assert errors == [], errors

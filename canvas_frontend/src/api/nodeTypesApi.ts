@@ -1,13 +1,18 @@
 /**
  * The node_types domain beyond the registry: the expression language reference (functions with
  * signatures and docs, operators, reserved words) that the expression editor completes and
- * documents. It never changes while the server runs, so it is fetched once per page and shared;
- * a failed fetch is retried by the next editor that mounts.
+ * documents, and the names of the server's secrets (CANVAS_SECRET_<NAME>) that the secret picker
+ * offers. Neither changes while the server runs, so each is fetched once per page and shared; a
+ * failed fetch is retried by the next editor that mounts.
  */
 
 import { useEffect, useState } from "react";
 import { request, type RequestOptions } from "./client";
-import { ExpressionLanguageDocument, type ExpressionLanguageQuery } from "./generated/graphql";
+import {
+  ExpressionLanguageDocument,
+  SecretNamesDocument,
+  type ExpressionLanguageQuery,
+} from "./generated/graphql";
 
 export type ExpressionLanguage = ExpressionLanguageQuery["expressionLanguage"];
 export type ExpressionFunction = ExpressionLanguage["functions"][number];
@@ -44,4 +49,38 @@ export function useExpressionLanguage(): ExpressionLanguage | null {
     };
   }, []);
   return language;
+}
+
+export async function fetchSecretNames(options?: RequestOptions): Promise<string[]> {
+  return (await request(SecretNamesDocument, {}, options)).secretNames;
+}
+
+let sharedNames: Promise<string[]> | null = null;
+let loadedNames: string[] | null = null;
+
+/**
+ * The names of the secrets set on the server, lowercase and sorted; null until they have arrived,
+ * or when they cannot be read (a viewer may not: the picker then neither offers nor flags names).
+ */
+export function useSecretNames(): readonly string[] | null {
+  const [names, setNames] = useState<readonly string[] | null>(loadedNames);
+  useEffect(() => {
+    if (loadedNames) return;
+    let live = true;
+    sharedNames ??= fetchSecretNames().then(
+      (value) => (loadedNames = value),
+      (error: unknown) => {
+        sharedNames = null;
+        throw error;
+      },
+    );
+    sharedNames.then(
+      (value) => live && setNames(value),
+      () => undefined, // a free-text name still works; the server's validation checks it
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return names;
 }

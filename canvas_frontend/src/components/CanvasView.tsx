@@ -86,6 +86,7 @@ import { RunHistoryPanel } from "./RunHistoryPanel";
 import { ScheduleDialog } from "./ScheduleDialog";
 import { runStale } from "./runActions";
 import { ShortcutsHelp } from "./ShortcutsHelp";
+import { DagsterLink } from "./DagsterLink";
 import { ThemeToggle } from "./ThemeToggle";
 import { CanvasEmptyState } from "./CanvasEmptyState";
 import { LiveIndicator } from "./LiveIndicator";
@@ -736,6 +737,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
         >
           Shortcuts
         </button>
+        <DagsterLink />
         <LiveIndicator />
         <ThemeToggle />
         <RunPanelButtons />

@@ -3,14 +3,14 @@
  * time left, the last run's duration, rows in and out and peak memory, the error with its full
  * traceback folded, its log lines) with the per-node run actions (run up to / only this,
  * re-run from here, re-execute the failed run from its failure, schedule this node), and its
- * params as a form built from its
- * params JSON schema (graph/paramsForm.ts): numbers with bounds, enums, booleans, text; the
- * expression editor for expressions (ExpressionEditor.tsx); column pickers fed by the columns the
- * server infers for the node's input (ColumnPicker.tsx); rows for lists of objects and maps
- * (ListEditor.tsx); raw JSON for anything else. The server's validation issues for a param show
- * under it; the rest underneath. Edits are kept as a draft and committed as one update_params op
- * with the full params ~400 ms after the last change (or when the selection changes), so a burst
- * of typing is one undo step.
+ * params as a form built from its params JSON schema (graph/paramsForm.ts): numbers with
+ * bounds, enums, booleans, text; the expression editor for expressions (ExpressionEditor.tsx);
+ * column pickers fed by the columns the server infers for the node's input (ColumnPicker.tsx);
+ * rows for lists of objects and maps (ListEditor.tsx); a picker of the server's secret names for
+ * params that name a secret (SecretNamePicker.tsx); raw JSON for anything else. The server's
+ * validation issues for a param show under it; the rest underneath. Edits are kept as a draft
+ * and committed as one update_params op with the full params ~400 ms after the last change (or
+ * when the selection changes), so a burst of typing is one undo step.
  */
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -25,6 +25,7 @@ import {
   formatFieldValue,
   inputColumns,
   isExpressionField,
+  isSecretNameField,
   outputColumns,
   parseFieldText,
   stableKey,
@@ -41,6 +42,7 @@ import { LiveElapsed, LiveEta } from "./Elapsed";
 import { ExpressionEditor } from "./ExpressionEditor";
 import { MapEditor, RowListEditor, type CellRenderer } from "./ListEditor";
 import { launch, reexecuteFromFailure, rerunFrom } from "./runActions";
+import { SecretNamePicker } from "./SecretNamePicker";
 import { useRunPanelsStore } from "../store/useRunPanelsStore";
 import "./properties.css";
 import "./running.css";
@@ -331,6 +333,17 @@ function FieldControl({
         issues={issues}
         pending={pending}
         placeholder={field.description.match(/e\.g\. `([^`]+)`/)?.[1]}
+        onChange={fromText}
+      />
+    );
+  }
+  if (isSecretNameField(field)) {
+    return (
+      <SecretNamePicker
+        id={id}
+        value={typeof value === "string" ? value : ""}
+        issues={issues}
+        pending={pending}
         onChange={fromText}
       />
     );

@@ -31,6 +31,7 @@ import {
   type WorkflowCard,
 } from "../api/workflowsApi";
 import { exportFileName } from "../graph/routes";
+import { DagsterLink } from "./DagsterLink";
 import { ThemeToggle } from "./ThemeToggle";
 import "./workflows.css";
 
@@ -407,6 +408,7 @@ export function WorkflowList({ onOpen }: { onOpen: (id: string) => void }) {
       <header className="wf-header">
         <h1>Workflows</h1>
         <span className="spacer" />
+        <DagsterLink />
         <ThemeToggle />
       </header>
       <div className="wf-toolbar">

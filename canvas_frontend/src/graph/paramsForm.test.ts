@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  checkSecretName,
   columnRole,
   fieldsFromSchema,
   formatFieldValue,
   inputColumns,
   isColumnParam,
   isExpressionField,
+  isSecretNameField,
   newItem,
+  secretCheckMessage,
   outputColumns,
   parseFieldText,
   rankColumns,
@@ -397,5 +400,117 @@ describe("scalar unions", () => {
     }
     expect(formatFieldValue(sheet, "2")).toBe('"2"');
     expect(formatFieldValue(sheet, "Sales")).toBe("Sales");
+  });
+});
+
+describe("secret names", () => {
+  // as node_library/nodes/sources/rest_api.py's Params schema gives them
+  const restSchema = {
+    properties: {
+      auth_secret: {
+        default: "",
+        maxLength: 64,
+        title: "Auth Secret",
+        type: "string",
+        "x-secret-name": true,
+      },
+      secret_headers: {
+        additionalProperties: { type: "string" },
+        title: "Secret Headers",
+        type: "object",
+        "x-secret-name": true,
+      },
+      secret_query_params: {
+        additionalProperties: { type: "string" },
+        type: "object",
+        "x-secret-name": true,
+      },
+      headers: { additionalProperties: { type: "string" }, type: "object" },
+      auth_username: { default: "", type: "string" },
+      maybe_secret: { anyOf: [{ type: "string" }, { type: "null" }], "x-secret-name": true },
+      maybe_map: {
+        anyOf: [{ additionalProperties: { type: "string" }, type: "object" }, { type: "null" }],
+        "x-secret-name": true,
+      },
+    },
+    type: "object",
+  };
+  const byName = new Map(fieldsFromSchema(restSchema).map((f) => [f.name, f]));
+  const get = (name: string): FieldDescriptor => {
+    const found = byName.get(name);
+    if (!found) throw new Error(`no field ${name}`);
+    return found;
+  };
+  const valueOf = (name: string): FieldDescriptor => {
+    const f = get(name);
+    if (f.kind !== "map") throw new Error(`${name} is not a map`);
+    return f.valueField;
+  };
+
+  it("picks a secret for a text param marked x-secret-name, nullable or not", () => {
+    expect(isSecretNameField(get("auth_secret"))).toBe(true);
+    expect(isSecretNameField(get("maybe_secret"))).toBe(true);
+    expect(get("maybe_secret").nullable).toBe(true);
+  });
+
+  it("picks a secret for each value of a map marked x-secret-name, keys stay free text", () => {
+    expect(get("secret_headers").kind).toBe("map");
+    expect(isSecretNameField(get("secret_headers"))).toBe(false);
+    expect(isSecretNameField(valueOf("secret_headers"))).toBe(true);
+    expect(isSecretNameField(valueOf("secret_query_params"))).toBe(true);
+    expect(isSecretNameField(valueOf("maybe_map"))).toBe(true);
+  });
+
+  it("leaves unmarked text and maps plain", () => {
+    expect(isSecretNameField(get("auth_username"))).toBe(false);
+    expect(isSecretNameField(valueOf("headers"))).toBe(false);
+    expect(columnRole(get("auth_secret"))).toBeNull();
+  });
+
+  it("never takes a marked number or list for a secret name", () => {
+    const [count] = fieldsFromSchema({
+      properties: { count: { type: "integer", "x-secret-name": true } },
+      type: "object",
+    });
+    if (!count) throw new Error("field missing");
+    expect(isSecretNameField(count)).toBe(false);
+  });
+
+  it("accepts a configured name in any case, as the server does", () => {
+    expect(checkSecretName("github", ["github", "weather"])).toEqual({ state: "set", message: "" });
+    expect(checkSecretName(" GitHub ", ["github"]).state).toBe("set");
+  });
+
+  it("says which variable to set for a name the server does not have", () => {
+    expect(checkSecretName("weather_key", ["github"])).toEqual({
+      state: "missing",
+      message: "not set on the server: set CANVAS_SECRET_WEATHER_KEY and restart",
+    });
+    expect(checkSecretName("github", []).state).toBe("missing");
+  });
+
+  it("flags text that cannot name a secret, whether the names are known or not", () => {
+    for (const names of [["github"], null]) {
+      const check = checkSecretName("my-key", names);
+      expect(check.state).toBe("invalid");
+      expect(check.message).toContain("not a secret name");
+    }
+    expect(checkSecretName("Bearer abc", null).state).toBe("invalid");
+  });
+
+  it("leaves the line to the server's issue once the saved name is flagged there", () => {
+    const check = checkSecretName("wether", ["weather"]);
+    const missing = [{ code: "missing_secret" }];
+    expect(secretCheckMessage(check, [], false)).toBe(check.message);
+    expect(secretCheckMessage(check, missing, true)).toBe(check.message);
+    expect(secretCheckMessage(check, missing, false)).toBe("");
+    expect(secretCheckMessage(check, [{ code: "invalid_secret_name" }], false)).toBe("");
+    expect(secretCheckMessage(check, [{ code: "missing_param" }], false)).toBe(check.message);
+  });
+
+  it("says nothing while the field is empty or the server's names are not known", () => {
+    expect(checkSecretName("", ["github"])).toEqual({ state: "empty", message: "" });
+    expect(checkSecretName("  ", null).state).toBe("empty");
+    expect(checkSecretName("weather", null)).toEqual({ state: "unknown", message: "" });
   });
 });

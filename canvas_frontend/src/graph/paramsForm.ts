@@ -9,8 +9,11 @@
  * Widget hints from the schema (node_library/nodes/widgets.py): `x-widget` says which control a
  * param wants (an expression editor, a column picker, a list of columns, a map keyed by columns,
  * multi-line text, or plain text), `x-input-port` which input's columns it picks from. Params
- * without a hint fall back to a guess from their name (third-party nodes). Also: the columns a
- * node's inputs receive according to the server's validation, with their dtypes.
+ * without a hint fall back to a guess from their name (third-party nodes). `x-secret-name`
+ * (node_library/secrets.py SECRET_NAME_HINT) marks a param that holds the NAME of a server secret,
+ * or a map whose values are such names: the form offers the server's secret names and says when
+ * a name is not set there. Also: the columns a node's inputs receive according to the server's
+ * validation, with their dtypes.
  */
 
 import { matchScore } from "./expressionComplete";
@@ -42,6 +45,8 @@ interface FieldBase {
   widget: Widget | null;
   /** The schema's `x-input-port`: the input whose columns a column param picks from. */
   inputPort: string | null;
+  /** The schema's `x-secret-name`: the value names a server secret (on a map: its values do). */
+  secretName: boolean;
 }
 
 export type FieldShape =
@@ -101,6 +106,10 @@ function withoutRef(schema: JsonSchema): JsonSchema {
   const rest = { ...schema };
   delete rest.$ref;
   return rest;
+}
+
+function isSecretName(schema: JsonSchema): boolean {
+  return schema["x-secret-name"] === true;
 }
 
 function isNullSchema(schema: unknown): boolean {
@@ -221,6 +230,11 @@ function describe(
   } else {
     shape = shapeOf(schema, root, depth);
   }
+  const secretName = isSecretName(schema);
+  if (secretName && shape.kind === "map") {
+    // pydantic puts a dict field's json_schema_extra on the map: it is its values that are names
+    shape = { ...shape, valueField: { ...shape.valueField, secretName: true } };
+  }
   const widget = schema["x-widget"];
   const port = schema["x-input-port"];
   return {
@@ -233,6 +247,7 @@ function describe(
     nullable,
     widget: WIDGETS.find((w) => w === widget) ?? null,
     inputPort: typeof port === "string" ? port : null,
+    secretName,
     ...shape,
   };
 }
@@ -401,6 +416,70 @@ export function columnRole(field: FieldDescriptor): ColumnRole | null {
 /** Whether a field is edited with the expression editor. */
 export function isExpressionField(field: FieldDescriptor): boolean {
   return field.widget === "expression" && field.kind === "string";
+}
+
+/** Whether a field is edited with the secret picker: text that names a server secret. */
+export function isSecretNameField(field: FieldDescriptor): boolean {
+  return field.secretName && field.kind === "string";
+}
+
+const SECRET_ENV_PREFIX = "CANVAS_SECRET_";
+const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** The environment variable that sets secret `name` on the server (as node_library/secrets.py). */
+export function secretEnvName(name: string): string {
+  return SECRET_ENV_PREFIX + name.trim().toUpperCase();
+}
+
+export type SecretNameCheck =
+  /** Nothing typed, or the server's names are not known (not loaded, or not allowed to see). */
+  | { state: "empty" | "unknown"; message: "" }
+  | { state: "set"; message: "" }
+  | { state: "missing" | "invalid"; message: string };
+
+/**
+ * What the picker says under a secret name, given the names set on the server (null: not known).
+ * Names are case-insensitive, as on the server; the wording follows the server's validation
+ * issues `missing_secret` and `invalid_secret_name`.
+ */
+export function checkSecretName(
+  name: string,
+  configured: readonly string[] | null,
+): SecretNameCheck {
+  const trimmed = name.trim();
+  if (trimmed === "") return { state: "empty", message: "" };
+  if (!SECRET_NAME.test(trimmed)) {
+    return {
+      state: "invalid",
+      message:
+        "not a secret name: use letters, digits and '_' (up to 64), starting with a letter; " +
+        "the name, never the secret itself",
+    };
+  }
+  if (configured === null) return { state: "unknown", message: "" };
+  if (configured.some((c) => c.toLowerCase() === trimmed.toLowerCase())) {
+    return { state: "set", message: "" };
+  }
+  return {
+    state: "missing",
+    message: `not set on the server: set ${secretEnvName(trimmed)} and restart`,
+  };
+}
+
+/** The server's validation issues about a secret name (node_library rest_api `_secret_issues`). */
+const SECRET_ISSUE_CODES: ReadonlySet<string> = new Set(["missing_secret", "invalid_secret_name"]);
+
+/**
+ * The picker's own line under a secret name: shown at once while typing, and left out once the
+ * server's issue about the field (its `issues`, when the draft is saved) says the same at length.
+ */
+export function secretCheckMessage(
+  check: SecretNameCheck,
+  issues: readonly { code: string }[],
+  pending: boolean,
+): string {
+  if (!pending && issues.some((i) => SECRET_ISSUE_CODES.has(i.code))) return "";
+  return check.message;
 }
 
 /** A new list row: each property's default, or an empty value of its kind when it has none. */

@@ -68,6 +68,10 @@ export type ExpressionLanguageQuery = {
   };
 };
 
+export type SecretNamesQueryVariables = Exact<{ [key: string]: never }>;
+
+export type SecretNamesQuery = { secretNames: Array<string> };
+
 export type PortFieldsFragment = {
   name: string;
   dataType: string;
@@ -1512,6 +1516,11 @@ export const ExpressionLanguageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ExpressionLanguageQuery, ExpressionLanguageQueryVariables>;
+export const SecretNamesDocument = new TypedDocumentString(`
+    query SecretNames {
+  secretNames
+}
+    `) as unknown as TypedDocumentString<SecretNamesQuery, SecretNamesQueryVariables>;
 export const NodeTypesDocument = new TypedDocumentString(`
     query NodeTypes {
   nodeTypes {
