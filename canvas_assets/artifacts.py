@@ -167,7 +167,9 @@ class S3Backend:
         from botocore.config import Config
 
         self.bucket, self.prefix, self.endpoint_url = bucket, prefix.strip("/"), endpoint_url
-        self.client = boto3.client(
+        # a session of its own: boto3's default session keeps the credentials it found first
+        # for the life of the process, so a second store (another endpoint) would sign with them
+        self.client = boto3.session.Session().client(
             "s3",
             endpoint_url=endpoint_url,
             config=Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 2}),

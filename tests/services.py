@@ -223,6 +223,13 @@ def _stop_process_group(process: subprocess.Popen[bytes], grace_s: float = 2.0) 
         process.wait(timeout=10)
 
 
+def _weed_env() -> dict[str, str]:
+    """The environment without AWS credentials: `weed` adds an admin identity from
+    AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, so a second server started while the session's S3
+    has exported its keys would take that server's secret for its own access key."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+
+
 def start_seaweedfs(workdir: Path, timeout_s: float = 60.0) -> S3Service:
     """Start `weed server -s3` on free ports in `workdir` and wait until it stores objects."""
     binary = find_weed_binary()
@@ -280,7 +287,12 @@ def start_seaweedfs(workdir: Path, timeout_s: float = 60.0) -> S3Service:
     ]
     log = (workdir / "weed.log").open("wb")
     process = subprocess.Popen(
-        command, stdout=log, stderr=subprocess.STDOUT, cwd=workdir, start_new_session=True
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=workdir,
+        start_new_session=True,
+        env=_weed_env(),
     )
     log.close()
     service = S3Service(
@@ -554,6 +566,7 @@ class RestartableS3:
                 stderr=subprocess.STDOUT,
                 cwd=self.service.workdir,
                 start_new_session=True,
+                env=_weed_env(),
             )
         _wait_until_stores(self.service, timeout_s)
 
