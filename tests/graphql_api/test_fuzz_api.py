@@ -169,7 +169,7 @@ payloads = st.one_of(
 
 
 @settings(
-    max_examples=EXAMPLES * 5,
+    max_examples=EXAMPLES * 3,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

@@ -8,7 +8,6 @@ import json
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -27,10 +26,10 @@ SLOW_WORKFLOW = {
 }
 
 
-@pytest.fixture
-def slow_api(tmp_path: Path):
+@pytest.fixture(scope="module")
+def slow_api(tmp_path_factory: pytest.TempPathFactory):
     registry = NodeRegistry.from_entry_points(extra=[NODE_MODULE])
-    api, server, thread = make_api(tmp_path, registry=registry)
+    api, server, thread = make_api(tmp_path_factory.mktemp("slow"), registry=registry)
     created = api.gql(
         "mutation($d: JSON!) { importWorkflow(document: $d) { ... on Workflow { id } } }",
         {"d": SLOW_WORKFLOW},
