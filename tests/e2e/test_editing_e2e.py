@@ -330,7 +330,9 @@ def test_quick_add_by_double_click_and_by_dropping_a_connection(
     hx, hy = _center(handle)
     page.mouse.move(hx, hy)
     page.mouse.down()
-    page.mouse.move(hx + 20, hy + 200, steps=5)
+    # well inside the pane: near an edge React Flow pans while a connection is dragged, and a
+    # node panned out of view is not rendered (onlyRenderVisibleElements), handles and all
+    page.mouse.move(*_empty_spot(page, 0.5, 0.7), steps=5)
     hints = page.locator('style[data-testid="connection-hints"]')
     expect(hints).to_have_count(1)
     own_input = page.locator(f'.react-flow__handle.target[data-nodeid="{source_id}"]').first
