@@ -423,7 +423,7 @@ def _backup(args: argparse.Namespace) -> int:
     print(f"  store rows: {rows or 'none'}")
     print(f"  Dagster files: {len(report.dagster_files) or 'none (see docs/operating/data.md)'}")
     included = "included" if report.with_artifacts else "listed, not included"
-    print(f"  artifacts: {report.artifacts} ({_size(report.artifact_bytes)}), {included}")
+    print(f"  artifacts: {report.artifacts} ({_bytes(report.artifact_bytes)}), {included}")
     return 0
 
 
@@ -445,10 +445,6 @@ def _restore(args: argparse.Namespace) -> int:
         + ("; the missing ones are recomputed by the next run" if report.artifacts_missing else "")
     )
     return 0
-
-
-def _size(size: int) -> str:
-    return f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size} bytes"
 
 
 def _engine(args: argparse.Namespace) -> int:
@@ -639,10 +635,13 @@ def _gc(args: argparse.Namespace) -> int:
 
 
 def _bytes(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+    """A size for people: 512 B, 3.4 MB, 1.2 GB (backups and gc reports)."""
+    if size < 1000:
+        return f"{size} B"
+    value = size / 1000
+    for unit in ("KB", "MB"):
+        if value < 1000:
+            return f"{value:.1f} {unit}"
         value /= 1000
     return f"{value:.1f} GB"
 

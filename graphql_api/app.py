@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import FieldNode, OperationDefinitionNode
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -49,7 +48,7 @@ from graphql_api.files.routes import (
     multipart_body_limit,
 )
 from graphql_api.outages import is_outage, outage_message
-from graphql_api.rate_limit import RateLimiter, RateLimitOperations
+from graphql_api.rate_limit import RateLimiter, RateLimitOperations, root_field_counts
 from graphql_api.schema import build_schema
 from graphql_api.workflows.changes import ChangeHub
 
@@ -86,18 +85,9 @@ class ReloadDagsterOnEdits(SchemaExtension):
         context = self.execution_context
         if context.operation_type is not OperationType.MUTATION or context.result is None:
             return
-        if context.result.data and _root_fields(context) & DAGSTER_VISIBLE_MUTATIONS:
+        fields = root_field_counts(context.graphql_document, context.operation_name)
+        if context.result.data and fields.keys() & DAGSTER_VISIBLE_MUTATIONS:
             self.reloader.request()
-
-
-def _root_fields(context: Any) -> set[str]:
-    document = context.graphql_document
-    names: set[str] = set()
-    for definition in document.definitions if document is not None else ():
-        if isinstance(definition, OperationDefinitionNode):
-            selections = definition.selection_set.selections
-            names.update(s.name.value for s in selections if isinstance(s, FieldNode))
-    return names
 
 
 class CanvasGraphQL(GraphQL[Context, None]):

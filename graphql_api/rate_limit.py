@@ -123,7 +123,7 @@ class RateLimitOperations(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
-        fields = _root_field_counts(execution.graphql_document, execution.operation_name)
+        fields = root_field_counts(execution.graphql_document, execution.operation_name)
         if fields.keys() & self.limiter.limits.keys():
             context = execution.context
             principal = getattr(context, "principal", None)
@@ -155,7 +155,7 @@ def _error(refusal: Refusal) -> GraphQLError:
     )
 
 
-def _root_field_counts(document: object, operation_name: str | None) -> Counter[str]:
+def root_field_counts(document: object, operation_name: str | None) -> Counter[str]:
     """Root fields of the operation that runs, each occurrence counted: aliases, inline
     fragments and fragment spreads included, so none of them hides a limited field."""
     definitions = getattr(document, "definitions", ())
