@@ -5,10 +5,9 @@
  */
 
 import type { ConnectionRule } from "../graph/ports";
-import type { GraphDoc, GraphOp } from "../graph/ops";
+import type { GraphDoc } from "../graph/ops";
 import { request, subscribe, type RequestOptions, type SubscriptionHandlers } from "./client";
 import {
-  ApplyGraphOpsDocument,
   ConnectionRulesDocument,
   LaunchRunDocument,
   NodeStatusesDocument,
@@ -16,8 +15,6 @@ import {
   RunEventsDocument,
   ValidateWorkflowDocument,
   WorkflowDocument,
-  WorkflowsDocument,
-  type ApplyGraphOpsMutation,
   type LaunchRunInput,
   type LaunchRunMutation,
   type NodeStatusesQuery,
@@ -26,14 +23,12 @@ import {
   type ValidationFieldsFragment,
   type WorkflowGraphFragment,
   type WorkflowQuery,
-  type WorkflowsQuery,
 } from "./generated/graphql";
 
 export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
 
 export type NodeTypeSpec = NodeTypesQuery["nodeTypes"][number];
 export type PortSpec = NodeTypeSpec["inputs"][number];
-export type WorkflowSummary = WorkflowsQuery["workflows"]["items"][number];
 export type WorkflowGraph = WorkflowGraphFragment;
 export type RunEvent = RunEventsSubscription["runEvents"];
 export type Validation = ValidationFieldsFragment;
@@ -43,8 +38,6 @@ export type PortSchema = Validation["schemas"][number];
 type Narrow<U, K> = Extract<U, { __typename?: K }>;
 type NotTypename<U, K> = Exclude<U, { __typename?: K }>;
 
-export type OpsApplied = Narrow<ApplyGraphOpsMutation["applyGraphOps"], "OpsApplied">;
-export type ApplyOpsError = NotTypename<ApplyGraphOpsMutation["applyGraphOps"], "OpsApplied">;
 export type RunLaunched = Narrow<LaunchRunMutation["launchRun"], "RunLaunched">;
 export type LaunchRunError = NotTypename<LaunchRunMutation["launchRun"], "RunLaunched">;
 export type NodeStatuses = Narrow<NodeStatusesQuery["nodeStatuses"], "NodeStatuses">;
@@ -58,13 +51,6 @@ export async function fetchConnectionRules(options?: RequestOptions): Promise<Co
   return (await request(ConnectionRulesDocument, {}, options)).connectionRules;
 }
 
-export async function fetchWorkflows(
-  search = "",
-  options?: RequestOptions,
-): Promise<WorkflowSummary[]> {
-  return (await request(WorkflowsDocument, { search, first: 200 }, options)).workflows.items;
-}
-
 export async function fetchWorkflow(
   id: string,
   options?: RequestOptions,
@@ -73,25 +59,6 @@ export async function fetchWorkflow(
   return result.__typename === "Workflow"
     ? { ok: true, value: result }
     : { ok: false, error: result as WorkflowError };
-}
-
-export async function applyGraphOps(
-  workflowId: string,
-  baseRevision: number,
-  ops: readonly GraphOp[],
-  batchId: string,
-  options?: RequestOptions,
-): Promise<Result<OpsApplied, ApplyOpsError>> {
-  const result = (
-    await request(
-      ApplyGraphOpsDocument,
-      { input: { workflowId, baseRevision, ops: [...ops], batchId, autoRebase: true } },
-      options,
-    )
-  ).applyGraphOps;
-  return result.__typename === "OpsApplied"
-    ? { ok: true, value: result }
-    : { ok: false, error: result as ApplyOpsError };
 }
 
 /** Issues and the inferred columns of every port of a stored workflow. */

@@ -1,5 +1,5 @@
 /**
- * Graph operations as the API takes them (node_library/graph_ops.py, snake_case JSON), and a pure
+ * Graph operations as the API takes them (node_library/graph_ops, snake_case JSON), and a pure
  * client-side `applyOps` that applies a batch to a document and computes its inverse with the same
  * rules as the server's `invert_ops`: remove_node's inverse re-adds the node at its index (with its
  * group slots) and then its edges at theirs; update_params replaces the whole params object;
@@ -7,40 +7,23 @@
  * back exactly those; remove_group re-adds the group at its index.
  *
  * The server stays the authority; this lets the canvas apply an edit optimistically and remember
- * how to undo it.
+ * how to undo it. The cases in tests/graph_ops_corpus/ are replayed against both (opsCorpus.test.ts).
  */
 
-export interface Position {
-  x: number;
-  y: number;
-}
+import type * as Wire from "../api/generated/graphOps";
 
-export interface GraphNode {
-  id: string;
-  type: string;
-  type_version: number;
-  params: Record<string, unknown>;
-  position: Position;
-  label: string;
-}
-
-export interface GraphEdge {
-  id: string;
-  source: string;
-  source_port: string;
-  target: string;
-  target_port: string;
-}
-
-export interface GraphGroup {
-  id: string;
-  title: string;
-  node_ids: string[];
-  collapsed: boolean;
-}
+// The op types and the node, edge and group objects inside them are generated from the server's
+// models (src/api/generated/graphOps.ts, `npm run codegen:ops`); these names are what the canvas
+// imports.
+export type Position = Wire.Position;
+export type GraphNode = Wire.Node;
+export type GraphEdge = Wire.Edge;
+export type GraphGroup = Wire.Group;
+export type GroupSlot = Wire.GroupSlot;
+export type GraphOp = Wire.GraphOp;
 
 /** Where a workflow's runs execute (WorkflowSettings.executor on the server). */
-export type Executor = "local" | "celery";
+export type Executor = Wire.SetExecutorOp["executor"];
 
 export interface GraphDoc {
   name: string;
@@ -52,33 +35,7 @@ export interface GraphDoc {
   groups: readonly GraphGroup[];
 }
 
-export interface GroupSlot {
-  group_id: string;
-  index?: number | null;
-}
-
-export type GraphOp =
-  | { op: "add_node"; node: GraphNode; index?: number | null; groups?: GroupSlot[] }
-  | { op: "remove_node"; node_id: string }
-  | { op: "update_params"; node_id: string; params: Record<string, unknown> }
-  | { op: "move_nodes"; positions: Record<string, Position> }
-  | { op: "add_edge"; edge: GraphEdge; index?: number | null }
-  | { op: "remove_edge"; edge_id: string }
-  | { op: "set_label"; node_id: string; label: string }
-  | { op: "rename_workflow"; name: string }
-  | { op: "set_description"; description: string }
-  | { op: "set_executor"; executor: Executor }
-  | { op: "add_group"; group: GraphGroup; index?: number | null }
-  | {
-      op: "update_group";
-      group_id: string;
-      title?: string | null;
-      collapsed?: boolean | null;
-      node_ids?: string[] | null;
-    }
-  | { op: "remove_group"; group_id: string };
-
-/** The server's limits (node_library/graph_ops.py). */
+/** The server's limits (node_library/graph_ops/models.py). */
 export const GROUP_TITLE_MAX = 200;
 export const GROUP_ID_MAX = 100;
 

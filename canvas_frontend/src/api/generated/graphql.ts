@@ -126,28 +126,6 @@ export type WorkflowSummaryFragment = {
   updatedAt: string;
 };
 
-export type WorkflowsQueryVariables = Exact<{
-  search?: string;
-  first?: number;
-  offset?: number;
-}>;
-
-export type WorkflowsQuery = {
-  workflows: {
-    offset: number;
-    hasMore: boolean;
-    items: Array<{
-      id: string;
-      slug: string;
-      name: string;
-      description: string;
-      executor: string;
-      revision: number;
-      updatedAt: string;
-    }>;
-  };
-};
-
 export type WorkflowGraphFragment = {
   id: string;
   slug: string;
@@ -264,71 +242,6 @@ export type ValidateWorkflowQuery = {
           columns: Array<{ name: string; dtype: string }> | null;
         }>;
       };
-};
-
-export type ApplyGraphOpsMutationVariables = Exact<{
-  input: ApplyGraphOpsInput;
-}>;
-
-export type ApplyGraphOpsMutation = {
-  applyGraphOps:
-    | {
-        __typename: "InvalidOpError";
-        message: string;
-        index: number;
-        code: string;
-        hint: string;
-        nodeId: string | null;
-      }
-    | { __typename: "NotFoundError"; message: string }
-    | {
-        __typename: "OpsApplied";
-        revision: number;
-        replayed: boolean;
-        workflow: {
-          id: string;
-          slug: string;
-          name: string;
-          description: string;
-          executor: string;
-          revision: number;
-          updatedAt: string;
-          nodes: Array<{
-            id: string;
-            type: string;
-            typeVersion: number;
-            params: unknown;
-            label: string;
-            position: { x: number; y: number };
-          }>;
-          edges: Array<{
-            id: string;
-            source: string;
-            sourcePort: string;
-            target: string;
-            targetPort: string;
-          }>;
-          groups: Array<{ id: string; title: string; nodeIds: Array<string>; collapsed: boolean }>;
-        };
-        validation: {
-          ok: boolean;
-          issues: Array<{
-            severity: string;
-            code: string;
-            message: string;
-            hint: string;
-            nodeId: string | null;
-            port: string | null;
-            param: string | null;
-          }>;
-          schemas: Array<{
-            nodeId: string;
-            port: string;
-            columns: Array<{ name: string; dtype: string }> | null;
-          }>;
-        };
-      }
-    | { __typename: "RevisionConflict"; message: string; currentRevision: number };
 };
 
 export type NodeStatusFieldsFragment = {
@@ -1556,25 +1469,6 @@ export const ConnectionRulesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConnectionRulesQuery, ConnectionRulesQueryVariables>;
-export const WorkflowsDocument = new TypedDocumentString(`
-    query Workflows($search: String! = "", $first: Int! = 50, $offset: Int! = 0) {
-  workflows(search: $search, first: $first, offset: $offset) {
-    items {
-      ...WorkflowSummary
-    }
-    offset
-    hasMore
-  }
-}
-    fragment WorkflowSummary on Workflow {
-  id
-  slug
-  name
-  description
-  executor
-  revision
-  updatedAt
-}`) as unknown as TypedDocumentString<WorkflowsQuery, WorkflowsQueryVariables>;
 export const WorkflowDocument = new TypedDocumentString(`
     query Workflow($id: ID!) {
   workflow(id: $id) {
@@ -1658,95 +1552,6 @@ fragment ValidationFields on ValidationReport {
     }
   }
 }`) as unknown as TypedDocumentString<ValidateWorkflowQuery, ValidateWorkflowQueryVariables>;
-export const ApplyGraphOpsDocument = new TypedDocumentString(`
-    mutation ApplyGraphOps($input: ApplyGraphOpsInput!) {
-  applyGraphOps(input: $input) {
-    __typename
-    ... on OpsApplied {
-      revision
-      replayed
-      workflow {
-        ...WorkflowGraph
-      }
-      validation {
-        ...ValidationFields
-      }
-    }
-    ... on RevisionConflict {
-      message
-      currentRevision
-    }
-    ... on InvalidOpError {
-      message
-      index
-      code
-      hint
-      nodeId
-    }
-    ... on NotFoundError {
-      message
-    }
-  }
-}
-    fragment WorkflowSummary on Workflow {
-  id
-  slug
-  name
-  description
-  executor
-  revision
-  updatedAt
-}
-fragment WorkflowGraph on Workflow {
-  ...WorkflowSummary
-  nodes {
-    id
-    type
-    typeVersion
-    params
-    position {
-      x
-      y
-    }
-    label
-  }
-  edges {
-    id
-    source
-    sourcePort
-    target
-    targetPort
-  }
-  groups {
-    id
-    title
-    nodeIds
-    collapsed
-  }
-}
-fragment IssueFields on Issue {
-  severity
-  code
-  message
-  hint
-  nodeId
-  port
-  param
-}
-fragment ValidationFields on ValidationReport {
-  ok
-  issues {
-    ...IssueFields
-  }
-  schemas {
-    nodeId
-    port
-    columns {
-      name
-      dtype
-    }
-  }
-}`) as unknown as TypedDocumentString<ApplyGraphOpsMutation, ApplyGraphOpsMutationVariables>;
 export const LaunchRunDocument = new TypedDocumentString(`
     mutation LaunchRun($input: LaunchRunInput!) {
   launchRun(input: $input) {
