@@ -2,14 +2,16 @@
 
 A node type is a class with class-level declarations (id, version, ports, Params) and three pure
 methods: `validate` (issues as data, never raises), `infer_schema` (output schemas before any run)
-and `execute` (stateless compute). Nothing here knows about Dagster: the compiler adapts nodes to
-assets, and the tests call nodes directly.
+and `compute` (stateless compute). The engine calls `execute`, which first runs `validate` again
+on the real inputs and then `compute`, so a run meets the same issues the canvas shows. Nothing
+here knows about Dagster: the compiler adapts nodes to assets, and the tests call nodes directly.
+docs/add-a-node-type.md walks through writing one.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -18,7 +20,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from node_library.datatypes import DataType
-from node_library.schema import TableSchema
+from node_library.schema import TableSchema, schema_of_frame
 from node_library.secrets import mask_secrets
 from node_library.settings import NodeSettings
 
@@ -69,6 +71,20 @@ def error(
     code: str, message: str, hint: str = "", *, param: str | None = None, port: str | None = None
 ) -> Issue:
     return Issue(code=code, message=message, hint=hint, param=param, port=port)
+
+
+def raise_first_error(issues: Iterable[Issue]) -> None:
+    """Raise the first issue of error severity as a NodeError; warnings do not stop a run."""
+    for issue in issues:
+        if issue.severity is Severity.ERROR:
+            raise NodeError(issue)
+
+
+class NodeParams(BaseModel):
+    """Base of a node's `Params`: a param the node does not declare is refused, never ignored
+    (a typo in a saved workflow or an API call is reported, not silently dropped)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True)
@@ -163,7 +179,8 @@ P = TypeVar("P", bound=BaseModel)
 
 
 class NodeType(Generic[P]):
-    """Base class of every node type. Subclasses set the ClassVars and override the methods."""
+    """Base class of every node type. Subclasses set the ClassVars and override the methods;
+    node_library/node_kinds/ holds the bases of the common kinds (models, features, ...)."""
 
     type_id: ClassVar[str]  # "<category>.<name>", stable forever
     version: ClassVar[int] = 1
@@ -178,6 +195,12 @@ class NodeType(Generic[P]):
     deterministic: ClassVar[bool] = True
     # Params migrations: {from_version: function(old params dict) -> params dict of from_version+1}.
     migrations: ClassVar[Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+    # The input port whose schema every output has (rows are filtered, sorted or filled, the
+    # columns stay): `infer_schema` needs no override then. None: outputs unknown before a run.
+    passes_through: ClassVar[str | None] = None
+    # False where `validate` does I/O that the run does again on its own terms (a source opens
+    # its file or looks up its connection): `execute` then goes straight to `compute`.
+    validate_before_run: ClassVar[bool] = True
 
     def validate(
         self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -189,10 +212,26 @@ class NodeType(Generic[P]):
         self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> dict[str, PortSchema]:
         """Output schemas known before a run, keyed by output port name."""
-        return {port.name: None for port in self.outputs}
+        schema = inputs.get(self.passes_through) if self.passes_through else None
+        return {port.name: schema for port in self.outputs}
+
+    def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
+        """The node's work on valid inputs: {output port: value}. Stateless; never mutates
+        `inputs` (the engine hands one output to several consumers)."""
+        raise NotImplementedError
 
     def execute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        """What the engine calls: `validate` again on the schemas of the real inputs (they can
+        differ from the schemas inferred before the run), stopping at the first error, then
+        `compute`."""
+        if self.validate_before_run:
+            raise_first_error(self.validate(params, self.input_schemas(inputs), ctx.settings))
+        return self.compute(ctx, params, **inputs)
+
+    def input_schemas(self, inputs: Mapping[str, Any]) -> dict[str, PortSchema]:
+        """The schemas `execute` validates with, as the canvas sees them: a table's schema for a
+        dataframe or series, None for other values; an input that is None is not connected."""
+        return {name: _schema_of(value) for name, value in inputs.items() if value is not None}
 
     def fingerprint(self, params: P, settings: NodeSettings) -> str | None:
         """A cheap marker of data that changes outside the graph (file hash, ETag); None if none."""
@@ -219,3 +258,13 @@ class NodeType(Generic[P]):
                 )
             params = step(params)
         return params
+
+
+def _schema_of(value: Any) -> PortSchema:
+    import pandas as pd  # loaded by the time a node runs; importing the contract stays light
+
+    if isinstance(value, pd.DataFrame):
+        return schema_of_frame(value)
+    if isinstance(value, pd.Series):
+        return schema_of_frame(value.to_frame())
+    return None

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from node_library import widgets
 from node_library.checks import require_columns
 from node_library.contract import Issue, Severity, error
-from node_library.nodes import widgets
 from node_library.schema import TableSchema
 
 if TYPE_CHECKING:

@@ -1,42 +1,38 @@
 """Built-in node types, one small file each, grouped by category folder.
 
-`builtin_nodes` is the entry point of the `visual_ml_canvas.nodes` group for this package: it
-imports every module under this folder and returns the NodeType subclasses they define, so adding a
-node is adding a file.
+Each category package lists its node types in `NODES` (its `__init__.py`); `builtin_nodes`, the
+entry point of the `visual_ml_canvas.nodes` group for this package, concatenates those lists. So
+adding a node is adding its file and naming its class in its category's list
+(docs/add-a-node-type.md). What the nodes of a kind share lives in node_library/node_kinds/.
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
 import logging
-import pkgutil
 from typing import Any
 
 from node_library.contract import NodeType
 
+CATEGORIES = ("sources", "transforms", "split", "features", "models", "evaluate", "tune", "outputs")
+
 log = logging.getLogger(__name__)
-# modules that failed to import on the last discovery; the registry reports them (see registry.py)
+# categories that failed to import on the last discovery; the registry reports them (registry.py)
 LOAD_FAILURES: list[str] = []
 
 
 def builtin_nodes() -> list[type[NodeType[Any]]]:
     found: dict[str, type[NodeType[Any]]] = {}
     LOAD_FAILURES.clear()
-    for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+    for category in CATEGORIES:
+        name = f"{__name__}.{category}"
         try:
-            module = importlib.import_module(info.name)
+            node_types = importlib.import_module(name).NODES
         except Exception as exc:
-            # One broken node file must not take the others down; the contract test still fails.
-            log.exception("built-in node module %s failed to import; skipping it", info.name)
-            LOAD_FAILURES.append(f"{info.name}: {exc}")
+            # One broken category must not take the others down; the contract test still fails.
+            log.exception("built-in node category %s failed to import; skipping it", name)
+            LOAD_FAILURES.append(f"{name}: {exc}")
             continue
-        for _, obj in inspect.getmembers(module, inspect.isclass):
-            if (
-                issubclass(obj, NodeType)
-                and obj is not NodeType
-                and obj.__module__ == module.__name__
-                and hasattr(obj, "type_id")
-            ):
-                found[obj.type_id] = obj
+        for node_type in node_types:
+            found[node_type.type_id] = node_type
     return [found[k] for k in sorted(found)]

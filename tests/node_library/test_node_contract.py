@@ -15,7 +15,7 @@ from node_library.datatypes import DataType
 from node_library.ml.fitted import FittedModel
 from node_library.schema import TableSchema, schema_of_frame
 from node_library.values import FileValue
-from tests.node_library.node_cases import CaseEnv, all_cases
+from tests.node_library.node_cases import CaseEnv, NodeCase, all_cases
 
 REGISTRY = default_registry()
 CASES = all_cases()
@@ -60,6 +60,29 @@ def test_builtin_nodes_cover_the_core_catalogue() -> None:
 def test_node_declaration_is_complete(type_id: str) -> None:
     node = REGISTRY.get(type_id)
     assert node is not None
+    check_declaration(node)
+
+
+@pytest.mark.parametrize("type_id", TYPE_IDS)
+def test_params_round_trip_through_json(type_id: str, tmp_path, request) -> None:
+    node = REGISTRY.get(type_id)
+    assert node is not None and type_id in CASES
+    check_params_round_trip(node, CASES[type_id](CaseEnv(tmp_path, request)))
+
+
+@pytest.mark.parametrize("type_id", TYPE_IDS)
+def test_node_executes_and_matches_its_inferred_schema(type_id: str, tmp_path, request) -> None:
+    node: NodeType | None = REGISTRY.get(type_id)
+    assert node is not None and type_id in CASES
+    env = CaseEnv(tmp_path, request)
+    check_executes_and_matches_inferred_schema(node, CASES[type_id](env), env)
+
+
+# -- the checks, one function each (tests/node_library/test_add_a_node_type_doc.py reuses them) --
+
+
+def check_declaration(node: NodeType) -> None:
+    type_id = node.type_id
     category, _, name = type_id.partition(".")
     assert node.category == category and name
     assert node.display_name and node.description and "\n" not in node.description
@@ -70,22 +93,16 @@ def test_node_declaration_is_complete(type_id: str) -> None:
         assert field.description, f"{type_id}.{field_name} needs a description for the form"
 
 
-@pytest.mark.parametrize("type_id", TYPE_IDS)
-def test_params_round_trip_through_json(type_id: str, tmp_path, request) -> None:
-    node = REGISTRY.get(type_id)
-    assert node is not None and type_id in CASES
-    case = CASES[type_id](CaseEnv(tmp_path, request))
+def check_params_round_trip(node: NodeType, case: NodeCase) -> None:
     params = node.Params.model_validate(case.params)
     again = node.Params.model_validate(json.loads(params.model_dump_json()))
     assert again == params
 
 
-@pytest.mark.parametrize("type_id", TYPE_IDS)
-def test_node_executes_and_matches_its_inferred_schema(type_id: str, tmp_path, request) -> None:
-    node: NodeType | None = REGISTRY.get(type_id)
-    assert node is not None and type_id in CASES
-    env = CaseEnv(tmp_path, request)
-    case = CASES[type_id](env)
+def check_executes_and_matches_inferred_schema(
+    node: NodeType, case: NodeCase, env: CaseEnv
+) -> None:
+    type_id = node.type_id
     settings = case.settings or env.settings
     params = node.Params.model_validate(case.params)
 

@@ -14,7 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from node_library.contract import Issue, NodeError, RecordingContext
-from node_library.nodes.sources.postgres_query import PostgresQueryNode, run_read_only_query
+from node_library.io.postgres import run_read_only_query
+from node_library.nodes.sources.postgres_query import PostgresQueryNode
 from node_library.safety import sql_connections
 from node_library.schema import TableSchema, schema_of_frame
 from node_library.settings import NodeSettings

@@ -4,12 +4,14 @@ refused with a message."""
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pytest
 from pydantic import BaseModel, ConfigDict
 
+from node_library import nodes as nodes_module
 from node_library import registry as registry_module
 from node_library.contract import NodeType, Port
 from node_library.datatypes import DataType
@@ -87,6 +89,27 @@ def test_discovery_through_the_entry_point_group_finds_the_sample_dataset_node()
     assert "sources.sample_dataset" in registry
     node = registry.get("sources.sample_dataset")
     assert node is not None and node.output_port("data") is not None
+
+
+def test_the_builtin_nodes_are_the_categories_lists_in_type_id_order() -> None:
+    packages = [import_module(f"node_library.nodes.{c}") for c in nodes_module.CATEGORIES]
+    listed = [node_type for package in packages for node_type in package.NODES]
+    found = nodes_module.builtin_nodes()
+    assert found == sorted(listed, key=lambda n: n.type_id) and len(found) == len(set(found))
+    assert not nodes_module.LOAD_FAILURES
+
+
+def test_a_builtin_category_that_fails_to_import_is_logged_and_skipped(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(nodes_module, "CATEGORIES", ("no_such_category", "split"))
+    monkeypatch.setattr(nodes_module, "LOAD_FAILURES", [])
+    with caplog.at_level(logging.ERROR, logger=nodes_module.__name__):
+        found = nodes_module.builtin_nodes()
+    assert [n.type_id for n in found] == ["split.train_test_split"]
+    assert len(nodes_module.LOAD_FAILURES) == 1
+    assert "node_library.nodes.no_such_category" in nodes_module.LOAD_FAILURES[0]
+    assert "skipping" in caplog.text and caplog.records[0].exc_info
 
 
 def test_a_plugin_that_fails_to_import_is_logged_and_skipped(

@@ -1,4 +1,4 @@
-"""Widget hints in the params JSON schemas (node_library/nodes/widgets.py): every param that names
+"""Widget hints in the params JSON schemas (node_library/widgets.py): every param that names
 columns of the input is marked, expressions are marked, hints fit the param's type and name real
 input ports, and a hint never changes a node's code_version."""
 
@@ -13,7 +13,7 @@ import pytest
 from canvas_assets.planner import code_version
 from node_library.contract import NodeType
 from node_library.nodes.transforms.aggregate import AggregateParams
-from node_library.nodes.widgets import WIDGETS
+from node_library.widgets import WIDGETS
 from node_library.registry import default_registry
 
 REGISTRY = default_registry()

@@ -9,31 +9,15 @@ target holds a single class) is left out and logged rather than reported as a ma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, Literal
 
 import pandas as pd
 from pydantic import Field
 
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
+from node_library.contract import ExecutionContext, NodeError, Port, error
 from node_library.datatypes import DataType
-from node_library.nodes.evaluate.scored import (
-    BinaryParams,
-    ScoredClasses,
-    read_classes,
-    scored_issues,
-)
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import schema_of_frame
-from node_library.settings import NodeSettings
+from node_library.node_kinds.scored import BinaryParams, ScoredClasses, ScoredNode, read_classes
 from node_library.values import Metrics
 
 Average = Literal["auto", "binary", "macro", "weighted", "micro"]
@@ -50,29 +34,18 @@ class ClassificationMetricsParams(BinaryParams):
     )
 
 
-class ClassificationMetricsNode(NodeType[ClassificationMetricsParams]):
+class ClassificationMetricsNode(ScoredNode[ClassificationMetricsParams]):
     type_id = "evaluate.classification_metrics"
     display_name = "Classification metrics"
-    category = "evaluate"
     description = "Accuracy, balanced accuracy, precision, recall, F1, ROC AUC and log loss."
     tags = ("accuracy", "f1", "precision", "recall", "auc", "log loss", "score", "evaluate")
     Params = ClassificationMetricsParams
-    inputs = (Port("scored", DataType.DATAFRAME, "Scored", description="Output of Predict."),)
     outputs = (Port("metrics", DataType.METRICS, "Metrics"),)
 
-    def validate(
-        self,
-        params: ClassificationMetricsParams,
-        inputs: Mapping[str, PortSchema],
-        settings: NodeSettings,
-    ) -> list[Issue]:
-        return scored_issues(inputs.get("scored"), params.target)
-
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: ClassificationMetricsParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["scored"]
-        raise_first_error(self.validate(params, {"scored": schema_of_frame(frame)}, ctx.settings))
         scored = read_classes(frame, params.target)
         return {"metrics": classification_metrics(scored, params, ctx.log)}
 

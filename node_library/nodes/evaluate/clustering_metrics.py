@@ -13,13 +13,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns, require_numeric
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
@@ -27,17 +29,13 @@ from node_library.contract import (
 )
 from node_library.datatypes import DataType
 from node_library.ml.prediction import CLUSTER
-from node_library.nodes import widgets
-from node_library.nodes.evaluate.scored import require_complete, require_rows
-from node_library.nodes.execute_checks import raise_first_error
+from node_library.node_kinds.scored import require_complete, require_rows
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 from node_library.values import Metrics
 
 
-class ClusteringMetricsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ClusteringMetricsParams(NodeParams):
     features: list[str] = Field(
         default_factory=list,
         description="Feature columns the distances are measured on; empty means every numeric "
@@ -97,13 +95,11 @@ class ClusteringMetricsNode(NodeType[ClusteringMetricsParams]):
             )
         return issues
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: ClusteringMetricsParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        schema = schema_of_frame(frame)
-        raise_first_error(self.validate(params, {"data": schema}, ctx.settings))
-        names = feature_names(schema, params)
+        names = feature_names(schema_of_frame(frame), params)
         if params.drop_noise:
             frame = frame[frame[CLUSTER] != -1]
         require_rows(frame, port="data")

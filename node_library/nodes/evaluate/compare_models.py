@@ -1,5 +1,5 @@
 """Compare two to four models by cross-validating each on the SAME folds, with a significance test
-and a plain-language verdict (issue 5).
+and a plain-language verdict.
 
 Every model re-fits `clone(model.estimator)` on each training fold and is scored on the held-out
 fold, as evaluate.cross_validate does; the folds are cut once (from the data's target and group
@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import (
     ExecutionContext,
     Issue,
@@ -48,12 +49,12 @@ from node_library.contract import (
     PortSchema,
     Severity,
     error,
+    raise_first_error,
 )
 from node_library.datatypes import DataType
 from node_library.ml.charts import fold_scores_figure
 from node_library.ml.cv import CVScheme, build_splitter, fold_issues, scheme_issues
-from node_library.nodes import widgets
-from node_library.nodes.evaluate.model_data import (
+from node_library.node_kinds.model_data import (
     SCORERS,
     ModelData,
     Scoring,
@@ -63,8 +64,7 @@ from node_library.nodes.evaluate.model_data import (
     model_data,
     scorer,
 )
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Dtype, TableSchema, schema_of_frame
+from node_library.schema import Dtype, TableSchema
 from node_library.settings import NodeSettings
 from node_library.values import Metrics
 
@@ -177,11 +177,10 @@ class CompareModelsNode(NodeType[CompareModelsParams]):
         ports = [p for p in MODEL_PORTS if p in ("model_a", "model_b") or p in inputs]
         return {"scores": scores_schema(ports), "metrics": None, "plot": None, "comparison": None}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: CompareModelsParams, **inputs: Any
     ) -> dict[str, Any]:
         data: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(data)}, ctx.settings))
         models = {p: inputs[p] for p in MODEL_PORTS if inputs.get(p) is not None}
         checked = {
             port: _checked(port, model, data, params.target) for port, model in models.items()

@@ -16,20 +16,11 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
+from node_library.contract import ExecutionContext, NodeError, Port, PortSchema, error
 from node_library.datatypes import DataType
 from node_library.ml.charts import confusion_figure
-from node_library.nodes.evaluate.scored import ScoredParams, read_classes, scored_issues
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import TableSchema, schema_of_frame
+from node_library.node_kinds.scored import ScoredNode, ScoredParams, read_classes
+from node_library.schema import TableSchema
 from node_library.settings import NodeSettings
 
 MAX_CLASSES = 100
@@ -46,26 +37,16 @@ class ConfusionMatrixParams(ScoredParams):
     )
 
 
-class ConfusionMatrixNode(NodeType[ConfusionMatrixParams]):
+class ConfusionMatrixNode(ScoredNode[ConfusionMatrixParams]):
     type_id = "evaluate.confusion_matrix"
     display_name = "Confusion matrix"
-    category = "evaluate"
     description = "Heatmap of actual against predicted classes, with counts or shares."
     tags = ("confusion", "classification", "errors", "heatmap", "evaluate")
     Params = ConfusionMatrixParams
-    inputs = (Port("scored", DataType.DATAFRAME, "Scored", description="Output of Predict."),)
     outputs = (
         Port("plot", DataType.PLOT, "Plot"),
         Port("cells", DataType.DATAFRAME, "Cells"),
     )
-
-    def validate(
-        self,
-        params: ConfusionMatrixParams,
-        inputs: Mapping[str, PortSchema],
-        settings: NodeSettings,
-    ) -> list[Issue]:
-        return scored_issues(inputs.get("scored"), params.target)
 
     def infer_schema(
         self,
@@ -75,11 +56,10 @@ class ConfusionMatrixNode(NodeType[ConfusionMatrixParams]):
     ) -> dict[str, PortSchema]:
         return {"plot": None, "cells": CELLS_SCHEMA}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: ConfusionMatrixParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["scored"]
-        raise_first_error(self.validate(params, {"scored": schema_of_frame(frame)}, ctx.settings))
         scored = read_classes(frame, params.target)
         classes = scored.classes
         if len(classes) > MAX_CLASSES:

@@ -22,12 +22,19 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
+from node_library import widgets
+from node_library.contract import (
+    ExecutionContext,
+    Issue,
+    NodeType,
+    Port,
+    PortSchema,
+    raise_first_error,
+)
 from node_library.datatypes import DataType
 from node_library.ml.charts import fold_scores_figure
 from node_library.ml.cv import CVScheme, fold_issues, iter_folds, scheme_issues
-from node_library.nodes import widgets
-from node_library.nodes.evaluate.model_data import (
+from node_library.node_kinds.model_data import (
     Scoring,
     chosen_scores,
     data_issues,
@@ -35,8 +42,7 @@ from node_library.nodes.evaluate.model_data import (
     model_data,
     scorer,
 )
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Dtype, TableSchema, schema_of_frame
+from node_library.schema import Dtype, TableSchema
 from node_library.settings import NodeSettings
 from node_library.values import Metrics
 
@@ -87,11 +93,10 @@ class CrossValidateNode(NodeType[CrossValidateParams]):
             scores = scores_schema(list(dict.fromkeys(params.scoring)))
         return {"scores": scores, "metrics": None, "plot": None}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: CrossValidateParams, **inputs: Any
     ) -> dict[str, Any]:
         data: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(data)}, ctx.settings))
         checked = model_data(inputs["model"], data, params.target)
         names = chosen_scores(list(params.scoring), checked.kind)
         groups = data[params.group_column] if params.kind == "group_kfold" else None

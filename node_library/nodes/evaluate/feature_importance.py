@@ -21,12 +21,14 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
@@ -35,8 +37,7 @@ from node_library.contract import (
 from node_library.datatypes import DataType
 from node_library.ml.charts import importance_figure
 from node_library.ml.fitted import FittedModel
-from node_library.nodes import widgets
-from node_library.nodes.evaluate.model_data import (
+from node_library.node_kinds.model_data import (
     SCORERS,
     Scoring,
     chosen_scores,
@@ -44,16 +45,13 @@ from node_library.nodes.evaluate.model_data import (
     fit_failure,
     model_data,
 )
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import TableSchema, schema_of_frame
+from node_library.schema import TableSchema
 from node_library.settings import NodeSettings
 
 IMPORTANCES_SCHEMA = TableSchema.of(feature="string", importance="float", std="float")
 
 
-class FeatureImportanceParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FeatureImportanceParams(NodeParams):
     method: Literal["native", "permutation"] = Field(
         "native",
         description=(
@@ -129,14 +127,10 @@ class FeatureImportanceNode(NodeType[FeatureImportanceParams]):
     ) -> dict[str, PortSchema]:
         return {"plot": None, "importances": IMPORTANCES_SCHEMA}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: FeatureImportanceParams, **inputs: Any
     ) -> dict[str, Any]:
         data: pd.DataFrame | None = inputs.get("data")
-        schemas: dict[str, PortSchema] = {}
-        if data is not None:
-            schemas["data"] = schema_of_frame(data)
-        raise_first_error(self.validate(params, schemas, ctx.settings))
         model = inputs["model"]
         if params.method == "native":
             table = native_importances(model)

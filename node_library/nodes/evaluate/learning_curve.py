@@ -17,12 +17,19 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator
 
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
+from node_library import widgets
+from node_library.contract import (
+    ExecutionContext,
+    Issue,
+    NodeType,
+    Port,
+    PortSchema,
+    raise_first_error,
+)
 from node_library.datatypes import DataType
 from node_library.ml.charts import learning_curve_figure
 from node_library.ml.cv import CVScheme, build_splitter, fold_issues, scheme_issues
-from node_library.nodes import widgets
-from node_library.nodes.evaluate.model_data import (
+from node_library.node_kinds.model_data import (
     SCORERS,
     Scoring,
     chosen_scores,
@@ -30,8 +37,7 @@ from node_library.nodes.evaluate.model_data import (
     fit_failure,
     model_data,
 )
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import TableSchema, schema_of_frame
+from node_library.schema import TableSchema
 from node_library.settings import NodeSettings
 
 CURVE_SCHEMA = TableSchema.of(
@@ -91,14 +97,13 @@ class LearningCurveNode(NodeType[LearningCurveParams]):
     ) -> dict[str, PortSchema]:
         return {"plot": None, "curve": CURVE_SCHEMA}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: LearningCurveParams, **inputs: Any
     ) -> dict[str, Any]:
         from sklearn.base import clone
         from sklearn.model_selection import learning_curve
 
         data: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(data)}, ctx.settings))
         model = inputs["model"]
         checked = model_data(model, data, params.target)
         metric = chosen_scores([params.scoring] if params.scoring else [], checked.kind)[0]

@@ -1,13 +1,13 @@
 """Precision-recall curve of a scored frame: the positive class's curve for two classes,
 one-vs-rest curves per class for more, each with its average precision (AP, scikit-learn's
-summary of the curve) in the legend (computation in curves.py)."""
+summary of the curve) in the legend (computed in node_library/node_kinds/curves.py)."""
 
 from __future__ import annotations
 
 from node_library.contract import Port
 from node_library.datatypes import DataType
-from node_library.nodes.evaluate.curves import CurveNode
-from node_library.nodes.evaluate.scored import BinaryParams
+from node_library.node_kinds.curves import CurveNode
+from node_library.node_kinds.scored import BinaryParams
 
 
 class PrCurveParams(BinaryParams):

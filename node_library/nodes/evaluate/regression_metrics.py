@@ -7,24 +7,15 @@ scored rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
+from node_library.contract import ExecutionContext, Port
 from node_library.datatypes import DataType
 from node_library.ml.prediction import PREDICTION
-from node_library.nodes.evaluate.scored import (
-    ScoredParams,
-    require_complete,
-    require_rows,
-    scored_issues,
-)
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import schema_of_frame
-from node_library.settings import NodeSettings
+from node_library.node_kinds.scored import ScoredNode, ScoredParams, require_complete, require_rows
 from node_library.values import Metrics
 
 
@@ -32,29 +23,19 @@ class RegressionMetricsParams(ScoredParams):
     pass
 
 
-class RegressionMetricsNode(NodeType[RegressionMetricsParams]):
+class RegressionMetricsNode(ScoredNode[RegressionMetricsParams]):
     type_id = "evaluate.regression_metrics"
     display_name = "Regression metrics"
-    category = "evaluate"
     description = "RMSE, MAE, MAPE and R² of predictions against the true values."
     tags = ("rmse", "mae", "mape", "r2", "error", "score", "evaluate")
     Params = RegressionMetricsParams
-    inputs = (Port("scored", DataType.DATAFRAME, "Scored", description="Output of Predict."),)
+    numeric_target = True
     outputs = (Port("metrics", DataType.METRICS, "Metrics"),)
 
-    def validate(
-        self,
-        params: RegressionMetricsParams,
-        inputs: Mapping[str, PortSchema],
-        settings: NodeSettings,
-    ) -> list[Issue]:
-        return scored_issues(inputs.get("scored"), params.target, numeric=True)
-
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: RegressionMetricsParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["scored"]
-        raise_first_error(self.validate(params, {"scored": schema_of_frame(frame)}, ctx.settings))
         y, pred = regression_arrays(frame, params.target)
         return {"metrics": regression_metrics(y, pred)}
 

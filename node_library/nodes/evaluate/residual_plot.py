@@ -6,21 +6,17 @@ keeps the browser responsive, and the cut is logged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
+from node_library.contract import ExecutionContext, Port
 from node_library.datatypes import DataType
 from node_library.ml.charts import MAX_SCATTER_POINTS, residual_figure
+from node_library.node_kinds.scored import ScoredNode, ScoredParams
 from node_library.nodes.evaluate.regression_metrics import regression_arrays
-from node_library.nodes.evaluate.scored import ScoredParams, scored_issues
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import schema_of_frame
-from node_library.settings import NodeSettings
 
 
 class ResidualPlotParams(ScoredParams):
@@ -32,26 +28,19 @@ class ResidualPlotParams(ScoredParams):
     )
 
 
-class ResidualPlotNode(NodeType[ResidualPlotParams]):
+class ResidualPlotNode(ScoredNode[ResidualPlotParams]):
     type_id = "evaluate.residual_plot"
     display_name = "Residual plot"
-    category = "evaluate"
     description = "Scatter of predicted values against residuals, to spot bias and spread."
     tags = ("residuals", "regression", "errors", "scatter", "evaluate")
     Params = ResidualPlotParams
-    inputs = (Port("scored", DataType.DATAFRAME, "Scored", description="Output of Predict."),)
+    numeric_target = True
     outputs = (Port("plot", DataType.PLOT, "Plot"),)
 
-    def validate(
-        self, params: ResidualPlotParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> list[Issue]:
-        return scored_issues(inputs.get("scored"), params.target, numeric=True)
-
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: ResidualPlotParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["scored"]
-        raise_first_error(self.validate(params, {"scored": schema_of_frame(frame)}, ctx.settings))
         y, pred = regression_arrays(frame, params.target)
         if len(y) > params.max_points:
             ctx.log(f"drawing a random sample of {params.max_points:,} of {len(y):,} rows")

@@ -11,16 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
-from node_library.contract import ExecutionContext, NodeError, NodeType, Port, error
+from node_library.contract import ExecutionContext, NodeError, NodeParams, NodeType, Port, error
 from node_library.datatypes import DataType
 from node_library.ml.fitted import ColumnMismatch, FittedModel
 from node_library.ml.transformers import OutputCollision, apply_transformer
 
 
-class ApplyTransformerParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ApplyTransformerParams(NodeParams):
+    pass
 
 
 class ApplyTransformerNode(NodeType[ApplyTransformerParams]):
@@ -36,7 +35,7 @@ class ApplyTransformerNode(NodeType[ApplyTransformerParams]):
     )
     outputs = (Port("data", DataType.DATAFRAME, "Data"),)
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: ApplyTransformerParams, **inputs: Any
     ) -> dict[str, Any]:
         model = inputs["model"]

@@ -17,13 +17,21 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
+from node_library.contract import (
+    ExecutionContext,
+    Issue,
+    NodeParams,
+    NodeType,
+    Port,
+    PortSchema,
+    error,
+    raise_first_error,
+)
 from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -45,9 +53,7 @@ Part = Literal[
 DEFAULT_PARTS: tuple[Part, ...] = ("year", "month", "day", "weekday")
 
 
-class DatetimePartsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DatetimePartsParams(NodeParams):
     columns: list[str] = Field(
         default_factory=list,
         description="Date/time columns to split. Empty means every date/time column.",
@@ -203,17 +209,12 @@ class DatetimePartsNode(NodeType[DatetimePartsParams]):
             "applied": None if applied is None else parts_schema(applied, features, params),
         }
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: DatetimePartsParams, **inputs: Any
     ) -> dict[str, Any]:
         train: pd.DataFrame = inputs["train"]
         apply_to: pd.DataFrame | None = inputs.get("apply_to")
-        schemas: dict[str, PortSchema] = {"train": schema_of_frame(train)}
-        if apply_to is not None:
-            schemas["apply_to"] = schema_of_frame(apply_to)
-        raise_first_error(self.validate(params, schemas, ctx.settings))
-        train_schema = schemas["train"]
-        assert train_schema is not None
+        train_schema = schema_of_frame(train)
         features = self.features(params, train_schema)
         if apply_to is not None:
             absent = [f for f in features if f not in apply_to.columns]

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import ExecutionContext, Issue, PortSchema, error
-from node_library.nodes import widgets
-from node_library.nodes.features.base import NUMERIC, TEXT, FeatureParams, FittedFeatureNode
+from node_library.node_kinds.features import NUMERIC, TEXT, FeatureParams, FittedFeatureNode
 from node_library.schema import Dtype, TableSchema
 from node_library.settings import NodeSettings
 

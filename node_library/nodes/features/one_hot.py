@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import ExecutionContext, NodeError, error
-from node_library.nodes.features.base import NUMERIC, TEXT, FeatureParams, FittedFeatureNode
+from node_library.node_kinds.features import NUMERIC, TEXT, FeatureParams, FittedFeatureNode
 from node_library.schema import Dtype, TableSchema
 
 

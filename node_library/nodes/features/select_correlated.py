@@ -19,7 +19,7 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import ExecutionContext
-from node_library.nodes.features.base import FeatureParams, FittedFeatureNode
+from node_library.node_kinds.features import FeatureParams, FittedFeatureNode
 from node_library.schema import Dtype, TableSchema
 
 

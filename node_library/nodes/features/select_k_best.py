@@ -19,7 +19,7 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import ExecutionContext, Issue, error
-from node_library.nodes.features.base import FittedFeatureNode, SupervisedFeatureParams
+from node_library.node_kinds.features import FittedFeatureNode, SupervisedFeatureParams
 from node_library.schema import Dtype, TableSchema
 
 Score = Literal[

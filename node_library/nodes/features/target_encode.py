@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import ExecutionContext
-from node_library.nodes.features.base import (
+from node_library.node_kinds.features import (
     NUMERIC,
     TEXT,
     FittedFeatureNode,

@@ -4,12 +4,12 @@ assign new rows, so its result is the `clustered` output; Predict refuses the mo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from node_library.contract import Issue, PortSchema, error
-from node_library.nodes.models.base import ClusterNode, ClusterParams, estimator_kwargs
+from node_library.node_kinds.models import ClusterNode, ClusterParams
 from node_library.settings import NodeSettings
 
 
@@ -45,8 +45,3 @@ class AgglomerativeNode(ClusterNode[AgglomerativeParams]):
                 )
             )
         return issues
-
-    def make_estimator(self, params: AgglomerativeParams) -> Any:
-        from sklearn.cluster import AgglomerativeClustering
-
-        return AgglomerativeClustering(**estimator_kwargs(params))

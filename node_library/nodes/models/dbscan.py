@@ -3,11 +3,11 @@ the `clustered` output (noise rows get cluster -1); Predict refuses the model wi
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from node_library.nodes.models.base import ClusterNode, ClusterParams, estimator_kwargs
+from node_library.node_kinds.models import ClusterNode, ClusterParams
 
 
 class DBSCANParams(ClusterParams):
@@ -25,8 +25,3 @@ class DBSCANNode(ClusterNode[DBSCANParams]):
     tags = ("clustering", "density", "unsupervised", "sklearn")
     Params = DBSCANParams
     algorithm = "sklearn.cluster.DBSCAN"
-
-    def make_estimator(self, params: DBSCANParams) -> Any:
-        from sklearn.cluster import DBSCAN
-
-        return DBSCAN(**estimator_kwargs(params))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
-from node_library.nodes.models.base import RegressorNode, SupervisedParams, estimator_kwargs
+from node_library.node_kinds.models import RegressorNode, SupervisedParams
 
 
 class ElasticNetParams(SupervisedParams):
@@ -25,8 +23,3 @@ class ElasticNetNode(RegressorNode[ElasticNetParams]):
     tags = ("regression", "linear", "l1", "l2", "regularization", "sklearn")
     Params = ElasticNetParams
     algorithm = "sklearn.linear_model.ElasticNet"
-
-    def make_estimator(self, params: ElasticNetParams) -> Any:
-        from sklearn.linear_model import ElasticNet
-
-        return ElasticNet(**estimator_kwargs(params))

@@ -8,8 +8,8 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import ExecutionContext
-from node_library.nodes.models.base import ClassifierNode, SupervisedParams, estimator_kwargs
-from node_library.nodes.models.boosting import fit_sklearn_boosting
+from node_library.node_kinds.boosting import fit_sklearn_boosting
+from node_library.node_kinds.models import ClassifierNode, SupervisedParams
 
 
 class GradientBoostingClassifierParams(SupervisedParams):
@@ -34,11 +34,6 @@ class GradientBoostingClassifierNode(ClassifierNode[GradientBoostingClassifierPa
     tags = ("classification", "boosting", "trees", "sklearn", "gbm")
     Params = GradientBoostingClassifierParams
     algorithm = "sklearn.ensemble.GradientBoostingClassifier"
-
-    def make_estimator(self, params: GradientBoostingClassifierParams) -> Any:
-        from sklearn.ensemble import GradientBoostingClassifier
-
-        return GradientBoostingClassifier(**estimator_kwargs(params))
 
     def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
         fit_sklearn_boosting(ctx, estimator, X, y)

@@ -8,8 +8,8 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import ExecutionContext
-from node_library.nodes.models.base import RegressorNode, SupervisedParams, estimator_kwargs
-from node_library.nodes.models.boosting import fit_sklearn_boosting
+from node_library.node_kinds.boosting import fit_sklearn_boosting
+from node_library.node_kinds.models import RegressorNode, SupervisedParams
 
 
 class GradientBoostingRegressorParams(SupervisedParams):
@@ -35,11 +35,6 @@ class GradientBoostingRegressorNode(RegressorNode[GradientBoostingRegressorParam
     tags = ("regression", "boosting", "trees", "sklearn", "gbm")
     Params = GradientBoostingRegressorParams
     algorithm = "sklearn.ensemble.GradientBoostingRegressor"
-
-    def make_estimator(self, params: GradientBoostingRegressorParams) -> Any:
-        from sklearn.ensemble import GradientBoostingRegressor
-
-        return GradientBoostingRegressor(**estimator_kwargs(params))
 
     def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
         fit_sklearn_boosting(ctx, estimator, X, y)

@@ -3,11 +3,11 @@ nearest centre) and the training rows with their `cluster`."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from node_library.nodes.models.base import ClusterNode, ClusterParams, estimator_kwargs
+from node_library.node_kinds.models import ClusterNode, ClusterParams
 
 
 class KMeansParams(ClusterParams):
@@ -33,8 +33,3 @@ class KMeansNode(ClusterNode[KMeansParams]):
     tags = ("clustering", "kmeans", "unsupervised", "sklearn")
     Params = KMeansParams
     algorithm = "sklearn.cluster.KMeans"
-
-    def make_estimator(self, params: KMeansParams) -> Any:
-        from sklearn.cluster import KMeans
-
-        return KMeans(**estimator_kwargs(params))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from node_library.nodes.models.base import ClassifierNode, SupervisedParams, estimator_kwargs
+from node_library.node_kinds.models import ClassifierNode, SupervisedParams
 
 
 class KNNClassifierParams(SupervisedParams):
@@ -27,8 +27,3 @@ class KNNClassifierNode(ClassifierNode[KNNClassifierParams]):
     tags = ("classification", "knn", "neighbors", "sklearn")
     Params = KNNClassifierParams
     algorithm = "sklearn.neighbors.KNeighborsClassifier"
-
-    def make_estimator(self, params: KNNClassifierParams) -> Any:
-        from sklearn.neighbors import KNeighborsClassifier
-
-        return KNeighborsClassifier(**estimator_kwargs(params))

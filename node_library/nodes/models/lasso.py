@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
-from node_library.nodes.models.base import RegressorNode, SupervisedParams, estimator_kwargs
+from node_library.node_kinds.models import RegressorNode, SupervisedParams
 
 
 class LassoParams(SupervisedParams):
@@ -24,8 +22,3 @@ class LassoNode(RegressorNode[LassoParams]):
     tags = ("regression", "linear", "l1", "regularization", "sklearn")
     Params = LassoParams
     algorithm = "sklearn.linear_model.Lasso"
-
-    def make_estimator(self, params: LassoParams) -> Any:
-        from sklearn.linear_model import Lasso
-
-        return Lasso(**estimator_kwargs(params))

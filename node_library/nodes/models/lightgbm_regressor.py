@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 
 from node_library.contract import ExecutionContext
-from node_library.nodes.models.base import RegressorNode, estimator_kwargs
-from node_library.nodes.models.boosting import LightGBMParams, fit_lightgbm
+from node_library.node_kinds.boosting import LightGBMParams, fit_lightgbm
+from node_library.node_kinds.models import RegressorNode
 
 
 class LightGBMRegressorNode(RegressorNode[LightGBMParams]):
@@ -20,11 +20,7 @@ class LightGBMRegressorNode(RegressorNode[LightGBMParams]):
     algorithm = "lightgbm.LGBMRegressor"
     libraries = ("lightgbm", "scikit-learn")
     allows_nan = True
-
-    def make_estimator(self, params: LightGBMParams) -> Any:
-        from lightgbm import LGBMRegressor
-
-        return LGBMRegressor(**estimator_kwargs(params), verbose=-1)
+    estimator_options = {"verbose": -1}  # else LightGBM prints its info lines to stdout
 
     def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
         fit_lightgbm(ctx, estimator, X, y)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
-from node_library.nodes.models.base import RegressorNode, SupervisedParams, estimator_kwargs
+from node_library.node_kinds.models import RegressorNode, SupervisedParams
 
 
 class LinearRegressionParams(SupervisedParams):
@@ -21,8 +19,3 @@ class LinearRegressionNode(RegressorNode[LinearRegressionParams]):
     tags = ("regression", "linear", "ols", "sklearn")
     Params = LinearRegressionParams
     algorithm = "sklearn.linear_model.LinearRegression"
-
-    def make_estimator(self, params: LinearRegressionParams) -> Any:
-        from sklearn.linear_model import LinearRegression
-
-        return LinearRegression(**estimator_kwargs(params))

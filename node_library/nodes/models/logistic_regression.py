@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
-from node_library.nodes.models.base import (
-    ClassifierNode,
-    ClassWeight,
-    SupervisedParams,
-    estimator_kwargs,
-)
+from node_library.node_kinds.models import ClassifierNode, ClassWeight, SupervisedParams
 
 
 class LogisticRegressionParams(SupervisedParams):
@@ -33,8 +26,3 @@ class LogisticRegressionNode(ClassifierNode[LogisticRegressionParams]):
     tags = ("classification", "linear", "sklearn", "logit")
     Params = LogisticRegressionParams
     algorithm = "sklearn.linear_model.LogisticRegression"
-
-    def make_estimator(self, params: LogisticRegressionParams) -> Any:
-        from sklearn.linear_model import LogisticRegression
-
-        return LogisticRegression(**estimator_kwargs(params))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from node_library.nodes.models.base import ClassifierNode
-from node_library.nodes.models.mlp import MLPNode, MLPParams
+from node_library.node_kinds.mlp import MLPNode, MLPParams
+from node_library.node_kinds.models import ClassifierNode
 
 
 class MLPClassifierNode(MLPNode, ClassifierNode[MLPParams]):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from node_library.nodes.models.base import RegressorNode
-from node_library.nodes.models.mlp import MLPNode, MLPParams
+from node_library.node_kinds.mlp import MLPNode, MLPParams
+from node_library.node_kinds.models import RegressorNode
 
 
 class MLPRegressorNode(MLPNode, RegressorNode[MLPParams]):

@@ -14,29 +14,18 @@ nodes see the real columns after the first run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
+from node_library.contract import ExecutionContext, NodeError, NodeParams, NodeType, Port, error
 from node_library.datatypes import DataType
 from node_library.ml.fitted import FittedModel
 from node_library.ml.prediction import predict_frame
-from node_library.settings import NodeSettings
 
 
-class PredictParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PredictParams(NodeParams):
+    pass
 
 
 class PredictNode(NodeType[PredictParams]):
@@ -52,17 +41,7 @@ class PredictNode(NodeType[PredictParams]):
     )
     outputs = (Port("predictions", DataType.DATAFRAME, "Predictions"),)
 
-    def validate(
-        self, params: PredictParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> list[Issue]:
-        return []
-
-    def infer_schema(
-        self, params: PredictParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"predictions": None}
-
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: PredictParams, **inputs: Any
     ) -> dict[str, Any]:
         model = inputs["model"]

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from node_library.nodes.models.base import (
-    ClassifierNode,
-    ClassWeight,
-    SupervisedParams,
-    estimator_kwargs,
-)
+from node_library.node_kinds.models import ClassifierNode, ClassWeight, SupervisedParams
 
 
 class RandomForestClassifierParams(SupervisedParams):
@@ -42,8 +37,3 @@ class RandomForestClassifierNode(ClassifierNode[RandomForestClassifierParams]):
     Params = RandomForestClassifierParams
     algorithm = "sklearn.ensemble.RandomForestClassifier"
     allows_nan = True
-
-    def make_estimator(self, params: RandomForestClassifierParams) -> Any:
-        from sklearn.ensemble import RandomForestClassifier
-
-        return RandomForestClassifier(**estimator_kwargs(params))

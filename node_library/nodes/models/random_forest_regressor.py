@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from node_library.nodes.models.base import RegressorNode, SupervisedParams, estimator_kwargs
+from node_library.node_kinds.models import RegressorNode, SupervisedParams
 
 
 class RandomForestRegressorParams(SupervisedParams):
@@ -34,8 +34,3 @@ class RandomForestRegressorNode(RegressorNode[RandomForestRegressorParams]):
     Params = RandomForestRegressorParams
     algorithm = "sklearn.ensemble.RandomForestRegressor"
     allows_nan = True
-
-    def make_estimator(self, params: RandomForestRegressorParams) -> Any:
-        from sklearn.ensemble import RandomForestRegressor
-
-        return RandomForestRegressor(**estimator_kwargs(params))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from node_library.nodes.models.base import RegressorNode, SupervisedParams, estimator_kwargs
+from node_library.node_kinds.models import RegressorNode, SupervisedParams
 
 
 class RidgeParams(SupervisedParams):
@@ -25,8 +25,3 @@ class RidgeNode(RegressorNode[RidgeParams]):
     tags = ("regression", "linear", "l2", "regularization", "sklearn")
     Params = RidgeParams
     algorithm = "sklearn.linear_model.Ridge"
-
-    def make_estimator(self, params: RidgeParams) -> Any:
-        from sklearn.linear_model import Ridge
-
-        return Ridge(**estimator_kwargs(params))

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from node_library.nodes.models.base import (
+from node_library.node_kinds.models import (
     ClassifierNode,
     ClassWeight,
     SupervisedParams,

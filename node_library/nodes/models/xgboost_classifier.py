@@ -12,8 +12,8 @@ import pandas as pd
 
 from node_library.contract import ExecutionContext
 from node_library.ml.training import TrainingData
-from node_library.nodes.models.base import ClassifierNode, estimator_kwargs
-from node_library.nodes.models.boosting import XGBoostParams, fit_xgboost
+from node_library.node_kinds.boosting import XGBoostParams, fit_xgboost
+from node_library.node_kinds.models import ClassifierNode
 
 
 class XGBoostClassifierNode(ClassifierNode[XGBoostParams]):
@@ -25,11 +25,6 @@ class XGBoostClassifierNode(ClassifierNode[XGBoostParams]):
     algorithm = "xgboost.XGBClassifier"
     libraries = ("xgboost", "scikit-learn")
     allows_nan = True
-
-    def make_estimator(self, params: XGBoostParams) -> Any:
-        from xgboost import XGBClassifier
-
-        return XGBClassifier(**estimator_kwargs(params))
 
     def prepare_target(self, data: TrainingData) -> tuple[Any, list[Any] | None, bool]:
         assert data.y is not None

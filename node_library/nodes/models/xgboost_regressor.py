@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 
 from node_library.contract import ExecutionContext
-from node_library.nodes.models.base import RegressorNode, estimator_kwargs
-from node_library.nodes.models.boosting import XGBoostParams, fit_xgboost
+from node_library.node_kinds.boosting import XGBoostParams, fit_xgboost
+from node_library.node_kinds.models import RegressorNode
 
 
 class XGBoostRegressorNode(RegressorNode[XGBoostParams]):
@@ -20,11 +20,6 @@ class XGBoostRegressorNode(RegressorNode[XGBoostParams]):
     algorithm = "xgboost.XGBRegressor"
     libraries = ("xgboost", "scikit-learn")
     allows_nan = True
-
-    def make_estimator(self, params: XGBoostParams) -> Any:
-        from xgboost import XGBRegressor
-
-        return XGBRegressor(**estimator_kwargs(params))
 
     def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
         fit_xgboost(ctx, estimator, X, y)

@@ -26,13 +26,15 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns, require_numeric
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
@@ -40,8 +42,6 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -66,9 +66,7 @@ USES: dict[str, tuple[ColumnParam, ...]] = {
 }
 
 
-class ChartParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ChartParams(NodeParams):
     kind: Kind = Field("scatter", description="Type of chart.")
     x: str | None = Field(
         None, description="Column on the horizontal axis.", json_schema_extra=widgets.column()
@@ -208,9 +206,8 @@ class ChartNode(NodeType[ChartParams]):
     ) -> list[Issue]:
         return chart_issues(params, inputs.get("data"))
 
-    def execute(self, ctx: ExecutionContext, params: ChartParams, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: ChartParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"plot": chart_figure(frame, params, ctx.log)}
 
 

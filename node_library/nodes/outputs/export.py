@@ -28,19 +28,19 @@ from typing import Any, Literal
 
 import pandas as pd
 from pandas.api import types as pdt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
     error,
 )
 from node_library.datatypes import DataType
-from node_library.nodes.execute_checks import raise_first_error
 from node_library.safety.formulas import formula_like_cells, formula_like_names, neutralize_frame
 from node_library.settings import NodeSettings
 from node_library.values import FileValue
@@ -73,9 +73,7 @@ EXCEL_CHUNK_ROWS = 20_000
 Progress = Callable[[int, int], None]
 
 
-class ExportParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ExportParams(NodeParams):
     format: Format = Field("csv", description="File format of the export.")
     file_name: str = Field(
         "export",
@@ -167,13 +165,11 @@ class ExportNode(NodeType[ExportParams]):
                 issues.append(_too_big(f"{len(schema.columns):,} columns", "columns"))
         return issues
 
-    def infer_schema(
-        self, params: ExportParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"file": None}
+    def input_schemas(self, inputs: Mapping[str, Any]) -> dict[str, PortSchema]:
+        # validated on the params alone: `compute` checks the real frame's size, rows first
+        return {}
 
-    def execute(self, ctx: ExecutionContext, params: ExportParams, **inputs: Any) -> dict[str, Any]:
-        raise_first_error(self.validate(params, {}, ctx.settings))
+    def compute(self, ctx: ExecutionContext, params: ExportParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
         if params.format == "excel" and len(frame) > EXCEL_MAX_ROWS:
             raise NodeError(_too_big(f"{len(frame):,} rows", "rows"))

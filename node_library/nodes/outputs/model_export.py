@@ -30,12 +30,14 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
@@ -45,8 +47,6 @@ from node_library.datatypes import DataType
 from node_library.ml.fitted import FittedModel
 from node_library.ml.lightgbm_booster import LightGBMBoosterModel
 from node_library.ml.model_files import class_name, encode_estimator
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
 from node_library.nodes.outputs.export import plain_file_name_issues
 from node_library.settings import NodeSettings
 from node_library.values import FileValue
@@ -67,9 +67,7 @@ _LOADING = {
 }
 
 
-class ModelExportParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ModelExportParams(NodeParams):
     format: ExportFormat = Field(
         "native",
         description="native: skops / XGBoost UBJSON / LightGBM text by model family; pickle: a"
@@ -100,10 +98,9 @@ class ModelExportNode(NodeType[ModelExportParams]):
     ) -> list[Issue]:
         return plain_file_name_issues(params.file_name)
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: ModelExportParams, **inputs: Any
     ) -> dict[str, Any]:
-        raise_first_error(self.validate(params, {}, ctx.settings))
         model = inputs["model"]
         if not isinstance(model, FittedModel):
             raise NodeError(

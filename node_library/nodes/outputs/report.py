@@ -20,20 +20,20 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
     error,
 )
 from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
 from node_library.settings import NodeSettings
 from node_library.values import FileValue
 
@@ -43,9 +43,7 @@ MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 _NOT_A_NAME = re.compile(r"[^A-Za-z0-9]+")
 
 
-class ReportParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReportParams(NodeParams):
     title: str = Field(
         "Model report",
         max_length=200,
@@ -100,9 +98,7 @@ class ReportNode(NodeType[ReportParams]):
             issues.append(_no_items())
         return issues
 
-    def execute(self, ctx: ExecutionContext, params: ReportParams, **inputs: Any) -> dict[str, Any]:
-        connected = {port: None for port in ITEM_PORTS if port in inputs}
-        raise_first_error(self.validate(params, connected, ctx.settings))
+    def compute(self, ctx: ExecutionContext, params: ReportParams, **inputs: Any) -> dict[str, Any]:
         values = [(port, inputs[port]) for port in ITEM_PORTS if inputs.get(port) is not None]
         if not values:
             raise NodeError(_no_items())

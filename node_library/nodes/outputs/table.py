@@ -10,20 +10,16 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
+from node_library.contract import ExecutionContext, Issue, NodeParams, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import schema_of_frame
 from node_library.settings import NodeSettings
 
 
-class TableParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TableParams(NodeParams):
     columns: list[str] = Field(
         default_factory=list,
         description="Columns to show, in this order. Empty shows them all.",
@@ -57,9 +53,8 @@ class TableNode(NodeType[TableParams]):
             return {"table": schema}
         return {"table": schema.select(list(dict.fromkeys(params.columns)))}
 
-    def execute(self, ctx: ExecutionContext, params: TableParams, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: TableParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         if len(frame) > params.max_rows:
             ctx.log(f"showing the first {params.max_rows:,} of {len(frame):,} rows")
         return {"table": table_view(frame, params)}

@@ -34,9 +34,10 @@ from typing import Any, BinaryIO
 import pandas as pd
 from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import Issue, NodeError, error
-from node_library.nodes import widgets
-from node_library.nodes.sources.file_source import (
+from node_library.io.object_columns import object_columns
+from node_library.node_kinds.file_source import (
     DataFileParams,
     DataFileSourceNode,
     missing_file_column,
@@ -44,7 +45,6 @@ from node_library.nodes.sources.file_source import (
     too_large,
     unreadable_file,
 )
-from node_library.nodes.sources.object_columns import object_columns
 from node_library.safety.file_limits import FileLimitError, compression_of, open_data_file
 from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame

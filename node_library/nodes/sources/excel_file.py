@@ -25,7 +25,7 @@ from pydantic import Field
 
 from node_library.checks import did_you_mean
 from node_library.contract import Issue, NodeError, error
-from node_library.nodes.sources.file_source import DataFileParams, DataFileSourceNode, too_large
+from node_library.node_kinds.file_source import DataFileParams, DataFileSourceNode, too_large
 from node_library.safety.file_limits import FileLimitError, XlsxFacts, check_xlsx
 from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame

@@ -26,12 +26,8 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import NodeError, error
-from node_library.nodes.sources.file_source import (
-    DataFileParams,
-    DataFileSourceNode,
-    unreadable_file,
-)
-from node_library.nodes.sources.json_records import as_records, dig, records_frame
+from node_library.io.json_records import as_records, dig, records_frame
+from node_library.node_kinds.file_source import DataFileParams, DataFileSourceNode, unreadable_file
 from node_library.safety.paths import file_stamp
 from node_library.schema import TableSchema, schema_of_frame
 

@@ -23,9 +23,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import Issue, NodeError, error
-from node_library.nodes import widgets
-from node_library.nodes.sources.file_source import (
+from node_library.node_kinds.file_source import (
     DataFileParams,
     DataFileSourceNode,
     missing_file_column,

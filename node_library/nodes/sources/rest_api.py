@@ -43,17 +43,9 @@ import httpx
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
-from node_library.datatypes import DataType
-from node_library.nodes.sources.json_records import as_records, dig, records_frame
+from node_library.contract import ExecutionContext, Issue, NodeError, NodeParams, PortSchema, error
+from node_library.io.json_records import as_records, dig, records_frame
+from node_library.node_kinds.sources import SourceNode
 from node_library.safety.network import (
     MAX_RESPONSE_BYTES,
     HttpResult,
@@ -123,9 +115,7 @@ Pagination = Annotated[
 ]
 
 
-class RestApiParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RestApiParams(NodeParams):
     url: str = Field("", max_length=4096, description="http:// or https:// address to fetch.")
     method: Literal["GET", "POST"] = Field("GET", description="HTTP method.")
     auth: Literal["none", "bearer", "basic"] = Field(
@@ -481,15 +471,13 @@ def _secret_issues(params: RestApiParams, settings: NodeSettings) -> list[Issue]
     return issues
 
 
-class RestApiNode(NodeType[RestApiParams]):
+class RestApiNode(SourceNode[RestApiParams]):
     type_id = "sources.rest_api"
     display_name = "REST API"
-    category = "sources"
     description = "Fetch JSON records from an HTTP API, with page or cursor pagination."
     tags = ("http", "api", "rest", "json", "web")
     version = 2
     Params = RestApiParams
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
     deterministic = False  # the remote data can change between runs
     # 1 -> 2 added the secret params (all default to "none"/empty): every saved param is kept,
     # a clear-text credential too, which validation then refuses (see the module docstring).
@@ -556,7 +544,7 @@ class RestApiNode(NodeType[RestApiParams]):
     ) -> dict[str, PortSchema]:
         return {"data": None}  # known only from a response
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: RestApiParams, **inputs: Any
     ) -> dict[str, Any]:
         frame = fetch_records(params, ctx.settings, ctx)

@@ -18,19 +18,11 @@ from pathlib import PurePosixPath
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from node_library.checks import did_you_mean
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
-from node_library.datatypes import DataType
+from node_library.contract import ExecutionContext, Issue, NodeError, NodeParams, PortSchema, error
+from node_library.node_kinds.sources import SourceNode
 from node_library.nodes.sources.csv_file import read_csv_frame
 from node_library.nodes.sources.parquet_file import read_parquet_frame
 from node_library.settings import NodeSettings
@@ -51,9 +43,7 @@ _DENIED = frozenset(
 )
 
 
-class S3ObjectParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class S3ObjectParams(NodeParams):
     bucket: str = Field("", max_length=63, description="Bucket name.")
     key: str = Field(
         "", max_length=1024, description="Object key inside the bucket, e.g. 'sales/2026.parquet'."
@@ -269,14 +259,12 @@ def _format_issue(params: S3ObjectParams) -> Issue:
     )
 
 
-class S3ObjectNode(NodeType[S3ObjectParams]):
+class S3ObjectNode(SourceNode[S3ObjectParams]):
     type_id = "sources.s3_object"
     display_name = "S3 object"
-    category = "sources"
     description = "Read a CSV or Parquet object from S3 or an S3-compatible store."
     tags = ("s3", "object storage", "cloud", "csv", "parquet")
     Params = S3ObjectParams
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
 
     def validate(
         self, params: S3ObjectParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -322,7 +310,7 @@ class S3ObjectNode(NodeType[S3ObjectParams]):
     ) -> dict[str, PortSchema]:
         return {"data": None}  # known only by downloading the object
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: S3ObjectParams, **inputs: Any
     ) -> dict[str, Any]:
         frame = read_s3_object(params, ctx.settings)

@@ -6,21 +6,19 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from node_library.contract import ExecutionContext, NodeType, Port, PortSchema
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.sources.sample_columns import SAMPLE_COLUMNS
+from node_library import widgets
+from node_library.contract import ExecutionContext, NodeParams, PortSchema
+from node_library.io.sample_columns import SAMPLE_COLUMNS
+from node_library.node_kinds.sources import SourceNode
 from node_library.schema import Column, Dtype, TableSchema
 from node_library.settings import NodeSettings
 
 DatasetName = Literal["iris", "wine", "breast_cancer", "diabetes", "digits"]
 
 
-class SampleDatasetParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SampleDatasetParams(NodeParams):
     dataset: DatasetName = Field("iris", description="Which bundled scikit-learn dataset to load.")
     target_column: str = Field(
         "target",
@@ -40,14 +38,12 @@ def load_sample(dataset: str, target_column: str = "target") -> pd.DataFrame:
     return frame.rename(columns={"target": target_column})
 
 
-class SampleDatasetNode(NodeType[SampleDatasetParams]):
+class SampleDatasetNode(SourceNode[SampleDatasetParams]):
     type_id = "sources.sample_dataset"
     display_name = "Sample dataset"
-    category = "sources"
     description = "Load a small dataset bundled with scikit-learn (iris, wine, digits, ...)."
     tags = ("example", "sklearn", "demo")
     Params = SampleDatasetParams
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
 
     _schemas: ClassVar[dict[tuple[str, str], TableSchema]] = {}
 
@@ -68,7 +64,7 @@ class SampleDatasetNode(NodeType[SampleDatasetParams]):
             )
         return {"data": self._schemas[key]}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: SampleDatasetParams, **inputs: Any
     ) -> dict[str, Any]:
         return {"data": load_sample(params.dataset, params.target_column)}

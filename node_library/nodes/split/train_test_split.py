@@ -19,28 +19,26 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
     error,
 )
 from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Dtype, schema_of_frame
+from node_library.schema import Dtype
 from node_library.settings import NodeSettings
 
 
-class TrainTestSplitParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TrainTestSplitParams(NodeParams):
     method: Literal["random", "stratified", "time-ordered"] = Field(
         "random", description="random, stratified by a class column, or ordered by time."
     )
@@ -85,6 +83,7 @@ class TrainTestSplitNode(NodeType[TrainTestSplitParams]):
     tags = ("split", "train", "test", "holdout", "stratified", "time series")
     Params = TrainTestSplitParams
     inputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    passes_through = "data"
     outputs = (
         Port("train", DataType.DATAFRAME, "Train"),
         Port("test", DataType.DATAFRAME, "Test"),
@@ -125,17 +124,10 @@ class TrainTestSplitNode(NodeType[TrainTestSplitParams]):
             return issues
         return []
 
-    def infer_schema(
-        self, params: TrainTestSplitParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        schema = inputs.get("data")
-        return {"train": schema, "test": schema}
-
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: TrainTestSplitParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         train, test = split_frame(frame, params)
         ctx.log(f"{len(train):,} train rows, {len(test):,} test rows")
         return {"train": train, "test": test}

@@ -21,20 +21,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from node_library import widgets
 from node_library.checks import require_columns, require_numeric
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
+from node_library.contract import ExecutionContext, Issue, NodeError, NodeParams, PortSchema, error
+from node_library.node_kinds.transforms import TransformNode
+from node_library.schema import Column, Dtype, TableSchema
 from node_library.settings import NodeSettings
 
 Function = Literal["sum", "mean", "median", "min", "max", "count", "nunique", "std"]
@@ -59,9 +50,7 @@ class Aggregation(BaseModel):
         return self.as_ or f"{self.column}_{self.function}"
 
 
-class AggregateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AggregateParams(NodeParams):
     group_by: list[str] = Field(
         default_factory=list,
         description="Columns whose values define the groups. Empty aggregates the whole table.",
@@ -82,15 +71,12 @@ def result_dtype(function: str, dtype: Dtype) -> Dtype:
     return dtype
 
 
-class AggregateNode(NodeType[AggregateParams]):
+class AggregateNode(TransformNode[AggregateParams]):
     type_id = "transforms.aggregate"
     display_name = "Aggregate"
-    category = "transforms"
     description = "Group rows by columns and compute sums, means, counts and more per group."
     tags = ("group by", "groupby", "summarize", "pivot", "statistics")
     Params = AggregateParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
 
     def validate(
         self, params: AggregateParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -150,11 +136,10 @@ class AggregateNode(NodeType[AggregateParams]):
             columns.append(Column(name=agg.output_name, dtype=result_dtype(agg.function, source)))
         return {"data": TableSchema(columns=tuple(columns))}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: AggregateParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": aggregate(frame, params)}
 
 

@@ -10,24 +10,17 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
-from node_library.datatypes import DataType
+from node_library import widgets
+from node_library.contract import ExecutionContext, Issue, NodeParams, PortSchema, error
 from node_library.expressions import compile_expression
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.nodes.transforms.expression_param import (
-    compile_for_frame,
-    expression_param_issues,
-)
-from node_library.schema import schema_of_frame
+from node_library.node_kinds.expression_param import compile_for_frame, expression_param_issues
+from node_library.node_kinds.transforms import TransformNode
 from node_library.settings import NodeSettings
 
 
-class ComputedColumnParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ComputedColumnParams(NodeParams):
     name: str = Field(
         "new_column",
         max_length=200,
@@ -42,15 +35,12 @@ class ComputedColumnParams(BaseModel):
     )
 
 
-class ComputedColumnNode(NodeType[ComputedColumnParams]):
+class ComputedColumnNode(TransformNode[ComputedColumnParams]):
     type_id = "transforms.computed_column"
     display_name = "Computed column"
-    category = "transforms"
     description = "Add or replace a column computed from an expression over the other columns."
     tags = ("formula", "derive", "mutate", "expression", "feature")
     Params = ComputedColumnParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
 
     def validate(
         self, params: ComputedColumnParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -75,11 +65,10 @@ class ComputedColumnNode(NodeType[ComputedColumnParams]):
         compiled = compile_expression(params.expression, schema)
         return {"data": schema.with_column(params.name, compiled.dtype)}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: ComputedColumnParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": add_computed_column(frame, params.name, params.expression)}
 
 

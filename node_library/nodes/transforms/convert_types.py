@@ -27,22 +27,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Dtype, TableSchema, schema_of_frame
+from node_library.contract import ExecutionContext, Issue, NodeError, NodeParams, PortSchema, error
+from node_library.node_kinds.transforms import TransformNode
+from node_library.schema import Dtype, TableSchema
 from node_library.settings import NodeSettings
 
 TargetType = Literal["integer", "float", "boolean", "string", "datetime", "category"]
@@ -63,9 +54,7 @@ _BOOLEAN_TEXT = {
 }  # fmt: skip
 
 
-class ConvertTypesParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ConvertTypesParams(NodeParams):
     columns: dict[str, TargetType] = Field(
         default_factory=dict,
         description="The type to convert each column to, as column -> target type.",
@@ -87,15 +76,12 @@ class ConvertTypesParams(BaseModel):
     )
 
 
-class ConvertTypesNode(NodeType[ConvertTypesParams]):
+class ConvertTypesNode(TransformNode[ConvertTypesParams]):
     type_id = "transforms.convert_types"
     display_name = "Convert types"
-    category = "transforms"
     description = "Convert columns to integer, float, boolean, string, datetime or category."
     tags = ("cast", "dtype", "parse", "types", "datetime")
     Params = ConvertTypesParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
 
     def validate(
         self, params: ConvertTypesParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -131,11 +117,10 @@ class ConvertTypesNode(NodeType[ConvertTypesParams]):
                 result = result.with_column(name, Dtype(target))
         return {"data": result}
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: ConvertTypesParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": convert_types(frame, params)}
 
 

@@ -11,20 +11,16 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import schema_of_frame
+from node_library.contract import ExecutionContext, Issue, NodeParams, PortSchema
+from node_library.node_kinds.transforms import TransformNode
 from node_library.settings import NodeSettings
 
 
-class DeduplicateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DeduplicateParams(NodeParams):
     subset: list[str] = Field(
         default_factory=list,
         description="Columns that define a duplicate. Empty compares all columns.",
@@ -36,31 +32,23 @@ class DeduplicateParams(BaseModel):
     )
 
 
-class DeduplicateNode(NodeType[DeduplicateParams]):
+class DeduplicateNode(TransformNode[DeduplicateParams]):
     type_id = "transforms.deduplicate"
     display_name = "Remove duplicates"
-    category = "transforms"
     description = "Remove duplicate rows, comparing all columns or a chosen subset."
     tags = ("distinct", "unique", "duplicates", "dedupe")
     Params = DeduplicateParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    passes_through = "data"
 
     def validate(
         self, params: DeduplicateParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
         return require_columns(inputs.get("data"), dict.fromkeys(params.subset), param="subset")
 
-    def infer_schema(
-        self, params: DeduplicateParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"data": inputs.get("data")}
-
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: DeduplicateParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": deduplicate(frame, params)}
 
 

@@ -11,23 +11,17 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.nodes.transforms.expression_param import (
-    compile_for_frame,
-    expression_param_issues,
-)
-from node_library.schema import Dtype, schema_of_frame
+from node_library import widgets
+from node_library.contract import ExecutionContext, Issue, NodeParams, PortSchema
+from node_library.node_kinds.expression_param import compile_for_frame, expression_param_issues
+from node_library.node_kinds.transforms import TransformNode
+from node_library.schema import Dtype
 from node_library.settings import NodeSettings
 
 
-class FilterRowsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FilterRowsParams(NodeParams):
     expression: str = Field(
         "",
         max_length=2_000,
@@ -36,15 +30,13 @@ class FilterRowsParams(BaseModel):
     )
 
 
-class FilterRowsNode(NodeType[FilterRowsParams]):
+class FilterRowsNode(TransformNode[FilterRowsParams]):
     type_id = "transforms.filter_rows"
     display_name = "Filter rows"
-    category = "transforms"
     description = "Keep the rows for which a condition is true."
     tags = ("filter", "where", "query", "rows")
     Params = FilterRowsParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    passes_through = "data"
 
     def validate(
         self, params: FilterRowsParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -59,16 +51,10 @@ class FilterRowsNode(NodeType[FilterRowsParams]):
             expect=Dtype.BOOLEAN,
         )
 
-    def infer_schema(
-        self, params: FilterRowsParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"data": inputs.get("data")}
-
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: FilterRowsParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": filter_rows(frame, params.expression)}
 
 

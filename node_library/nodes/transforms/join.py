@@ -26,20 +26,20 @@ import pandas as pd
 from pandas.api import types as pdt
 from pydantic import BaseModel, ConfigDict, Field
 
+from node_library import widgets
 from node_library.checks import require_columns
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
     error,
 )
 from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
+from node_library.schema import Column, Dtype, TableSchema
 from node_library.settings import NodeSettings
 
 How = Literal["inner", "left", "right", "outer"]
@@ -65,9 +65,7 @@ class JoinKey(BaseModel):
     )
 
 
-class JoinParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class JoinParams(NodeParams):
     how: How = Field(
         "inner",
         description="inner: matching rows only; left/right: every row of that side; "
@@ -221,11 +219,9 @@ class JoinNode(NodeType[JoinParams]):
             columns.append(Column(name=out.name, dtype=dtype))
         return {"data": TableSchema(columns=tuple(columns))}
 
-    def execute(self, ctx: ExecutionContext, params: JoinParams, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: JoinParams, **inputs: Any) -> dict[str, Any]:
         left: pd.DataFrame = inputs["left"]
         right: pd.DataFrame = inputs["right"]
-        schemas = {"left": schema_of_frame(left), "right": schema_of_frame(right)}
-        raise_first_error(self.validate(params, schemas, ctx.settings))
         return {"data": join_frames(left, right, params)}
 
 

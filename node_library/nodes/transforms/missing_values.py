@@ -22,13 +22,12 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
+from node_library.contract import ExecutionContext, Issue, NodeParams, PortSchema, error
+from node_library.node_kinds.transforms import TransformNode
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -44,9 +43,7 @@ Strategy = Literal[
 FillValue = bool | int | float | str
 
 
-class MissingValuesParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MissingValuesParams(NodeParams):
     strategy: Strategy = Field("drop_rows", description="How to handle missing values.")
     columns: list[str] = Field(
         default_factory=list,
@@ -100,15 +97,13 @@ def target_columns(schema: TableSchema, params: MissingValuesParams) -> list[str
     return [c.name for c in schema.columns if _applies(params, c.dtype, explicit=False)]
 
 
-class MissingValuesNode(NodeType[MissingValuesParams]):
+class MissingValuesNode(TransformNode[MissingValuesParams]):
     type_id = "transforms.missing_values"
     display_name = "Missing values"
-    category = "transforms"
     description = "Drop rows with missing values, or fill the gaps with a value or a statistic."
     tags = ("nan", "null", "impute", "fillna", "dropna", "clean")
     Params = MissingValuesParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    passes_through = "data"
 
     def validate(
         self, params: MissingValuesParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -152,18 +147,11 @@ class MissingValuesNode(NodeType[MissingValuesParams]):
                 )
         return issues
 
-    def infer_schema(
-        self, params: MissingValuesParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"data": inputs.get("data")}
-
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: MissingValuesParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        schema = schema_of_frame(frame)
-        raise_first_error(self.validate(params, {"data": schema}, ctx.settings))
-        return {"data": handle_missing(frame, params, schema)}
+        return {"data": handle_missing(frame, params, schema_of_frame(frame))}
 
 
 def handle_missing(

@@ -19,22 +19,19 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Dtype, TableSchema, schema_of_frame
+from node_library.contract import ExecutionContext, Issue, NodeParams, PortSchema, error
+from node_library.node_kinds.transforms import TransformNode
+from node_library.schema import Dtype, TableSchema
 from node_library.settings import NodeSettings
 
 Mode = Literal["random_n", "random_fraction", "stratified", "first_n", "time_window"]
 
 
-class SampleParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SampleParams(NodeParams):
     mode: Mode = Field("random_n", description="How rows are chosen.")
     n: int = Field(1000, ge=1, le=1_000_000_000, description="Number of rows (random_n, first_n).")
     fraction: float = Field(
@@ -128,15 +125,13 @@ def _time_issues(params: SampleParams, schema: TableSchema | None) -> list[Issue
     return issues
 
 
-class SampleNode(NodeType[SampleParams]):
+class SampleNode(TransformNode[SampleParams]):
     type_id = "transforms.sample"
     display_name = "Sample rows"
-    category = "transforms"
     description = "Keep a random, stratified, first-n or time-window subset of the rows."
     tags = ("sample", "subset", "head", "stratified", "time window", "limit")
     Params = SampleParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    passes_through = "data"
 
     def validate(
         self, params: SampleParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -157,14 +152,8 @@ class SampleNode(NodeType[SampleParams]):
             return _time_issues(params, schema)
         return []
 
-    def infer_schema(
-        self, params: SampleParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"data": inputs.get("data")}
-
-    def execute(self, ctx: ExecutionContext, params: SampleParams, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: SampleParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         result = sample_rows(frame, params)
         ctx.log(f"kept {len(result):,} of {len(frame):,} rows")
         return {"data": result}

@@ -15,20 +15,17 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema, error
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Column, TableSchema, schema_of_frame
+from node_library.contract import ExecutionContext, Issue, NodeParams, PortSchema, error
+from node_library.node_kinds.transforms import TransformNode
+from node_library.schema import Column, TableSchema
 from node_library.settings import NodeSettings
 
 
-class SelectColumnsParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SelectColumnsParams(NodeParams):
     mode: Literal["select", "drop"] = Field(
         "select",
         description="select: keep the listed columns in the listed order; drop: remove them.",
@@ -63,15 +60,12 @@ def kept_names(names: list[str], params: SelectColumnsParams) -> list[str]:
     return listed
 
 
-class SelectColumnsNode(NodeType[SelectColumnsParams]):
+class SelectColumnsNode(TransformNode[SelectColumnsParams]):
     type_id = "transforms.select_columns"
     display_name = "Select columns"
-    category = "transforms"
     description = "Select, drop, reorder or rename columns."
     tags = ("select", "drop", "rename", "reorder", "columns", "project")
     Params = SelectColumnsParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
 
     def validate(
         self, params: SelectColumnsParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -153,11 +147,10 @@ class SelectColumnsNode(NodeType[SelectColumnsParams]):
             )
         }
 
-    def execute(
+    def compute(
         self, ctx: ExecutionContext, params: SelectColumnsParams, **inputs: Any
     ) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": select_columns(frame, params)}
 
 

@@ -12,20 +12,10 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from node_library import widgets
 from node_library.checks import require_columns
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
-from node_library.datatypes import DataType
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import schema_of_frame
+from node_library.contract import ExecutionContext, Issue, NodeError, NodeParams, PortSchema, error
+from node_library.node_kinds.transforms import TransformNode
 from node_library.settings import NodeSettings
 
 
@@ -36,9 +26,7 @@ class SortKey(BaseModel):
     descending: bool = Field(False, description="Largest (or latest, or last) values first.")
 
 
-class SortParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SortParams(NodeParams):
     by: list[SortKey] = Field(
         default_factory=list, description="Sort keys, most significant first."
     )
@@ -47,15 +35,13 @@ class SortParams(BaseModel):
     )
 
 
-class SortNode(NodeType[SortParams]):
+class SortNode(TransformNode[SortParams]):
     type_id = "transforms.sort"
     display_name = "Sort"
-    category = "transforms"
     description = "Sort rows by one or more columns."
     tags = ("order by", "sort", "rank")
     Params = SortParams
-    inputs = (Port("data", DataType.DATAFRAME, "Data"),)
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
+    passes_through = "data"
 
     def validate(
         self, params: SortParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -78,14 +64,8 @@ class SortNode(NodeType[SortParams]):
             )
         return issues + require_columns(inputs.get("data"), names, param="by")
 
-    def infer_schema(
-        self, params: SortParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"data": inputs.get("data")}
-
-    def execute(self, ctx: ExecutionContext, params: SortParams, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: SortParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["data"]
-        raise_first_error(self.validate(params, {"data": schema_of_frame(frame)}, ctx.settings))
         return {"data": sort_rows(frame, params)}
 
 

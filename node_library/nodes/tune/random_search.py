@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pydantic import Field
 
 from node_library.ml.search_space import Entry, RandomEntry
-from node_library.nodes.tune.base import TuneNode, TuneParams
+from node_library.node_kinds.tune import TuneNode, TuneParams
 
 
 class RandomSearchParams(TuneParams):

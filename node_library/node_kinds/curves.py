@@ -1,4 +1,4 @@
-"""Shared computation of the ROC and precision-recall curve nodes, and their base class.
+"""The ROC and precision-recall curve nodes: their base class and shared computation.
 
 Two classes: one curve, of the positive class (`pos_label`). More: one-vs-rest curves, one per
 class, each from that class's probability column. A class without rows in the target has no
@@ -18,26 +18,16 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
-from node_library.datatypes import DataType
+from node_library.contract import ExecutionContext, Issue, NodeError, PortSchema, error
 from node_library.ml.charts import curves_figure
-from node_library.nodes.evaluate.scored import (
+from node_library.node_kinds.scored import (
     BinaryParams,
     ScoredClasses,
+    ScoredNode,
     proba_columns,
     read_classes,
-    scored_issues,
 )
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import TableSchema, schema_of_frame
+from node_library.schema import TableSchema
 from node_library.settings import NodeSettings
 
 CurveKind = Literal["roc", "pr"]
@@ -126,7 +116,7 @@ def curve_metrics(curves: list[Curve], name: str, *, binary: bool) -> dict[str, 
     return result
 
 
-class CurveNode(NodeType[BinaryParams]):
+class CurveNode(ScoredNode[BinaryParams]):
     """What the ROC and precision-recall nodes share: a scored frame in; the chart, the points
     table and the area metric out. A subclass names its curve, axes and metric."""
 
@@ -139,14 +129,11 @@ class CurveNode(NodeType[BinaryParams]):
     area_label: ClassVar[str]  # in the legend, e.g. "AUC"
     metric_name: ClassVar[str]  # e.g. "roc_auc"
     diagonal: ClassVar[bool]
-    category = "evaluate"
-    inputs = (Port("scored", DataType.DATAFRAME, "Scored", description="Output of Predict."),)
 
     def validate(
         self, params: BinaryParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
-        schema = inputs.get("scored")
-        return scored_issues(schema, params.target) + proba_issues(schema)
+        return super().validate(params, inputs, settings) + proba_issues(inputs.get("scored"))
 
     def infer_schema(
         self, params: BinaryParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -156,9 +143,8 @@ class CurveNode(NodeType[BinaryParams]):
         )
         return {"plot": None, "points": points, "metrics": None}
 
-    def execute(self, ctx: ExecutionContext, params: BinaryParams, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: BinaryParams, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["scored"]
-        raise_first_error(self.validate(params, {"scored": schema_of_frame(frame)}, ctx.settings))
         scored = read_classes(frame, params.target)
         curves = class_curves(scored, params.pos_label, self.curve_kind, ctx.log)
         figure = curves_figure(

@@ -5,8 +5,7 @@ A data-file source declares its Params (a `DataFileParams` with its own `path` d
 kind of file it wants for the "no file chosen" hint, and two hooks: `read_schema` (the columns
 before a run) and `read_frame` (the run). `DataFileSourceNode` confines the path to the data roots
 (`node_library.safety.paths`), reads the schema while validating so that an unreadable file is
-reported before a run, logs what a run read, and fingerprints the file by its content. It defines
-no `type_id`, so the built-in discovery does not register it.
+reported before a run, logs what a run read, and fingerprints the file by its content.
 """
 
 from __future__ import annotations
@@ -16,29 +15,18 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from node_library.checks import did_you_mean
-from node_library.contract import (
-    ExecutionContext,
-    Issue,
-    NodeError,
-    NodeType,
-    Port,
-    PortSchema,
-    error,
-)
-from node_library.datatypes import DataType
+from node_library.contract import ExecutionContext, Issue, NodeError, NodeParams, PortSchema, error
+from node_library.node_kinds.sources import SourceNode
 from node_library.safety.file_limits import FileLimitError
 from node_library.safety.paths import data_file_fingerprint, data_path_issues, require_data_path
 from node_library.schema import TableSchema
 from node_library.settings import NodeSettings
 
 
-class DataFileParams(BaseModel):
+class DataFileParams(NodeParams):
     """Params of a data-file source; subclasses redeclare `path` with their own description."""
-
-    model_config = ConfigDict(extra="forbid")
 
     path: str
 
@@ -46,11 +34,9 @@ class DataFileParams(BaseModel):
 F = TypeVar("F", bound=DataFileParams)
 
 
-class DataFileSourceNode(NodeType[F]):
+class DataFileSourceNode(SourceNode[F]):
     """Base of the nodes that read one file under a data root into the `data` port."""
 
-    category = "sources"
-    outputs = (Port("data", DataType.DATAFRAME, "Data"),)
     # Completes "choose ... under a data root", the hint when no file is chosen.
     file_kind: ClassVar[str]
     read_log: ClassVar[str] = "read {rows} rows and {columns} columns from {path}"
@@ -94,7 +80,7 @@ class DataFileSourceNode(NodeType[F]):
     ) -> dict[str, PortSchema]:
         return {"data": self.read_schema(require_data_path(params.path, settings), params)}
 
-    def execute(self, ctx: ExecutionContext, params: F, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: F, **inputs: Any) -> dict[str, Any]:
         frame = self.read_frame(require_data_path(params.path, ctx.settings), params)
         ctx.log(self.read_log.format(rows=len(frame), columns=frame.shape[1], path=params.path))
         return {"data": frame}

@@ -1,5 +1,5 @@
-"""What the two deep-learning model nodes share (issue 5): the MLP hyperparameters, the check that
-PyTorch (the optional `deep` extra) is installed, and fitting with progress once per epoch.
+"""What the two deep-learning model nodes share: the MLP hyperparameters, the check that PyTorch
+(the optional `deep` extra) is installed, and fitting with progress once per epoch.
 
 The estimators are node_library.ml.torch_mlp's TorchMLPClassifier / TorchMLPRegressor, imported
 lazily: the registry must load (and these nodes must explain what is missing) without PyTorch.
@@ -14,10 +14,10 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import Field, field_validator
 
+from node_library import widgets
 from node_library.contract import ExecutionContext, Issue, NodeError, PortSchema, error
 from node_library.ml.layer_sizes import parse_layer_sizes
-from node_library.nodes import widgets
-from node_library.nodes.models.base import ModelNode, SupervisedParams, estimator_kwargs
+from node_library.node_kinds.models import ModelNode, SupervisedParams
 from node_library.settings import NodeSettings
 
 DEEP_EXTRA_HINT = "the deep-learning nodes need the `deep` extra: pip install -e '.[deep]'"
@@ -79,10 +79,7 @@ class MLPNode(ModelNode[MLPParams]):
     def make_estimator(self, params: MLPParams) -> Any:
         if not torch_installed():
             raise NodeError(missing_extra())
-        from node_library.ml import torch_mlp
-
-        cls = getattr(torch_mlp, self.algorithm.rsplit(".", 1)[-1])
-        return cls(**estimator_kwargs(params))
+        return super().make_estimator(params)
 
     def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
         """Fit with one progress report per epoch (at most about a hundred) and the final loss

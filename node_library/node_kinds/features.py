@@ -22,13 +22,15 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns
 from node_library.contract import (
     ExecutionContext,
     Issue,
     NodeError,
+    NodeParams,
     NodeType,
     Port,
     PortSchema,
@@ -45,8 +47,6 @@ from node_library.ml.transformers import (
     transformed_frame,
     transformer_meta,
 )
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
@@ -54,9 +54,7 @@ NUMERIC = (Dtype.INTEGER, Dtype.FLOAT, Dtype.BOOLEAN)
 TEXT = (Dtype.STRING, Dtype.CATEGORY)
 
 
-class FeatureParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FeatureParams(NodeParams):
     columns: list[str] = Field(
         default_factory=list,
         description="Columns to transform. Empty means every column of a type this node handles.",
@@ -237,15 +235,10 @@ class FittedFeatureNode(NodeType[P]):
         applied = None if applied_in is None else output_schema(applied_in, features, planned)
         return {"train": train, "applied": applied, "model": None}
 
-    def execute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
         train: pd.DataFrame = inputs["train"]
         apply_to: pd.DataFrame | None = inputs.get("apply_to")
-        schemas: dict[str, PortSchema] = {"train": schema_of_frame(train)}
-        if apply_to is not None:
-            schemas["apply_to"] = schema_of_frame(apply_to)
-        raise_first_error(self.validate(params, schemas, ctx.settings))
-        train_schema = schemas["train"]
-        assert train_schema is not None
+        train_schema = schema_of_frame(train)
         if train.empty:
             raise NodeError(
                 error(

@@ -1,11 +1,13 @@
 """What every model node shares: the `train` input, the target and feature params, the checks,
-fitting with progress, and the FittedModel it outputs (issue 5).
+the estimator built from `algorithm`, fitting with progress, and the FittedModel it outputs.
 
 A model node file declares its hyperparameters (a Params subclass with the library's defaults and
-bounds), the estimator class it builds (`algorithm`) and `make_estimator(params)`, which imports
-the library lazily: the registry is imported at start by the CLI and the API, and start time
-matters. Everything else lives here, so a node is the same computation as a careful hand-written
-script: `make_estimator(params).fit(train[features], train[target])`.
+bounds) and the estimator class (`algorithm`, a dotted path such as
+"sklearn.linear_model.Ridge"). `make_estimator` imports that class on first use, because the
+registry is imported at start by the CLI and the API and start time matters, and calls it with
+the hyperparameters (every param but `target` and `features`); a node overrides it only when the
+estimator is more than that call. Everything else lives here, so a node is the same computation as
+a careful hand-written script: `Ridge(**hyperparameters).fit(train[features], train[target])`.
 
 Classifiers learn the target's labels as they are (`classes` in the sorted order scikit-learn
 uses); XGBoost needs label codes 0..k-1, so its node fits on codes and records `encoded_labels`,
@@ -18,14 +20,16 @@ how their result is used).
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from node_library.contract import ExecutionContext, Issue, NodeType, Port, PortSchema
+from node_library import widgets
+from node_library.contract import ExecutionContext, Issue, NodeParams, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
 from node_library.ml.fitted import (
     FittedModel,
@@ -36,18 +40,14 @@ from node_library.ml.fitted import (
 )
 from node_library.ml.prediction import CLUSTER
 from node_library.ml.training import Task, TrainingData, training_data, training_issues
-from node_library.nodes import widgets
-from node_library.nodes.execute_checks import raise_first_error
-from node_library.schema import Dtype, schema_of_frame
+from node_library.schema import Dtype
 from node_library.settings import NodeSettings
 
 # Params every model node keeps out of the estimator's keyword arguments.
 _DATA_PARAMS = {"target", "features"}
 
 
-class ClusterParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ClusterParams(NodeParams):
     features: list[str] = Field(
         default_factory=list,
         description="Columns to cluster on. Empty means every column.",
@@ -74,7 +74,7 @@ P = TypeVar("P", bound=ClusterParams)
 
 
 class ModelNode(NodeType[P], Generic[P]):
-    """Base of the model nodes; subclasses set the ClassVars and `make_estimator`."""
+    """Base of the model nodes; subclasses set the ClassVars (and Params)."""
 
     category = "models"
     task: ClassVar[Task]
@@ -82,11 +82,16 @@ class ModelNode(NodeType[P], Generic[P]):
     libraries: ClassVar[tuple[str, ...]] = ("scikit-learn",)
     # True for estimators that handle missing feature values themselves
     allows_nan: ClassVar[bool] = False
+    # keyword arguments always passed to the estimator besides the params (quieting a library)
+    estimator_options: ClassVar[Mapping[str, Any]] = {}
     inputs = (Port("train", DataType.DATAFRAME, "Training data"),)
     outputs: ClassVar[tuple[Port, ...]] = (Port("model", DataType.MODEL, "Model"),)
 
     def make_estimator(self, params: P) -> Any:
-        raise NotImplementedError
+        """A new, unfitted estimator: the `algorithm` class called with the hyperparameters."""
+        module, _, name = self.algorithm.rpartition(".")
+        estimator_class = getattr(importlib.import_module(module), name)
+        return estimator_class(**estimator_kwargs(params), **self.estimator_options)
 
     def fit_logged(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
         """`fit`, with the library's warnings (no convergence, ...) passed to the run's log."""
@@ -112,14 +117,8 @@ class ModelNode(NodeType[P], Generic[P]):
             inputs.get("train"), self._target(params), params.features, task=self.task
         )
 
-    def infer_schema(
-        self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
-    ) -> dict[str, PortSchema]:
-        return {"model": None}
-
-    def execute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["train"]
-        raise_first_error(self.validate(params, {"train": schema_of_frame(frame)}, ctx.settings))
         data = training_data(
             frame,
             self._target(params),
@@ -195,9 +194,8 @@ class ClusterNode(ModelNode[P], Generic[P]):
             "clustered": None if schema is None else schema.with_column(CLUSTER, Dtype.INTEGER),
         }
 
-    def execute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["train"]
-        raise_first_error(self.validate(params, {"train": schema_of_frame(frame)}, ctx.settings))
         data = training_data(
             frame, None, params.features, task=self.task, allows_nan=self.allows_nan
         )

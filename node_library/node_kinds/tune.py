@@ -1,5 +1,5 @@
 """What the tuning nodes share: the `model` and `train` inputs, the CV scheme and scoring params,
-the candidate loop with progress, the refit of the best candidate and the outputs (issue 5).
+the candidate loop with progress, the refit of the best candidate and the outputs.
 
 The model input gives the estimator and its hyperparameters (the starting point): each candidate
 fits `clone(model.estimator).set_params(**candidate)` on every training fold and scores the test
@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import (
     ExecutionContext,
     Issue,
@@ -40,6 +41,7 @@ from node_library.contract import (
     Port,
     PortSchema,
     error,
+    raise_first_error,
 )
 from node_library.datatypes import DataType
 from node_library.ml.cv import CVScheme, fold_issues, iter_folds, scheme_issues
@@ -56,8 +58,7 @@ from node_library.ml.search_space import (
     shown,
     space_issues,
 )
-from node_library.nodes import widgets
-from node_library.nodes.evaluate.model_data import (
+from node_library.node_kinds.model_data import (
     SCORERS,
     ModelData,
     Scoring,
@@ -68,7 +69,6 @@ from node_library.nodes.evaluate.model_data import (
     model_data,
     scorer,
 )
-from node_library.nodes.execute_checks import raise_first_error
 from node_library.schema import Dtype, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 from node_library.values import Metrics
@@ -170,9 +170,8 @@ class TuneNode(NodeType[P], Generic[P]):
             "plot": None,
         }
 
-    def execute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
+    def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
         train: pd.DataFrame = inputs["train"]
-        raise_first_error(self.validate(params, {"train": schema_of_frame(train)}, ctx.settings))
         model = inputs["model"]
         checked = _port_model_data(model, train, params.target)
         space = self.space_of(params)

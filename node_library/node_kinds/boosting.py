@@ -12,7 +12,7 @@ import pandas as pd
 from pydantic import Field
 
 from node_library.contract import ExecutionContext
-from node_library.nodes.models.base import SupervisedParams
+from node_library.node_kinds.models import SupervisedParams
 
 
 class XGBoostParams(SupervisedParams):

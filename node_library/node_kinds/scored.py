@@ -1,4 +1,5 @@
-"""Reading a scored frame (the output of Predict) for the evaluation nodes.
+"""The evaluation nodes that read a scored frame (the output of Predict): their `scored` input,
+`target` param and checks, and the reading of the frame.
 
 A scored frame holds the input columns, the true `target` column, `prediction` and, for
 classifiers with probabilities, one `proba_<class>` column per class in the model's class order
@@ -14,25 +15,26 @@ run time from the data) and pairs each proba column with its class label:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from node_library import widgets
 from node_library.checks import require_columns, require_numeric
-from node_library.contract import Issue, NodeError, error
+from node_library.contract import Issue, NodeError, NodeParams, NodeType, Port, PortSchema, error
+from node_library.datatypes import DataType
 from node_library.ml.prediction import PREDICTION, PROBA_PREFIX
-from node_library.nodes import widgets
 from node_library.schema import Dtype, TableSchema
+from node_library.settings import NodeSettings
 
 
-class ScoredParams(BaseModel):
+class ScoredParams(NodeParams):
     """Params shared by the nodes that read a scored frame."""
-
-    model_config = ConfigDict(extra="forbid")
 
     target: str = Field(
         "target",
@@ -50,6 +52,23 @@ class BinaryParams(ScoredParams):
             "last class of the model, like scikit-learn's classes_[1])."
         ),
     )
+
+
+S = TypeVar("S", bound=ScoredParams)
+
+
+class ScoredNode(NodeType[S], Generic[S]):
+    """Base of the nodes that evaluate a scored frame; subclasses declare their outputs."""
+
+    category = "evaluate"
+    inputs = (Port("scored", DataType.DATAFRAME, "Scored", description="Output of Predict."),)
+    # True for regression nodes: the target and the predictions must be numbers
+    numeric_target: ClassVar[bool] = False
+
+    def validate(
+        self, params: S, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        return scored_issues(inputs.get("scored"), params.target, numeric=self.numeric_target)
 
 
 def scored_issues(

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from node_library.contract import NodeError, error
-from node_library.nodes.sources.object_columns import object_columns
+from node_library.io.object_columns import object_columns
 
 
 def dig(document: Any, dotted: str, *, label: str, param: str) -> Any:
