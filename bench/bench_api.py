@@ -65,7 +65,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from canvas_assets import CanvasServices
 from canvas_assets.config import CanvasConfig
-from canvas_assets.store import KIND_OPS
+from canvas_assets.storage.operation_log import KIND_OPS
 from node_library.graph_ops import apply_ops
 from node_library.registry import default_registry
 from node_library.settings import NodeSettings

@@ -5,7 +5,7 @@ in < 300 ms) and against Dagster run in-process.
 Starts what `mlcanvas up` starts, on a scratch home (embedded default: SQLite workflow store
 and Dagster instance, artifacts on the local disk; --postgres: one scratch PostgreSQL database
 for both): the GraphQL API (`python -m graphql_api.server`, a subprocess, every request with a
-token) and the engine (`python -m canvas_assets.engine`, a subprocess), and waits for "engine
+token) and the engine (`python -m canvas_assets.runs.engine`, a subprocess), and waits for "engine
 ready". This process is the canvas: it talks HTTP GraphQL and follows runs on the `runEvents`
 subscription (graphql-transport-ws, one socket kept open); the breakdowns come from the event
 timestamps the API and the engine's workers write into the instance (one machine, one clock).
@@ -79,10 +79,10 @@ from bench_api import (  # bench/ is on sys.path when run as a script
 from websockets.sync.client import ClientConnection
 
 from canvas_assets import CanvasServices, Selection
-from canvas_assets.compiler import build_workflow_assets
-from canvas_assets.io_manager import CanvasIOManager
-from canvas_assets.plans import PlanSource
-from canvas_assets.run_jobs import build_run_job, spec_for
+from canvas_assets.outputs.io_manager import CanvasIOManager
+from canvas_assets.planning.compiler import build_workflow_assets
+from canvas_assets.planning.plan_source import PlanSource
+from canvas_assets.runs.jobs import build_run_job, spec_for
 
 CLICK_TARGET_MS = 1000.0  # p50
 NOTHING_TARGET_MS = 300.0
@@ -170,7 +170,7 @@ def scratch_home(path: Path, postgres: bool) -> Iterator[Home]:
 
 @dataclass
 class EngineProcess:
-    """`python -m canvas_assets.engine` in a subprocess; its output is kept for error messages
+    """`python -m canvas_assets.runs.engine` in a subprocess; its output is kept for error messages
     and for the moment it forked each run's worker."""
 
     proc: subprocess.Popen[str]
@@ -215,7 +215,7 @@ def running_engine(home: Home, extra_env: dict[str, str]) -> Iterator[EngineProc
         env.pop(CONCURRENCY_ENV, None)
     started = time.perf_counter()
     proc = subprocess.Popen(  # our own module, fixed arguments
-        [sys.executable, "-m", "canvas_assets.engine"],
+        [sys.executable, "-m", "canvas_assets.runs.engine"],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

@@ -30,7 +30,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from canvas_assets.store import Conflict, WorkflowStore
+from canvas_assets.storage.errors import Conflict
+from canvas_assets.storage.workflow_store import WorkflowStore
 from node_library.graph import Edge, Node, Position, Workflow
 from node_library.graph_ops import (
     AddEdgeOp,

@@ -332,9 +332,9 @@ def engine_metrics(
     home: Path, slug: str, node_ids: list[str], data_roots: list[Path]
 ) -> dict[str, Any]:
     """The metrics the engine stored for the current graph, read from the artifact store."""
-    from canvas_assets.artifacts import ArtifactRef
     from canvas_assets.config import CanvasConfig
     from canvas_assets.services import CanvasServices
+    from canvas_assets.storage.artifacts import ArtifactRef
     from node_library.registry import default_registry
     from node_library.settings import NodeSettings
 

@@ -33,13 +33,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from canvas_assets import migrations
 from canvas_assets.config import CanvasConfig
 from canvas_assets.examples import seed_examples
-from canvas_assets.planner import PlanError
+from canvas_assets.planning.plan import PlanError
+from canvas_assets.runs.scale_out.settings import CELERY_QUEUE_ENV, DEFAULT_QUEUE
 from canvas_assets.services import CanvasServices, RunRefused, Selection
-from canvas_assets.store import StoreError, create_engine
-from canvas_assets.tokens import Role
+from canvas_assets.storage import migrations
+from canvas_assets.storage.database import create_engine
+from canvas_assets.storage.errors import StoreError
+from canvas_assets.storage.tokens import Role
 from node_library.contract import Severity
 from node_library.graph import DocumentError, load_workflow
 from node_library.secrets import redact_workflow
@@ -93,13 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     engine.add_argument("--max-runs", type=int, default=4, help="runs executing at once")
     engine.set_defaults(handler=_engine)
 
-    from canvas_assets.celery_worker import add_arguments as add_worker_arguments
-
     worker = sub.add_parser(
         "worker",
         help="execute the steps of runs whose workflow uses the Celery executor (any machine)",
     )
-    add_worker_arguments(worker)
+    _add_worker_arguments(worker)
     worker.set_defaults(handler=_worker)
 
     run = sub.add_parser("run", help="materialize a workflow through Dagster")
@@ -410,12 +410,12 @@ def _db_revision(args: argparse.Namespace) -> int:
             )
     finally:
         engine.dispose()
-    print(f"wrote revision {number}: review it in canvas_assets/migrations/versions/")
+    print(f"wrote revision {number}: review it in canvas_assets/storage/migrations/versions/")
     return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from canvas_assets.backup import write_backup
+    from canvas_assets.maintenance.backup import write_backup
 
     report = write_backup(CanvasConfig.from_env(), args.output, args.with_artifacts)
     rows = ", ".join(f"{name} {count}" for name, count in report.rows.items())
@@ -428,7 +428,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from canvas_assets.backup import restore_backup
+    from canvas_assets.maintenance.backup import restore_backup
 
     report = restore_backup(CanvasConfig.from_env(), args.file, force=args.force)
     rows = ", ".join(f"{name} {count}" for name, count in report.rows.items())
@@ -448,15 +448,38 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace) -> int:
-    from canvas_assets.engine import main as engine_main
+    from canvas_assets.runs.engine import main as engine_main
 
     return engine_main(["--max-runs", str(args.max_runs)])
 
 
-def _worker(args: argparse.Namespace) -> int:
-    from canvas_assets.celery_worker import options_from, serve
+def _add_worker_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-Q",
+        "--queue",
+        action="append",
+        dest="queues",
+        default=[],
+        metavar="QUEUE",
+        help=f"a queue to consume (repeatable; default ${CELERY_QUEUE_ENV} or {DEFAULT_QUEUE!r})",
+    )
+    p.add_argument(
+        "-c",
+        "--concurrency",
+        type=int,
+        default=0,
+        help="steps executing at once (pool processes; default: the cores)",
+    )
+    p.add_argument(
+        "-n", "--name", default="", help="worker name (default canvas-<random>@<hostname>)"
+    )
+    p.add_argument("--loglevel", default="INFO", help="Celery's log level (default INFO)")
 
-    return serve(options_from(args))
+
+def _worker(args: argparse.Namespace) -> int:
+    from canvas_assets.runs.scale_out.worker import WorkerOptions, serve
+
+    return serve(WorkerOptions(args.queues, args.concurrency, args.name, args.loglevel))
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -468,9 +491,9 @@ def _up(args: argparse.Namespace) -> int:
         added = seed_examples(services.store, services.registry)
         print(f"first start: loaded example workflows {', '.join(added)}")
     _ = services.instance  # created once here: processes creating one SQLite instance race
-    from canvas_assets import dagster_ui
-    from canvas_assets.dagster_sync import DAGSTER_SOCKET_ENV, DAGSTER_URL_ENV
-    from canvas_assets.supervisor import ChildSpec, Supervisor, spawn_process
+    from canvas_assets.orchestration import dagster_ui
+    from canvas_assets.orchestration.dagster_reload import DAGSTER_SOCKET_ENV, DAGSTER_URL_ENV
+    from canvas_assets.orchestration.supervisor import ChildSpec, Supervisor, spawn_process
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s up: %(message)s")
     try:
@@ -501,7 +524,7 @@ def _up(args: argparse.Namespace) -> int:
                 "code-server", tuple(dagster_ui.code_server_command(py, sockets)), signal.SIGINT
             )
         )
-        # the warm engine that executes the runs the API launches (canvas_assets/engine.py)
+        # the warm engine that executes the runs the API launches (canvas_assets/runs/engine.py)
         supervisor.start(ChildSpec("engine", (py, "-m", "canvas_assets.cli", "engine")))
         api = (py, "-m", "graphql_api.server", "--host", args.host, "--port", str(args.api_port))
         supervisor.start(ChildSpec("api", api))
@@ -568,8 +591,7 @@ def _gc(args: argparse.Namespace) -> int:
     import time
     from dataclasses import replace
 
-    from canvas_assets.artifacts import ArtifactError
-    from canvas_assets.retention import (
+    from canvas_assets.maintenance.retention import (
         RetentionError,
         RetentionPolicy,
         collect_garbage,
@@ -577,6 +599,7 @@ def _gc(args: argparse.Namespace) -> int:
         parse_max_gb,
         parse_revisions,
     )
+    from canvas_assets.storage.artifacts import ArtifactError
 
     try:
         policy = RetentionPolicy.from_env().with_pins(args.keep)

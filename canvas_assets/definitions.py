@@ -1,4 +1,4 @@
-"""The one composition root for Dagster (STYLE.md): every stored workflow compiled into assets,
+"""The one composition root for Dagster: every stored workflow compiled into assets,
 and every stored schedule into a Dagster schedule.
 
 The Dagster webserver and daemon load this module through workspace.yaml. The workflow set and
@@ -6,14 +6,15 @@ the schedules are read from the store once per code-location load and pinned int
 metadata, so runs launched from the Dagster UI or by a schedule execute the graph versions the
 code location showed.
 
-Schedules (schedules.py holds the records): each becomes `canvas_<workflow slug>_<first 8
-characters of its id>`, targeting the workflow's asset group or the node with its upstream, RUNNING
-when enabled and STOPPED otherwise, in the schedule's time zone. Its evaluation is cache-aware
-like "Run stale": it plans with our planner and returns SkipReason("nothing to do: every node is
-fresh") when nothing is stale, else a RunRequest for exactly the stale and missing nodes' assets,
-tagged canvas/trigger=schedule and canvas/schedule=<id>. A tick also skips while the schedule's
-previous run is still going, so a slow run is never stacked under the next one. The daemon queues
-the run; the instance's run launcher (engine_launcher.py) hands it to the warm engine.
+Schedules (orchestration/schedules.py holds the records): each becomes `canvas_<workflow
+slug>_<first 8 characters of its id>`, targeting the workflow's asset group or the node with its
+upstream, RUNNING when enabled and STOPPED otherwise, in the schedule's time zone. Its
+evaluation is cache-aware like "Run stale": it plans with our planner and returns
+SkipReason("nothing to do: every node is fresh") when nothing is stale, else a RunRequest for
+exactly the stale and missing nodes' assets, tagged canvas/trigger=schedule and
+canvas/schedule=<id>. A tick also skips while the schedule's previous run is still going, so a
+slow run is never stacked under the next one. The daemon queues the run; the instance's run
+launcher (runs/dagster_run_launcher.py) hands it to the warm engine.
 """
 
 from __future__ import annotations
@@ -27,15 +28,16 @@ from typing import Any
 
 import dagster as dg
 
-from canvas_assets.compiler import build_workflow_assets, output_keys
-from canvas_assets.dagster_adapter import pinned_snapshot, with_snapshot
-from canvas_assets.io_manager import CanvasIOManager
-from canvas_assets.planner import Plan, PlanError, State, build_plan
-from canvas_assets.plans import PlanSource
-from canvas_assets.run_jobs import executor_definition, graph_width
-from canvas_assets.schedules import Schedule
+from canvas_assets.orchestration.dagster_adapter import pinned_snapshot, with_snapshot
+from canvas_assets.orchestration.schedules import Schedule
+from canvas_assets.outputs.io_manager import CanvasIOManager
+from canvas_assets.planning.compiler import build_workflow_assets, output_keys
+from canvas_assets.planning.plan import Plan, PlanError, build_plan
+from canvas_assets.planning.plan_source import PlanSource
+from canvas_assets.planning.status import State
+from canvas_assets.runs.jobs import executor_definition, graph_width
 from canvas_assets.services import CanvasServices, RunRefused, Selection
-from canvas_assets.store import NotFound
+from canvas_assets.storage.errors import NotFound
 from node_library.graph import Workflow, load_workflow
 from node_library.validation import validate_workflow
 
@@ -150,7 +152,7 @@ def build_schedules(
                 continue
             selection = dg.AssetSelection.assets(*node_keys).upstream()
         name = schedule_name(workflow.slug, schedule.id)
-        # where the workflow's runs execute, as for runs the API launches (run_jobs.py): Celery
+        # where the workflow's runs execute, as for runs the API launches (runs/jobs.py): Celery
         # workers, or the engine's worker with parallel branches where the graph has them
         executor: str = workflow.settings.executor
         if executor == "local":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from canvas_assets.store import WorkflowStore
+from canvas_assets.storage.workflow_store import WorkflowStore
 from node_library.graph import Workflow, load_workflow
 from node_library.registry import NodeRegistry
 

@@ -11,17 +11,19 @@ from typing import Any
 
 import dagster as dg
 
-from canvas_assets.artifacts import ArtifactStore, open_backend
-from canvas_assets.compiler import build_workflow_assets, output_keys
 from canvas_assets.config import CanvasConfig
 from canvas_assets.examples import example_workflows
-from canvas_assets.history import latest_records
-from canvas_assets.io_manager import CanvasIOManager
-from canvas_assets.planner import NodeStatus, Plan, State, build_plan, node_statuses
-from canvas_assets.plans import PlanSource
-from canvas_assets.schedules import ScheduleStore
-from canvas_assets.store import NotFound, OpsResult, StoredWorkflow, StoreError, WorkflowStore
-from canvas_assets.tokens import TokenStore
+from canvas_assets.orchestration.schedules import ScheduleStore
+from canvas_assets.outputs.io_manager import CanvasIOManager
+from canvas_assets.planning.compiler import build_workflow_assets, output_keys
+from canvas_assets.planning.last_materializations import latest_records
+from canvas_assets.planning.plan import Plan, build_plan
+from canvas_assets.planning.plan_source import PlanSource
+from canvas_assets.planning.status import NodeStatus, State, node_statuses
+from canvas_assets.storage.artifacts import ArtifactStore, open_backend
+from canvas_assets.storage.errors import NotFound, StoreError
+from canvas_assets.storage.tokens import TokenStore
+from canvas_assets.storage.workflow_store import OpsResult, StoredWorkflow, WorkflowStore
 from node_library.graph import Workflow, load_workflow, slugify
 from node_library.graph_ops import parse_ops
 from node_library.registry import NodeRegistry, default_registry

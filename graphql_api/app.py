@@ -74,7 +74,8 @@ DAGSTER_VISIBLE_MUTATIONS = frozenset(
 
 class ReloadDagsterOnEdits(SchemaExtension):
     """After a mutation that changes graphs or schedules, ask for a debounced reload of the
-    Dagster UI's code location (canvas_assets/dagster_sync.py); never blocks the response."""
+    Dagster UI's code location (canvas_assets/orchestration/dagster_reload.py); never blocks the
+    response."""
 
     def __init__(self, reloader: DagsterReloader) -> None:
         super().__init__()

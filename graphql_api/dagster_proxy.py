@@ -3,8 +3,8 @@
 Why: Dagster's webserver has no authentication and executes GraphQL mutations sent as GET, so any
 web page could drive it (`reloadWorkspace`, launching or deleting runs) with an <img> tag. Under
 `mlcanvas up` it listens only on a Unix socket that a browser cannot reach
-(canvas_assets/dagster_ui.py), and this route is the one way in. Each request passes the API's
-Host and Origin checks (the app's middleware) and then these rules:
+(canvas_assets/orchestration/dagster_ui.py), and this route is the one way in. Each request passes
+the API's Host and Origin checks (the app's middleware) and then these rules:
 
 - The caller signs in as on the API: `Authorization: Bearer <token>`, or the loopback local
   admin (the Authorization header of a WebSocket handshake counts too).

@@ -20,7 +20,7 @@ Conventions shared by the ML nodes:
 - Model nodes build X and y with node_library.ml.training (checks with clear messages) and apply
   models with node_library.ml.prediction (steps first, then the estimator).
 
-Storage (canvas_assets/artifacts.py, through node_library/ml/model_files.py): one zip per model
+Storage (canvas_assets/storage/artifacts.py, via node_library/ml/model_files.py): one zip per model
 with `meta` (and each step's) as JSON and every estimator in its native format: scikit-learn as
 skops (trusted types only), XGBoost as UBJSON (loads back as XGBClassifier/XGBRegressor),
 LightGBM as text (loads back as node_library.ml.lightgbm_booster.LightGBMBoosterModel, which

@@ -7,7 +7,7 @@ import pytest
 
 from canvas_assets.config import CanvasConfig
 from canvas_assets.services import CanvasServices
-from canvas_assets.store import WorkflowStore
+from canvas_assets.storage.workflow_store import WorkflowStore
 from node_library.settings import NodeSettings
 from tests.canvas_assets.toy_nodes import EXECUTIONS, NODE_MODULE, toy_registry
 from tests.services import EngineProcess, start_engine

@@ -7,7 +7,7 @@ import uuid
 import pandas as pd
 import pytest
 
-from canvas_assets.artifacts import (
+from canvas_assets.storage.artifacts import (
     ArtifactError,
     ArtifactRef,
     ArtifactStore,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from canvas_assets.artifacts import ArtifactError, ArtifactRef, ArtifactStore, open_backend
+from canvas_assets.storage.artifacts import ArtifactError, ArtifactRef, ArtifactStore, open_backend
 from node_library.datatypes import DataType
 from node_library.ml.fitted import FittedModel
 from node_library.ml.lightgbm_booster import LightGBMBoosterModel
@@ -144,7 +144,7 @@ def _replace_estimator_file(data: bytes, payload: bytes) -> bytes:
 def test_a_planted_object_in_a_skops_payload_is_refused(store: ArtifactStore, planted) -> None:
     import skops.io as sio
 
-    from canvas_assets.artifacts import decode
+    from canvas_assets.storage.artifacts import decode
 
     model = fit_node("models.logistic_regression", {"target": "species"}, iris_labelled())
     ref = ArtifactRef("wf", "model", uuid.uuid4().hex, "model")
@@ -163,7 +163,7 @@ def test_only_fitted_models_are_stored(store: ArtifactStore) -> None:
 
 
 def test_a_corrupt_model_artifact_gives_a_clear_error() -> None:
-    from canvas_assets.artifacts import decode
+    from canvas_assets.storage.artifacts import decode
 
     with pytest.raises(ArtifactError, match="unreadable"):
         decode(DataType.MODEL, b"not a zip", {"format": "canvas-model"})
@@ -172,7 +172,7 @@ def test_a_corrupt_model_artifact_gives_a_clear_error() -> None:
 def test_a_model_workflow_runs_through_dagster_and_scores_the_same_as_in_memory(tmp_path) -> None:
     """sample dataset -> XGBoost -> Predict -> Export model, run by the real engine: the model
     crosses the artifact store between steps, and the scores equal an in-memory fit."""
-    from canvas_assets.planner import State
+    from canvas_assets.planning.status import State
     from node_library import default_registry
     from node_library.graph import load_workflow
     from node_library.nodes.sources.sample_dataset import load_sample
@@ -258,7 +258,7 @@ def test_mlp_networks_come_back_as_themselves_and_predict_exactly_the_same(
 
 def test_a_pickled_array_planted_in_a_network_file_is_refused(store: ArtifactStore) -> None:
     pytest.importorskip("torch")
-    from canvas_assets.artifacts import decode
+    from canvas_assets.storage.artifacts import decode
 
     model = fit_node("models.mlp_classifier", {"target": "species", "epochs": 1}, iris_labelled())
     ref = ArtifactRef("wf", "model", uuid.uuid4().hex, "model")

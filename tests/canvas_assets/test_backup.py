@@ -117,7 +117,7 @@ def test_a_restore_refuses_a_store_that_has_data_unless_forced(
 def test_a_backup_of_a_first_release_store_is_restored_at_head(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from canvas_assets import migrations
+    from canvas_assets.storage import migrations
     from tests.canvas_assets.test_migrations import LEGACY_SECRET, load_first_release
 
     use_home(monkeypatch, tmp_path / "one")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from canvas_assets.planner import State
+from canvas_assets.planning.status import State
 from canvas_assets.services import CanvasServices, RunRefused, Selection
 from node_library.graph import load_workflow
 from tests.canvas_assets.toy_nodes import EXECUTIONS, chain_workflow
@@ -167,7 +167,7 @@ def test_failing_node_reports_its_error_and_skips_downstream(toy_services: Canva
 
 
 def test_invalid_workflow_is_refused_before_anything_runs(toy_services: CanvasServices) -> None:
-    from canvas_assets.planner import PlanError
+    from canvas_assets.planning.plan import PlanError
 
     document = chain_workflow()
     document["nodes"][1]["params"]["column"] = "y"
@@ -197,7 +197,7 @@ def test_multi_output_node_stores_each_port_as_its_own_asset(toy_services: Canva
 
 
 def _ref(services: CanvasServices, slug: str, node_id: str, port: str):
-    from canvas_assets.artifacts import ArtifactRef
+    from canvas_assets.storage.artifacts import ArtifactRef
 
     plan = services.plan(services.store.get(slug))
     assert services.statuses(plan)[node_id].state is State.FRESH

@@ -22,20 +22,20 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from canvas_assets.artifacts import ArtifactRef
-from canvas_assets.celery_worker import (
+from canvas_assets.config import CanvasConfig
+from canvas_assets.planning.compiler import output_keys
+from canvas_assets.runs.engine import WORKER_TAG
+from canvas_assets.runs.events import RunEvent, RunEventKind, RunEventTail
+from canvas_assets.runs.launcher import EXECUTOR_TAG, RunLauncher
+from canvas_assets.runs.scale_out.diagnostics import broker_problem
+from canvas_assets.runs.scale_out.settings import (
     CELERY_BROKER_ENV,
     CELERY_QUEUE_ENV,
-    READY,
     CelerySettings,
-    broker_problem,
 )
-from canvas_assets.compiler import output_keys
-from canvas_assets.config import CanvasConfig
-from canvas_assets.engine import WORKER_TAG
-from canvas_assets.launcher import EXECUTOR_TAG, RunLauncher
-from canvas_assets.run_events import RunEvent, RunEventKind, RunEventTail
+from canvas_assets.runs.scale_out.worker import READY
 from canvas_assets.services import CanvasServices, Selection
+from canvas_assets.storage.artifacts import ArtifactRef
 from node_library.registry import NodeRegistry, default_registry
 from tests.canvas_assets.toy_nodes import NODE_MODULE
 from tests.services import (

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from canvas_assets.dagster_sync import DagsterReloader
+from canvas_assets.orchestration.dagster_reload import DagsterReloader
 from canvas_assets.services import CanvasServices
 from graphql_api.app import create_app
 from tests.canvas_assets.conftest import make_services
@@ -176,7 +176,7 @@ def test_a_burst_of_requests_makes_one_reload_and_a_down_webserver_is_only_logge
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     reloader = DagsterReloader(url=f"http://127.0.0.1:{closed_port()}", debounce_seconds=0.3)
-    with caplog.at_level(logging.WARNING, logger="canvas_assets.dagster_sync"):
+    with caplog.at_level(logging.WARNING, logger="canvas_assets.orchestration.dagster_reload"):
         for _ in range(5):
             reloader.request()
             time.sleep(0.05)

@@ -12,10 +12,10 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from canvas_assets.engine import WORKER_TAG
-from canvas_assets.launcher import EXECUTOR_TAG, RunLauncher
-from canvas_assets.planner import PlanError
-from canvas_assets.run_events import RunEvent, RunEventKind, RunEventTail, run_details
+from canvas_assets.planning.plan import PlanError
+from canvas_assets.runs.engine import WORKER_TAG
+from canvas_assets.runs.events import RunEvent, RunEventKind, RunEventTail, run_details
+from canvas_assets.runs.launcher import EXECUTOR_TAG, RunLauncher
 from canvas_assets.services import CanvasServices, RunRefused, Selection
 from node_library.graph import load_workflow
 from tests.canvas_assets.toy_nodes import NODE_MODULE, chain_workflow
@@ -323,8 +323,8 @@ def test_the_daemons_run_monitoring_sees_a_dead_worker_through_the_run_launcher(
 ) -> None:
     from dagster._core.launcher.base import WorkerStatus
 
-    from canvas_assets.engine import host
-    from canvas_assets.engine_launcher import EngineRunLauncher
+    from canvas_assets.runs.dagster_run_launcher import EngineRunLauncher
+    from canvas_assets.runs.engine import host
 
     _store(toy_services, chain_workflow())
     launch = RunLauncher(toy_services).launch("toy_chain", Selection.ALL)

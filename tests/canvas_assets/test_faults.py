@@ -20,12 +20,12 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from canvas_assets.artifacts import ArtifactError, ArtifactRef
 from canvas_assets.config import CanvasConfig
-from canvas_assets.engine import WORKER_TAG
-from canvas_assets.launcher import RunLauncher
-from canvas_assets.planner import State
+from canvas_assets.planning.status import State
+from canvas_assets.runs.engine import WORKER_TAG
+from canvas_assets.runs.launcher import RunLauncher
 from canvas_assets.services import CanvasServices, Selection
+from canvas_assets.storage.artifacts import ArtifactError, ArtifactRef
 from node_library.contract import ExecutionContext, NodeType, Port, PortSchema
 from node_library.datatypes import DataType
 from node_library.graph import load_workflow
@@ -271,7 +271,7 @@ def test_a_dead_worker_left_as_a_zombie_counts_as_gone() -> None:
     killed together with its engine stays a zombie; the next engine must still fail its run."""
     import subprocess
 
-    from canvas_assets.engine import worker_alive
+    from canvas_assets.runs.engine import worker_alive
 
     child = subprocess.Popen(["true"])
     # wait for it to end without reaping it: it stays a zombie of this process

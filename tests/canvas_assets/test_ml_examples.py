@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from canvas_assets.artifacts import ArtifactRef
 from canvas_assets.config import CanvasConfig
 from canvas_assets.examples import example_workflows
 from canvas_assets.services import CanvasServices
+from canvas_assets.storage.artifacts import ArtifactRef
 from node_library.contract import Severity
 from node_library.graph import load_workflow
 from node_library.registry import default_registry
@@ -389,7 +389,7 @@ def test_the_report_example_scores_like_a_hand_written_forest_and_writes_a_pdf(
 
 def test_two_runs_metrics_are_read_back_for_comparison(services: CanvasServices) -> None:
     """Run.metrics: each run's metrics, flattened, from the artifacts its materializations name."""
-    from canvas_assets.run_history import flatten, run_metrics
+    from canvas_assets.runs.metrics import flatten, run_metrics
 
     stored = services.create_from_template("breast_cancer_classification")
     slug = stored.workflow.slug

@@ -13,18 +13,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from canvas_assets import previews
-from canvas_assets.artifacts import ArtifactRef, ArtifactStore, open_backend
-from canvas_assets.previews import (
-    FileInfo,
-    OutputNotFound,
-    PreviewError,
-    TablePreview,
-    ValuePreview,
-    open_download,
-    output_ref,
-    preview,
-)
+from canvas_assets.outputs import column_stats, downloads, row_filter, table_pages
+from canvas_assets.outputs.downloads import open_download
+from canvas_assets.outputs.errors import OutputNotFound, PreviewError
+from canvas_assets.outputs.lookup import output_ref
+from canvas_assets.outputs.preview import FileInfo, ValuePreview, preview
+from canvas_assets.outputs.table_pages import TablePreview
+from canvas_assets.storage.artifacts import ArtifactRef, ArtifactStore, open_backend
 from node_library.datatypes import DataType
 from node_library.values import FileValue
 
@@ -138,7 +133,7 @@ def test_stats_are_computed_once_and_cached_next_to_the_artifact(
     def fail(*args, **kwargs):
         raise AssertionError("stats were computed again")
 
-    monkeypatch.setattr(previews, "column_stats", fail)
+    monkeypatch.setattr(column_stats, "column_stats", fail)
     again = preview(artifacts, ref, offset=2, limit=2, sort_by="score")
     assert isinstance(first, TablePreview) and isinstance(again, TablePreview)
     assert again.columns == first.columns
@@ -166,7 +161,7 @@ def test_pages_read_across_row_groups_match_a_plain_slice(offset: int, limit: in
     frame.to_parquet(buffer, index=False, row_group_size=7)
     parquet = pq.ParquetFile(io.BytesIO(buffer.getvalue()))
     assert parquet.metadata.num_row_groups == 4
-    got = previews._read_slice(parquet, offset, limit).to_pandas()
+    got = table_pages._read_slice(parquet, offset, limit).to_pandas()
     expected = frame.iloc[offset : offset + limit].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected)
 
@@ -233,7 +228,7 @@ def test_artifact_addresses_from_callers_refuse_anything_but_plain_names(
 def test_a_table_downloads_as_csv_batch_by_batch(
     artifacts: ArtifactStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(previews, "CSV_BATCH_ROWS", 2)
+    monkeypatch.setattr(downloads, "CSV_BATCH_ROWS", 2)
     frame = _frame()
     download = open_download(artifacts, _stored(artifacts, frame))
     chunks = list(download.chunks)
@@ -305,11 +300,11 @@ def test_filtered_pages_across_row_groups_match_pandas(sort_by: str | None) -> N
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False, row_group_size=7)
     parquet = pq.ParquetFile(io.BytesIO(buffer.getvalue()))
-    kept = previews.rows_meeting("n % 3 == 0 or n > 50", parquet, None)
+    kept = row_filter.rows_meeting("n % 3 == 0 or n > 50", parquet, None)
     expected = frame[(frame["n"] % 3 == 0) | (frame["n"] > 50)]
     assert kept.tolist() == expected.index.tolist()
     for offset, limit in ((0, 4), (5, 9), (20, 100)):
-        got = previews._read_rows(parquet, kept[offset : offset + limit]).to_pandas()
+        got = table_pages._read_rows(parquet, kept[offset : offset + limit]).to_pandas()
         want = expected.iloc[offset : offset + limit].reset_index(drop=True)
         pd.testing.assert_frame_equal(got, want)
 
@@ -372,16 +367,16 @@ def test_a_filter_is_evaluated_once_per_result_and_condition(
 ) -> None:
     ref = _stored(artifacts, _frame())
     first = preview(artifacts, ref, where="id >= 2", limit=2)
-    real = previews.rows_meeting
+    real = row_filter.rows_meeting
 
     def fail(*args, **kwargs):
         raise AssertionError("the filter was evaluated again")
 
-    monkeypatch.setattr(previews, "rows_meeting", fail)
+    monkeypatch.setattr(row_filter, "rows_meeting", fail)
     second = preview(artifacts, ref, where="id >= 2", offset=2, limit=2)
     assert isinstance(first, TablePreview) and isinstance(second, TablePreview)
     assert first.row_numbers + second.row_numbers == [2, 3, 4, 5]
-    monkeypatch.setattr(previews, "rows_meeting", real)
+    monkeypatch.setattr(row_filter, "rows_meeting", real)
     other = preview(artifacts, ref, where="id < 2")
     assert isinstance(other, TablePreview) and other.row_numbers == [0, 1]
 
@@ -401,10 +396,10 @@ def test_numbers_have_counts_quartiles_and_a_histogram(artifacts: ArtifactStore)
     assert (x.p25, x.median, x.p75) == pytest.approx(
         (finite.quantile(0.25), finite.median(), finite.quantile(0.75))
     )
-    assert len(x.histogram) == previews.HISTOGRAM_BINS
+    assert len(x.histogram) == column_stats.HISTOGRAM_BINS
     assert sum(b.count for b in x.histogram) == len(finite)
     assert (x.histogram[0].start, x.histogram[-1].end) == (1.0, 10.0)
-    expected_counts, _ = np.histogram(finite, bins=previews.HISTOGRAM_BINS, range=(1.0, 10.0))
+    expected_counts, _ = np.histogram(finite, bins=column_stats.HISTOGRAM_BINS, range=(1.0, 10.0))
     assert [b.count for b in x.histogram] == expected_counts.tolist()
     assert x.top_values == ()
 

@@ -18,7 +18,17 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from canvas_assets.artifacts import (
+from canvas_assets.cli import main
+from canvas_assets.maintenance.retention import (
+    PIN_PROVIDERS,
+    PINS_FILE,
+    ResultKey,
+    RetentionError,
+    RetentionPolicy,
+    collect_garbage,
+)
+from canvas_assets.services import CanvasServices
+from canvas_assets.storage.artifacts import (
     ArtifactError,
     ArtifactRef,
     ArtifactStore,
@@ -28,16 +38,6 @@ from canvas_assets.artifacts import (
     StoredObject,
     open_backend,
 )
-from canvas_assets.cli import main
-from canvas_assets.retention import (
-    PIN_PROVIDERS,
-    PINS_FILE,
-    ResultKey,
-    RetentionError,
-    RetentionPolicy,
-    collect_garbage,
-)
-from canvas_assets.services import CanvasServices
 from node_library.datatypes import DataType
 from node_library.graph import load_workflow
 from tests.canvas_assets.conftest import make_services
@@ -463,7 +463,7 @@ def test_a_write_survives_gc_removing_its_emptied_folder_under_it(
             Path(dir).rmdir()
         return real_mkstemp(dir=dir, prefix=prefix)
 
-    monkeypatch.setattr("canvas_assets.artifacts.tempfile.mkstemp", gc_strikes_first)
+    monkeypatch.setattr("canvas_assets.storage.artifacts.tempfile.mkstemp", gc_strikes_first)
 
     backend.put("wf/node/key/data.json", b"{}")
 

@@ -36,7 +36,7 @@ from dagster._core.scheduler.instigation import (
 from dagster._core.workspace.load import location_origins_from_yaml_paths
 
 from canvas_assets.definitions import NOTHING_TO_DO, SCHEDULE_TAG, schedule_name
-from canvas_assets.engine import ENGINE_TAG, WORKER_TAG
+from canvas_assets.runs.engine import ENGINE_TAG, WORKER_TAG
 from canvas_assets.services import CanvasServices
 from node_library.graph import load_workflow
 from tests.canvas_assets.conftest import make_services

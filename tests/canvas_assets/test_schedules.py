@@ -10,9 +10,10 @@ import dagster as dg
 import pytest
 
 from canvas_assets.definitions import NOTHING_TO_DO, build_definitions, schedule_name
-from canvas_assets.schedules import ScheduleError, ScheduleStore
+from canvas_assets.orchestration.schedules import ScheduleError, ScheduleStore
 from canvas_assets.services import CanvasServices, Selection
-from canvas_assets.store import NotFound, WorkflowStore
+from canvas_assets.storage.errors import NotFound
+from canvas_assets.storage.workflow_store import WorkflowStore
 from node_library.graph import Workflow, load_workflow
 from tests.canvas_assets.toy_nodes import chain_workflow
 

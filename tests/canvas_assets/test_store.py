@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from canvas_assets.store import Conflict, NotFound, StoreError, WorkflowStore
+from canvas_assets.storage.errors import Conflict, NotFound, StoreError
+from canvas_assets.storage.workflow_store import WorkflowStore
 from node_library.graph import load_workflow
 from tests.canvas_assets.toy_nodes import chain_workflow
 

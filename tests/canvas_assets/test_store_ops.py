@@ -10,16 +10,9 @@ from collections import Counter
 
 import pytest
 
-from canvas_assets.store import (
-    KIND_CREATE,
-    KIND_OPS,
-    KIND_REPLACE,
-    Conflict,
-    NotFound,
-    OpsResult,
-    StoreError,
-    WorkflowStore,
-)
+from canvas_assets.storage.errors import Conflict, NotFound, StoreError
+from canvas_assets.storage.operation_log import KIND_CREATE, KIND_OPS, KIND_REPLACE
+from canvas_assets.storage.workflow_store import OpsResult, WorkflowStore
 from node_library.graph import Edge, Node, Position, load_workflow
 from node_library.graph_ops import (
     AddEdgeOp,

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from canvas_assets import store as store_module
-from canvas_assets.store import KIND_OPS, Conflict, OpsResult, WorkflowStore
+from canvas_assets.storage import workflow_store as store_module
+from canvas_assets.storage.errors import Conflict
+from canvas_assets.storage.operation_log import KIND_OPS
+from canvas_assets.storage.workflow_store import OpsResult, WorkflowStore
 from node_library.graph import Edge, Node, Position, Workflow, load_workflow
 from node_library.graph_ops import (
     AddEdgeOp,

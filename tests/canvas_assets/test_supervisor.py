@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from canvas_assets.dagster_sync import DagsterReloader
-from canvas_assets.dagster_ui import sockets_for
-from canvas_assets.supervisor import ChildSpec, Supervisor, describe_exit
+from canvas_assets.orchestration.dagster_reload import DagsterReloader
+from canvas_assets.orchestration.dagster_ui import sockets_for
+from canvas_assets.orchestration.supervisor import ChildSpec, Supervisor, describe_exit
 from tests.services import REPO, free_port
 
 # -- the policy, without processes or waiting -------------------------------------------------
@@ -112,7 +112,7 @@ def test_a_death_and_the_restart_are_logged_with_the_signal_and_other_children_r
     supervisor.start(ChildSpec("api", ("api",)))
     supervisor.start(ChildSpec("engine", ("engine",)))
     api, engine = world.procs
-    with caplog.at_level(logging.WARNING, logger="canvas_assets.supervisor"):
+    with caplog.at_level(logging.WARNING, logger="canvas_assets.orchestration.supervisor"):
         world.clock.now += 5
         engine.code = -signal.SIGKILL
         supervisor.check()
@@ -265,7 +265,7 @@ def test_up_serves_the_dagster_ui_through_the_api_and_the_webserver_has_no_tcp_p
     sockets = sockets_for(stack.home)
     assert sockets.webserver.is_socket() and sockets.code_server.is_socket()
     assert oct(sockets.folder.stat().st_mode & 0o777) == "0o700"
-    (ui,) = stack.pids("canvas_assets.dagster_ui")
+    (ui,) = stack.pids("canvas_assets.orchestration.dagster_ui")
     (code_server,) = stack.pids("code-server start")
     inodes = {
         os.readlink(f"/proc/{pid}/fd/{fd}")

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from canvas_assets.store import WorkflowStore
-from canvas_assets.tokens import (
+from canvas_assets.storage.tokens import (
     CACHE_SECONDS,
     MAX_SECRET_LENGTH,
     Principal,
@@ -21,6 +20,7 @@ from canvas_assets.tokens import (
     TokenStore,
     api_tokens,
 )
+from canvas_assets.storage.workflow_store import WorkflowStore
 
 START = 1_700_000_000.0
 
@@ -205,7 +205,9 @@ def test_an_ambiguous_prefix_is_refused_and_revokes_nothing(
     tokens: TokenStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     randoms = iter(["SamePref" + "a" * 35, "SamePref" + "b" * 35])
-    monkeypatch.setattr("canvas_assets.tokens.secrets.token_urlsafe", lambda _n: next(randoms))
+    monkeypatch.setattr(
+        "canvas_assets.storage.tokens.secrets.token_urlsafe", lambda _n: next(randoms)
+    )
     tokens.create("one", Role.VIEWER)
     tokens.create("two", Role.VIEWER)
     with pytest.raises(TokenError, match="several active tokens"):

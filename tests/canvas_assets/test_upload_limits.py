@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from canvas_assets.uploads import StoredUpload, UploadRefused, store_upload
+from canvas_assets.storage.uploads import StoredUpload, UploadRefused, store_upload
 from node_library.contract import NodeError, Severity
 from node_library.graph import Node, Workflow
 from node_library.nodes.sources.csv_file import CsvFileNode, CsvFileParams

@@ -12,8 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pypdf import PdfReader
 
-from canvas_assets.artifacts import ArtifactRef
 from canvas_assets.services import CanvasServices
+from canvas_assets.storage.artifacts import ArtifactRef
 from node_library.contract import ExecutionContext, NodeType, Port, PortSchema, WorkflowInfo
 from node_library.datatypes import DataType
 from node_library.graph import load_workflow

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from canvas_assets.artifacts import ArtifactRef
+from canvas_assets.storage.artifacts import ArtifactRef
 from tests.e2e.conftest import CanvasServer
 from tests.e2e.pages import node_at, shot, watch_errors
 

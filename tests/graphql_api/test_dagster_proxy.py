@@ -1,6 +1,6 @@
 """The Dagster UI is served only behind the API: a real Dagster webserver on a Unix socket
-(canvas_assets/dagster_ui.py) reached through /dagster/ with the API's tokens, roles and Origin
-checks; a mutation sent as GET, as a form or from a foreign page never reaches it."""
+(canvas_assets/orchestration/dagster_ui.py) reached through /dagster/ with the API's tokens, roles
+and Origin checks; a mutation sent as GET, as a form or from a foreign page never reaches it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from canvas_assets import CanvasServices, DagsterReloader
-from canvas_assets.dagster_ui import sockets_for
+from canvas_assets.orchestration.dagster_ui import sockets_for
 from graphql_api.app import create_app
 from graphql_api.dagster_proxy import is_mutation
 from tests.canvas_assets.conftest import make_services
@@ -38,7 +38,7 @@ LOCATIONS = (
     "{ workspaceOrError { ... on Workspace { locationEntries { name updatedTimestamp } } } }"
 )
 RELOAD = "mutation { reloadWorkspace { __typename } }"
-UI_COMMAND = (sys.executable, "-m", "canvas_assets.dagster_ui")
+UI_COMMAND = (sys.executable, "-m", "canvas_assets.orchestration.dagster_ui")
 
 
 @dataclass

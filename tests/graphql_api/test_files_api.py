@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from canvas_assets.uploads import check_folder, safe_file_name
+from canvas_assets.storage.uploads import check_folder, safe_file_name
 from node_library.settings import NodeSettings
 from tests.graphql_api.conftest import ApiServer
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from canvas_assets.artifacts import ArtifactRef
+from canvas_assets.storage.artifacts import ArtifactRef
 from node_library.datatypes import DataType
 from tests.graphql_api.conftest import ApiServer
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from canvas_assets.planner import code_version
+from canvas_assets.planning.plan import code_version
 from node_library.contract import NodeType
 from node_library.nodes.transforms.aggregate import AggregateParams
-from node_library.widgets import WIDGETS
 from node_library.registry import default_registry
+from node_library.widgets import WIDGETS
 
 REGISTRY = default_registry()
 TYPE_IDS = REGISTRY.type_ids

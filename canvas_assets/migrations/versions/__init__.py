@@ -1,1 +1,0 @@
-"""Alembic revisions of the workflow store, oldest first (see canvas_assets.migrations)."""
