@@ -160,7 +160,7 @@ class WorkflowMutations:
 
     @strawberry.mutation(permission_classes=[IsEditor])
     def import_workflow(self, info: Info, document: JSON) -> WorkflowResult:
-        return _mapped(lambda: info.context.services.import_workflow(document))  # type: ignore[arg-type]
+        return _mapped(lambda: info.context.services.import_workflow(document))  # type: ignore[arg-type]  # JSON scalar is typed object; load_workflow checks it
 
     @strawberry.mutation(permission_classes=[IsEditor])
     def delete_workflow(self, info: Info, id: strawberry.ID) -> DeleteWorkflowResult:

@@ -91,7 +91,7 @@ def _validate(info: Info, id: strawberry.ID | None, document: JSON | None) -> Va
         workflow = (
             services.store.get(str(id)).workflow
             if id is not None
-            else load_workflow(document, services.registry)  # type: ignore[arg-type]
+            else load_workflow(document, services.registry)  # type: ignore[arg-type]  # JSON scalar is typed object; load_workflow checks it
         )
     except NotFound as exc:
         return NotFoundError(message=str(exc))

@@ -86,7 +86,7 @@ def decode_estimator(fmt: str, data: bytes, stored_class: str, meta: ModelMeta) 
         return LightGBMBoosterModel(booster, meta.classes if meta.kind == "classifier" else None)
     if fmt == "torch-mlp-npz":
         try:
-            import torch  # noqa: F401
+            import torch  # noqa: F401  (imported only to learn whether torch is installed)
         except ImportError as exc:
             raise ModelFileError(
                 "this model is a PyTorch network: install the `deep` extra to load it"

@@ -93,7 +93,7 @@ def _activation(name: Activation) -> torch.nn.Module:
     return modules[name]()
 
 
-class _TorchMLP(BaseEstimator):  # type: ignore[misc]
+class _TorchMLP(BaseEstimator):  # type: ignore[misc]  # scikit-learn is untyped: its bases are Any
     """What the classifier and the regressor share (see the module docstring)."""
 
     _task: str
@@ -160,7 +160,7 @@ class _TorchMLP(BaseEstimator):  # type: ignore[misc]
                     batch = order[start : start + self.batch_size]
                     optimizer.zero_grad()
                     loss = self._loss(network(inputs[batch]), target[batch])
-                    loss.backward()  # type: ignore[no-untyped-call]
+                    loss.backward()  # type: ignore[no-untyped-call]  # torch leaves backward unannotated
                     optimizer.step()
                     total += float(loss.item()) * len(batch)
                 losses.append(total / n)
@@ -283,7 +283,7 @@ class _TorchMLP(BaseEstimator):  # type: ignore[misc]
         raise NotImplementedError
 
 
-class TorchMLPClassifier(ClassifierMixin, _TorchMLP):  # type: ignore[misc]
+class TorchMLPClassifier(ClassifierMixin, _TorchMLP):  # type: ignore[misc]  # untyped sklearn base
     """Softmax classifier: `predict_proba` columns follow `classes_` (the sorted labels)."""
 
     def _encode_target(self, y: np.ndarray) -> tuple[torch.Tensor, int]:
@@ -325,7 +325,7 @@ class TorchMLPClassifier(ClassifierMixin, _TorchMLP):  # type: ignore[misc]
         return len(self.classes_)
 
 
-class TorchMLPRegressor(RegressorMixin, _TorchMLP):  # type: ignore[misc]
+class TorchMLPRegressor(RegressorMixin, _TorchMLP):  # type: ignore[misc]  # untyped sklearn base
     """One output unit, trained on the standardized target; predictions in the target's units."""
 
     def _encode_target(self, y: np.ndarray) -> tuple[torch.Tensor, int]:

@@ -663,8 +663,8 @@ def _finish_axes(panel: _Panel, legend: bool) -> None:
         if axis.kind == "date":
             width = ax.get_position().width if setter == "x" else ax.get_position().height
             # matplotlib.dates has no annotations
-            locator = AutoDateLocator(minticks=2, maxticks=max(3, int(8 * width)))  # type: ignore[no-untyped-call]
-            formatter = ConciseDateFormatter(locator, show_offset=False)  # type: ignore[no-untyped-call]
+            locator = AutoDateLocator(minticks=2, maxticks=max(3, int(8 * width)))  # type: ignore[no-untyped-call]  # matplotlib leaves it unannotated
+            formatter = ConciseDateFormatter(locator, show_offset=False)  # type: ignore[no-untyped-call]  # matplotlib leaves it unannotated
             target = ax.xaxis if setter == "x" else ax.yaxis
             target.set_major_locator(locator)
             target.set_major_formatter(formatter)

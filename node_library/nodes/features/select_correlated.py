@@ -34,7 +34,7 @@ class SelectCorrelatedParams(FeatureParams):
 
 def correlated_to_drop(x: pd.DataFrame, threshold: float, method: str) -> list[str]:
     """The columns removed: those correlated above `threshold` with any earlier column."""
-    corr = x.corr(method=method).abs()  # type: ignore[arg-type]
+    corr = x.corr(method=method).abs()  # type: ignore[arg-type]  # Params allow only valid methods
     upper = corr.where(np.triu(np.ones(corr.shape, dtype=bool), k=1))
     return [str(c) for c in upper.columns if bool((upper[c] > threshold).any())]
 
