@@ -11,7 +11,8 @@ import { useRegistryStore } from "../store/useRegistryStore";
 /** The drag payload's MIME type: the node type id. */
 export const NODE_TYPE_MIME = "application/x-mlcanvas-node-type";
 
-// memo: the canvas page re-renders on every drag frame; this panel has nothing to redraw then.
+// memo: when the canvas page re-renders (a popup opens, the runs panel toggles), this panel has
+// nothing to redraw.
 export const Palette = memo(function Palette({ onAdd }: { onAdd: (typeId: string) => void }) {
   const specs = useRegistryStore((s) => s.specs);
   const [query, setQuery] = useState("");

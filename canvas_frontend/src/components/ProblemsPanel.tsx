@@ -12,7 +12,8 @@ import "./running.css";
 
 const NO_ISSUES: readonly IssueLike[] = [];
 
-// memo: the canvas page re-renders on every drag frame; this panel has nothing to redraw then.
+// memo: when the canvas page re-renders (a popup opens, the runs panel toggles), this panel has
+// nothing to redraw.
 export const ProblemsPanel = memo(function ProblemsPanel() {
   const issues = useWorkflowStore((s) => s.validation?.issues ?? NO_ISSUES);
   const docNodes = useWorkflowStore((s) => s.doc?.nodes);

@@ -55,7 +55,8 @@ function useFreshnessAfterEdits(workflowId: string | null) {
   }, [workflowId, revision]);
 }
 
-// memo: the canvas page re-renders on every drag frame; this panel has nothing to redraw then.
+// memo: when the canvas page re-renders (a popup opens, the runs panel toggles), this panel has
+// nothing to redraw.
 export const RunControls = memo(function RunControls() {
   const workflowId = useWorkflowStore((s) => s.workflowId);
   const runStatus = useRunStore((s) => s.runStatus);

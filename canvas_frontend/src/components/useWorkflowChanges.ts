@@ -12,7 +12,7 @@ import { subscriptionClient } from "../api/client";
 import { subscribeWorkflowChanges } from "../api/workflowsApi";
 import { useCollabStore } from "../store/useCollabStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
-import { closeSession, openSession, receiveBatch, sessionRevision } from "./useGraphCommit";
+import { closeSession, openSession } from "./useGraphCommit";
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 15_000;
@@ -37,11 +37,11 @@ export function useWorkflowChanges(workflowId: string): void {
     const listen = (): void => {
       // graphql-ws reports no per-subscription start: live until the socket says otherwise
       collab.setConnection("live");
-      stop = subscribeWorkflowChanges(workflowId, sessionRevision(session), {
+      stop = subscribeWorkflowChanges(workflowId, session.revision, {
         next: (batch) => {
           delay = FIRST_RETRY_MS;
           collab.setConnection("live");
-          receiveBatch(session, batch);
+          session.receive(batch);
         },
         error: () => {
           collab.setConnection("offline");

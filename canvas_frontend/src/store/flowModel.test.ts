@@ -6,6 +6,7 @@ import {
   isCanvasNode,
   isFrameNode,
   refreshFrames,
+  selectedCanvasNodeIds,
   toFlowEdges,
   toFlowNodes,
   type FlowNode,
@@ -139,5 +140,14 @@ describe("moving a frame", () => {
     const other = [{ type: "position" as const, id: "c", position: { x: 1, y: 1 } }];
     expect(refreshFrames(nodes, other, grouped.groups)).toBe(nodes);
     expect(nodes.filter(isCanvasNode)).toHaveLength(3);
+  });
+});
+
+describe("selectedCanvasNodeIds", () => {
+  it("names the selected workflow nodes, not frames or hidden members", () => {
+    const nodes = toFlowNodes(grouped, [], new WeakMap()).map((n) => ({ ...n, selected: true }));
+    expect(selectedCanvasNodeIds(nodes)).toEqual(["a", "b", "c"]);
+    const hidden = nodes.map((n) => (n.id === "b" ? { ...n, hidden: true } : n));
+    expect(selectedCanvasNodeIds(hidden)).toEqual(["a", "c"]);
   });
 });

@@ -54,6 +54,11 @@ export function isFrameNode(node: FlowNode): node is GroupFrameNode {
   return node.type === "groupFrame";
 }
 
+/** The workflow nodes selected on the canvas and not hidden in a collapsed group. */
+export function selectedCanvasNodeIds(nodes: readonly FlowNode[]): string[] {
+  return nodes.filter((n) => isCanvasNode(n) && n.selected && !n.hidden).map((n) => n.id);
+}
+
 export function nodeBox(node: FlowNode): Box {
   return {
     x: node.position.x,

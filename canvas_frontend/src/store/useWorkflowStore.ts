@@ -1,7 +1,7 @@
 /**
  * The open workflow: the server's document and revision, this user's undo history, and the React
  * Flow view of it (canvas nodes plus group frames, store/flowModel.ts). Pure state: the network
- * lives in components/useGraphCommit.ts.
+ * lives in graph/syncSession.ts, which components/useGraphCommit.ts wires to this store.
  */
 
 import {

@@ -1,0 +1,42 @@
+/**
+ * The viewport: how it fits a workflow, and what it is doing (idle, panning or zooming). The minimap shows only while panning and
+ * the grid hides while zooming; both re-raster on every frame of a zoom (bench/bench_canvas.py
+ * measured them as the whole of the app's zoom cost over a bare React Flow page at 500 nodes).
+ * React Flow calls `onMove` on every frame of a gesture; the state changes at most once per
+ * gesture.
+ */
+
+import type { OnMove, OnMoveEnd, OnMoveStart } from "@xyflow/react";
+import { useCallback, useRef, useState } from "react";
+
+// Never zoom in past 100 % to fit: one or two nodes would otherwise fill the screen.
+export const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.15 };
+
+export type ViewportMotion = "idle" | "pan" | "zoom";
+
+export function useViewportMotion(): {
+  motion: ViewportMotion;
+  onMoveStart: OnMoveStart;
+  onMove: OnMove;
+  onMoveEnd: OnMoveEnd;
+} {
+  const [motion, setMotion] = useState<ViewportMotion>("idle");
+  const motionStart = useRef<{ zoom: number; mode: ViewportMotion }>({ zoom: 1, mode: "idle" });
+
+  const onMoveStart: OnMoveStart = useCallback((_event, viewport) => {
+    motionStart.current = { zoom: viewport.zoom, mode: "idle" };
+  }, []);
+  const onMove: OnMove = useCallback((_event, viewport) => {
+    const current = motionStart.current;
+    const mode = viewport.zoom !== current.zoom ? "zoom" : "pan";
+    if (mode === current.mode || current.mode === "zoom") return;
+    current.mode = mode;
+    setMotion(mode);
+  }, []);
+  const onMoveEnd: OnMoveEnd = useCallback(() => {
+    motionStart.current.mode = "idle";
+    setMotion("idle");
+  }, []);
+
+  return { motion, onMoveStart, onMove, onMoveEnd };
+}
