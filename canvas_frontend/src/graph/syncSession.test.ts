@@ -374,6 +374,19 @@ describe("SyncSession", () => {
     expect(screen.shown).toBe(shown); // nothing drawn off screen
   });
 
+  it("leaves the validation of the workflow now on screen alone when a closed one is saved", async () => {
+    const { server, screen, session } = setup();
+    session.edit(moveA);
+    session.close();
+    screen.workflowId = "another";
+    screen.validation = "the other workflow's";
+
+    server.last(1).answer(applied(5));
+    await settle();
+    expect(session.closed).toBe(true);
+    expect(screen.validation).toBe("the other workflow's");
+  });
+
   it("gives up draining after repeated network failures, saying what was not saved", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const { clock, server, session } = setup();

@@ -299,7 +299,7 @@ export class SyncSession<V> {
       void this.api
         .fetchValidation(this.workflowId)
         .then((result) => {
-          if (result.ok && !this.ended && this.syncState.pending.length === 0) {
+          if (result.ok && this.onScreen() && this.syncState.pending.length === 0) {
             this.screen.setValidation(result.value);
           }
         })
@@ -447,7 +447,11 @@ export class SyncSession<V> {
             this.waitFor(answer.revision);
           }
         }
-        if (this.syncState.pending.length === 0) this.screen.setValidation(answer.validation);
+        // a closed session still saving its last edits must not overwrite the validation of
+        // the workflow now on screen (its columns feed that workflow's pickers)
+        if (this.syncState.pending.length === 0 && this.onScreen()) {
+          this.screen.setValidation(answer.validation);
+        }
         break;
       }
       case "conflict":
