@@ -1,4 +1,4 @@
-"""Benchmark (not a test): the GraphQL API over HTTP, against the performance targets of DESIGN.md.
+"""Benchmark (not a test): the GraphQL API over HTTP, against its performance targets.
 
 Starts the real API (`python -m graphql_api.server`, uvicorn, in a subprocess so the clients here
 do not share its GIL) on a scratch home: the workflow store on SQLite, or with --postgres on a

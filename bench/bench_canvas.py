@@ -1,11 +1,11 @@
-"""Benchmark: canvas frame times against a bare React Flow page (DESIGN.md performance targets).
+"""Benchmark: canvas frame times against a bare React Flow page (the performance targets).
 
 Not a test: it prints figures and verdicts and exits 0, unless the harness itself broke (a build
 failed, a page did not open, a browser is missing): then it says what broke and exits 1.
 
 What it measures, in headless Debian Chromium with an unlimited frame rate
 (`--disable-frame-rate-limit --disable-gpu-vsync`, so the interval between two animation frames is
-the real cost of a frame; research/canvas-frontend.md section 4), on production builds only:
+the real cost of a frame), on production builds only:
 - two pages showing the same generated graph (100/500/1000 nodes, ~1.2 edges per node, real node
   types so the app draws real CanvasNodes): `app` = the canvas (canvas_frontend, built into
   /tmp/dist-bench-app) served by a real API server holding the imported workflow, and `bare` = React
@@ -964,7 +964,7 @@ def report(out: Results, sizes: list[int], reps: int, frames: int) -> None:
 
 
 def verdicts(out: Results, sizes: list[int]) -> None:
-    print("Targets (DESIGN.md):")
+    print("Targets:")
     if RATIO_SIZE in sizes:
         for scenario in SCENARIOS:
             bare, app = (

@@ -1,6 +1,6 @@
-"""Benchmark (not a test): the execution engine as the product runs it, against the targets of
-DESIGN.md ("Run" to first node started p50 < 1 s; a fully cached re-run answers "nothing to do"
-in < 300 ms) and against Dagster run in-process.
+"""Benchmark (not a test): the execution engine as the product runs it, against its targets ("Run"
+to first node started p50 < 1 s; a fully cached re-run answers "nothing to do" in < 300 ms) and
+against Dagster run in-process.
 
 Starts what `mlcanvas up` starts, on a scratch home (embedded default: SQLite workflow store
 and Dagster instance, artifacts on the local disk; --postgres: one scratch PostgreSQL database

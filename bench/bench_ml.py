@@ -8,7 +8,7 @@ under a temporary data root) through Parquet -> train/test split -> scaling -> l
 -> predict -> classification metrics. Each side runs in its own process, interleaved so machine
 noise hits both alike: `mlcanvas run <slug> --force` against `python handwritten.py`. The script
 prints its metrics as JSON; the engine's metrics are read from the artifact store afterwards; the
-report says whether they are exactly equal (==). Target (DESIGN.md): the 1M-row run takes <= 1.15x
+report says whether they are exactly equal (==). Target: the 1M-row run takes <= 1.15x
 the script. Where the engine's time goes is shown from `mlcanvas run`'s per-node durations.
 
     .venv/bin/python bench/bench_ml.py              # median of 3, 1M rows (~3 min on 2 cores)
@@ -424,7 +424,7 @@ def main() -> None:
     if args.only != "examples":
         case = large_case(rows, OUT)
         bench(case, repeats, roots)
-        print("  target (DESIGN.md)   : ratio <= 1.15 for the 1M-row pipeline")
+        print("  target               : ratio <= 1.15 for the 1M-row pipeline")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Benchmark (not a test): a 1M-row x 20-column CSV through read -> filter -> computed column ->
 join -> aggregate -> export, run with `mlcanvas run` and as the equivalent hand-written pandas
-script, each in its own process, interleaved, side by side. Target (DESIGN.md): ratio <= 1.15.
+script, each in its own process, interleaved, side by side. Target: ratio <= 1.15.
 Also a 10-node tiny-data workflow: total time and per-node orchestration overhead.
 
     .venv/bin/python bench/bench_pipeline.py [--rows 1000000] [--repeats 3]

@@ -1,4 +1,4 @@
-"""Benchmark: validation + schema propagation of a 500-node workflow (target < 100 ms, DESIGN.md).
+"""Benchmark: validation + schema propagation of a 500-node workflow (target < 100 ms).
 
 Not a test. Builds a workflow of chains and branches made of small local node types that do the
 schema work real transforms do (column checks with did-you-mean, dtype checks, select, drop, add,

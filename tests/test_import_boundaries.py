@@ -1,4 +1,4 @@
-"""Imports point one way: node_library <- canvas_assets <- graphql_api (DESIGN.md).
+"""Imports point one way: node_library <- canvas_assets <- graphql_api (docs/architecture.md).
 
 node_library is shared by the compiler, the API, the CLI and third-party node packages, so it must
 import without dagster or strawberry, and must never reach up into the layers built on it.

@@ -1,1 +1,1 @@
-"""Shared pieces of the machine-learning nodes (issue 5): the fitted-model value and its facts."""
+"""Shared pieces of the machine-learning nodes: the fitted-model value and its facts."""

@@ -1,5 +1,5 @@
 """What travels on a `model` port: a fitted estimator or transformer with the facts needed to use
-it safely elsewhere (issue 5).
+it safely elsewhere.
 
 Every ML node that fits something (a scaler, an encoder, a classifier, a K-Means) outputs a
 `FittedModel`; nodes that apply one (Predict, the `apply` side of feature nodes, evaluation)

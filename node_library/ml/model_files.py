@@ -1,5 +1,5 @@
 """Estimators as files in their native formats, and back: what the artifact store and the model
-export node both use (issue 5). Nothing here unpickles.
+export node both use. Nothing here unpickles.
 
 - scikit-learn: skops. Loading trusts only the types skops trusts by default plus scikit-learn's,
   numpy's and scipy's own (`trusted_model_types`); anything else (a planted builtins function, a

@@ -1,5 +1,5 @@
 """Applying a FittedModel to a frame: its steps in order (node_library.ml.transformers'
-`apply_transformer`), then the estimator (issue 5).
+`apply_transformer`), then the estimator.
 
 `predict_frame` is what the Predict node does and what evaluation nodes can reuse: it returns the
 input frame with `prediction` appended (classifiers with probabilities also get one `proba_<class>`

@@ -1,5 +1,5 @@
 """Declared hyperparameter search spaces of the tuning nodes: what a user writes, what it is
-checked against, and the candidates it yields (issue 5).
+checked against, and the candidates it yields.
 
 A space is a list of entries, one per hyperparameter of the model's estimator (the names of
 `estimator.get_params()`, which for the built-in model nodes are the nodes' own param names):

@@ -1,4 +1,4 @@
-"""A small multi-layer perceptron in PyTorch on the CPU, as a scikit-learn-style estimator (issue 5:
+"""A small multi-layer perceptron in PyTorch on the CPU, as a scikit-learn-style estimator (for
 the deep-learning node, in the optional `deep` extra: pip install -e '.[deep]').
 
 `TorchMLPClassifier` and `TorchMLPRegressor` have fit / predict (and predict_proba for the

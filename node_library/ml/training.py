@@ -1,5 +1,5 @@
 """Building the training matrix of a model node: which columns are features, which is the target,
-and every check that keeps a bad frame from reaching an estimator (issue 5).
+and every check that keeps a bad frame from reaching an estimator.
 
 Two entry points share one set of rules:
 - `training_issues` works on schemas before a run (a node's `validate`): target column missing,

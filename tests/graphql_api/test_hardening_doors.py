@@ -1,4 +1,4 @@
-"""The API's doors (issue 11): Host and Origin checks against web pages and DNS rebinding, open
+"""The API's doors Host and Origin checks against web pages and DNS rebinding, open
 WebSockets that lose their token, typed errors for malformed, deeply nested and non-object
 bodies, suggestions hidden with introspection off, a clear error when the database is down, and
 rate limits on expensive operations. All against a real uvicorn server."""

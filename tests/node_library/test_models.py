@@ -1,6 +1,6 @@
 """Model nodes and Predict: the same predictions as hand-written scikit-learn / XGBoost / LightGBM
 code with the same params and seeds, the facts recorded in ModelMeta, progress, and every bad
-input of issue 5 refused with a message naming the param and the fix."""
+input refused with a message naming the param and the fix."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One contract test over every registered node type (STYLE.md): declarations, params schema,
+"""One contract test over every registered node type: declarations, params schema,
 defaults, JSON round trip, execution on fixture inputs, and inferred schema == real schema."""
 
 from __future__ import annotations

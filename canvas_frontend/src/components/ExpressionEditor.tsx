@@ -6,7 +6,7 @@
  * points at underlined in the text. Keys: typing opens the list, Ctrl+Space opens it anywhere,
  * Up/Down move, Enter or Tab insert, Escape closes.
  *
- * What is valid is the server's to say (node_library/expressions.py, run on every saved edit):
+ * What is valid is the server's to say (node_library/expressions, run on every saved edit):
  * graph/expressionComplete.ts only lexes the text to know what is being typed.
  */
 

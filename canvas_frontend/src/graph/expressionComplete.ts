@@ -1,7 +1,7 @@
 /**
  * Completion for the expression editor (pure, tested): what is being typed at the caret, which
  * columns, functions and keywords fit there, how to insert one (columns whose names are not plain
- * identifiers are written col("..."), as node_library/expressions.py reads them), which function
+ * identifiers are written col("..."), as node_library/expressions reads them), which function
  * call the caret is inside (for signature help), and where the server's error message points.
  *
  * This is a lexer, not a parser: it only knows where strings, comments, names and brackets are.
@@ -382,7 +382,7 @@ const AT = /\(at (?:line (\d+), )?column (\d+)\)/g;
 
 /**
  * Where an issue's message points in `text` ("... (at column 7)", "(at line 2, column 3)": 1-based
- * code-point columns as node_library/expressions.py writes them), as a UTF-16 range covering the
+ * code-point columns as node_library/expressions writes them), as a UTF-16 range covering the
  * name, number or string found there (one character otherwise); null without a position or when
  * it lies outside the text (the text changed since).
  */

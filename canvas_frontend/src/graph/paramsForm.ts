@@ -6,7 +6,7 @@
  * each possibly nullable (`anyOf` with null). Anything else is "unsupported" and edited as JSON
  * text.
  *
- * Widget hints from the schema (node_library/nodes/widgets.py): `x-widget` says which control a
+ * Widget hints from the schema (node_library/widgets.py): `x-widget` says which control a
  * param wants (an expression editor, a column picker, a list of columns, a map keyed by columns,
  * multi-line text, or plain text), `x-input-port` which input's columns it picks from. Params
  * without a hint fall back to a guess from their name (third-party nodes). `x-secret-name`
