@@ -11,6 +11,7 @@ With CI=true an unavailable service fails the test (saying what to start); other
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -519,6 +520,25 @@ class EngineProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+
+    def stop_soon(self) -> None:
+        """SIGTERM the engine and let it exit while the next test runs (a fixture's teardown:
+        the engine takes a few seconds to shut down, and nothing waits on its files any more).
+        The session's end waits for every engine stopped this way."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            thread = threading.Thread(target=self.stop, daemon=True)
+            thread.start()
+            _STOPPING.append(thread)
+
+
+_STOPPING: list[threading.Thread] = []
+
+
+@atexit.register
+def _wait_for_stopping_engines() -> None:
+    for thread in _STOPPING:
+        thread.join(timeout=30)
 
 
 def start_engine(

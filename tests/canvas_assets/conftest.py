@@ -59,4 +59,4 @@ def engine(toy_services: CanvasServices) -> Iterator[EngineProcess]:
     """A real engine process serving toy_services' instance, with the toy nodes installed."""
     process = start_engine(toy_services, node_modules=NODE_MODULE).wait_ready()
     yield process
-    process.stop()
+    process.stop_soon()

@@ -27,7 +27,7 @@ from tests.canvas_assets.test_schedule_daemon import DAGSTER_YAML, WORKSPACE_YAM
 from tests.canvas_assets.toy_nodes import NODE_MODULE, chain_workflow
 from tests.services import REPO, canvas_env, closed_port, free_port
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
 DAGSTER_VIEW = """{
   assetNodes { assetKey { path } }

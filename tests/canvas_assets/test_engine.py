@@ -21,6 +21,8 @@ from node_library.graph import load_workflow
 from tests.canvas_assets.toy_nodes import NODE_MODULE, chain_workflow
 from tests.services import EngineProcess, start_engine
 
+pytestmark = pytest.mark.integration  # starts engines and other product processes
+
 
 def _events(services: CanvasServices, run_id: str, timeout: float = 60.0) -> list[RunEvent]:
     run = services.instance.get_run_by_id(run_id)

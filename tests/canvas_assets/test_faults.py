@@ -45,6 +45,8 @@ from tests.services import (
     tiny_disk,
 )
 
+pytestmark = pytest.mark.integration  # starts engines and other product processes
+
 # What a `fault.inject` node does when it runs, by name; each action runs once (the retry after
 # the fault must not hit it again).
 FAULTS: dict[str, Callable[[], None]] = {}

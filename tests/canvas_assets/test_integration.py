@@ -116,7 +116,7 @@ def _wait_loaded(port: int | str, process: subprocess.Popen[bytes], log: Path) -
             pass
         assert process.poll() is None, log.read_text()[-3000:]
         assert time.monotonic() < deadline, "webserver did not load the code location"
-        time.sleep(1)
+        time.sleep(0.25)
 
 
 LAUNCH = """mutation($p: ExecutionParams!) { launchRun(executionParams: $p) {
@@ -196,7 +196,7 @@ def test_mlcanvas_up_serves_lineage_materializations_and_ui_launched_runs(tmp_pa
         deadline = time.monotonic() + 150
         status = ""
         while time.monotonic() < deadline and status not in ("SUCCESS", "FAILURE", "CANCELED"):
-            time.sleep(2)
+            time.sleep(0.5)
             status = _graphql(
                 port,
                 f"""{{ runOrError(runId: "{ui_run}") {{

@@ -43,7 +43,7 @@ from tests.canvas_assets.conftest import make_services
 from tests.canvas_assets.toy_nodes import NODE_MODULE, chain_workflow
 from tests.services import REPO, canvas_env, start_engine
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
 DAGSTER_YAML = """\
 telemetry:

@@ -24,6 +24,8 @@ from canvas_assets.orchestration.dagster_ui import sockets_for
 from canvas_assets.orchestration.supervisor import ChildSpec, Supervisor, describe_exit
 from tests.services import REPO, free_port
 
+pytestmark = pytest.mark.integration  # starts engines and other product processes
+
 # -- the policy, without processes or waiting -------------------------------------------------
 
 

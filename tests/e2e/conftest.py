@@ -3,10 +3,13 @@
 - `canvas_server` (function scope): uvicorn in a thread on a free port, running the API app with
   `frontend_dir=canvas_frontend/dist` and `local_admin=True` (the browser needs no token); SQLite
   and artifacts under tmp_path, the repository's `data/` as the only data root.
-- `browser_page` (function scope): a Playwright page in Debian's /usr/bin/chromium (never a
-  downloaded browser). Without Chromium or the `playwright` package the test is skipped, or fails
-  under CI=true.
-- `SCREENSHOTS`: tests/e2e/screenshots/ (ignored by git).
+- `chromium` (module scope): Debian's /usr/bin/chromium through Playwright (never a downloaded
+  browser). Without Chromium or the `playwright` package the test is skipped, or fails under
+  CI=true.
+- `browser_page` (function scope): a page in a fresh browser context of that Chromium.
+- `SCREENSHOTS`: tests/e2e/screenshots/ (ignored by git). A failing test leaves a screenshot of
+  each of its pages there; `pages.shot` saves the named screenshots of a passing run only when
+  CANVAS_E2E_SCREENSHOTS=1 (to look at the screens, e.g. after a UI change).
 """
 
 from __future__ import annotations
@@ -93,12 +96,16 @@ def canvas_server(tmp_path: Path) -> Iterator[CanvasServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        engine.stop()
+        engine.stop_soon()
         services.store.dispose()
 
 
-@pytest.fixture
-def browser_page() -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One Chromium per test module; each test gets its own context (cookies, storage, pages),
+    so tests share nothing but the browser's start-up cost. Not per session: Playwright's sync
+    API keeps an event loop running while it is started, and later tests in the same process
+    (asyncio.run in the API's tests) must not find one."""
     if not CHROMIUM.is_file():
         service_unavailable(f"Chromium ({CHROMIUM})", CHROMIUM_HOW)
     try:
@@ -108,10 +115,45 @@ def browser_page() -> Iterator[Any]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 800})
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            yield page
-            context.close()
+            yield browser
         finally:
             browser.close()
+
+
+def new_page(chromium: Any) -> Any:
+    """A page in a fresh context of the shared browser (close it with its context)."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    _OPEN_PAGES.append(page)
+    return page
+
+
+# the pages of the running test, for a screenshot when it fails
+_OPEN_PAGES: list[Any] = []
+
+
+@pytest.fixture
+def browser_page(chromium: Any) -> Iterator[Any]:
+    page = new_page(chromium)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing test leaves a screenshot of each of its open pages (taken before its fixtures
+    close them)."""
+    report = yield
+    if report.when == "call" and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(_OPEN_PAGES):
+            if not page.is_closed():
+                path = SCREENSHOTS / f"FAILED-{item.name}-{number}.png"
+                page.screenshot(path=str(path), full_page=True)
+                report.sections.append(("screenshot", str(path)))
+    if report.when == "teardown":
+        _OPEN_PAGES.clear()
+    return report

@@ -11,36 +11,21 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_HOW, CanvasServer
+from tests.e2e.conftest import CanvasServer, new_page
 from tests.e2e.pages import node_at, shot, wait_until, watch_errors
-from tests.services import service_unavailable
 
 LIVE_WITHIN_MS = 5_000
 
 
 @pytest.fixture
-def two_pages() -> Iterator[tuple[Any, Any]]:
+def two_pages(chromium: Any) -> Iterator[tuple[Any, Any]]:
     """Two pages in two browser contexts: two clients that share nothing but the server."""
-    if not CHROMIUM.is_file():
-        service_unavailable(f"Chromium ({CHROMIUM})", CHROMIUM_HOW)
+    pages = [new_page(chromium), new_page(chromium)]
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        service_unavailable("The Python `playwright` package", "install the dev extras")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            contexts = [
-                browser.new_context(viewport={"width": 1400, "height": 800}) for _ in range(2)
-            ]
-            pages = [c.new_page() for c in contexts]
-            for page in pages:
-                page.set_default_timeout(15_000)
-            yield pages[0], pages[1]
-            for context in contexts:
-                context.close()
-        finally:
-            browser.close()
+        yield pages[0], pages[1]
+    finally:
+        for page in pages:
+            page.context.close()
 
 
 def _top_left(page: Any, node_id: str) -> tuple[float, float]:

@@ -172,9 +172,17 @@ def stop_api(api: ApiServer, server: uvicorn.Server, thread: threading.Thread) -
     api.services.store.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def api(request, tmp_path: Path) -> Iterator[ApiServer]:
-    database_url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+# The API on both stores, for the tests where the database matters (revisions, conflicts,
+# retries, live fan-out, CRUD): `@BOTH_STORES` on a test, or as a module's `pytestmark`. The
+# store's own tests (tests/canvas_assets/test_store*.py) run every store operation on both.
+BOTH_STORES = pytest.mark.parametrize("api", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiServer]:
+    """The API on SQLite (or on PostgreSQL too, where a test asks with BOTH_STORES)."""
+    variant = getattr(request, "param", "sqlite")
+    database_url = request.getfixturevalue("pg_url") if variant == "postgresql" else None
     api, server, thread = make_api(tmp_path, database_url)
     yield api
     stop_api(api, server, thread)

@@ -32,7 +32,7 @@ from tests.canvas_assets.test_schedule_daemon import DAGSTER_YAML, WORKSPACE_YAM
 from tests.canvas_assets.toy_nodes import NODE_MODULE
 from tests.services import REPO, canvas_env, free_port
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
 LOCATIONS = (
     "{ workspaceOrError { ... on Workspace { locationEntries { name updatedTimestamp } } } }"

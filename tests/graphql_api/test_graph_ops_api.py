@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.graphql_api.conftest import ApiServer
+from tests.graphql_api.conftest import BOTH_STORES, ApiServer
 
 APPLY = """mutation($i: ApplyGraphOpsInput!) { applyGraphOps(input: $i) {
     __typename
@@ -57,6 +57,7 @@ EDGE = {
 }
 
 
+@BOTH_STORES
 def test_a_batch_applies_atomically_and_returns_the_new_revision_and_issues(api: ApiServer) -> None:
     workflow_id = _create(api)
     result = _apply(api, workflow_id, 1, [SOURCE, FILTER, EDGE])
@@ -75,6 +76,7 @@ def test_a_batch_applies_atomically_and_returns_the_new_revision_and_issues(api:
     assert fixed["revision"] == 3 and fixed["validation"]["ok"] is True
 
 
+@BOTH_STORES
 def test_a_stale_base_revision_is_a_conflict_carrying_the_ops_since(api: ApiServer) -> None:
     workflow_id = _create(api)
     _apply(api, workflow_id, 1, [SOURCE])
@@ -128,6 +130,7 @@ def test_ops_naming_missing_nodes_or_ports_are_refused_and_change_nothing(api: A
     assert state == {"revision": 2, "nodes": [{"label": ""}, {"label": ""}], "edges": []}
 
 
+@BOTH_STORES
 def test_a_retried_batch_is_applied_once(api: ApiServer) -> None:
     workflow_id = _create(api)
     first = _apply(api, workflow_id, 1, [SOURCE], batch_id="b-1")
@@ -146,6 +149,7 @@ def test_a_viewer_cannot_edit(api: ApiServer) -> None:
     assert api.services.store.get(workflow_id).revision == 1
 
 
+@BOTH_STORES
 def test_other_editors_see_each_batch_live_with_its_revision(api: ApiServer) -> None:
     workflow_id = _create(api)
     subscribed = threading.Event()

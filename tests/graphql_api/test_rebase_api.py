@@ -11,7 +11,10 @@ from typing import Any
 
 from canvas_assets import OpsBatch
 from node_library.graph_ops import apply_ops
-from tests.graphql_api.conftest import ApiServer
+from tests.graphql_api.conftest import BOTH_STORES, ApiServer
+
+# conflicts, retries and concurrent editors: the database is what is under test
+pytestmark = BOTH_STORES
 
 APPLY = """mutation($i: ApplyGraphOpsInput!) { applyGraphOps(input: $i) {
     __typename

@@ -16,6 +16,8 @@ from tests.canvas_assets.toy_nodes import NODE_MODULE
 from tests.graphql_api.conftest import REPO, ApiServer, make_api, stop_api
 from tests.services import start_engine
 
+pytestmark = pytest.mark.integration  # starts engines and other product processes
+
 EXAMPLE = json.loads((REPO / "canvas_assets/examples/sales_by_region.json").read_text())
 NODES = ["orders", "non_empty", "revenue", "totals", "chart"]
 
@@ -48,7 +50,7 @@ def s3_api(tmp_path: Path, pg_url: str, s3_service):
     engine = start_engine(api.services)
     yield api
     stop_api(api, server, thread)
-    engine.stop()
+    engine.stop_soon()
 
 
 def test_a_run_launched_over_the_api_streams_its_events_in_order(s3_api, s3_service) -> None:
@@ -138,15 +140,15 @@ def test_a_viewer_cannot_launch_runs(api: ApiServer) -> None:
     assert api.services.instance.get_runs() == []
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine_api(request, tmp_path: Path):
-    """The API with an engine serving its instance."""
-    database_url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
-    api, server, thread = make_api(tmp_path, database_url)
+@pytest.fixture
+def engine_api(tmp_path: Path):
+    """The API with an engine serving its instance (on SQLite: the run path on PostgreSQL is
+    test_a_run_launched_over_the_api_streams_its_events_in_order's)."""
+    api, server, thread = make_api(tmp_path)
     engine = start_engine(api.services)
     yield api
     stop_api(api, server, thread)
-    engine.stop()
+    engine.stop_soon()
 
 
 def test_another_users_private_run_is_invisible(engine_api: ApiServer) -> None:

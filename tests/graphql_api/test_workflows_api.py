@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.graphql_api.conftest import ApiServer
+from tests.graphql_api.conftest import BOTH_STORES, ApiServer
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = json.loads((REPO / "canvas_assets/examples/sales_by_region.json").read_text())
@@ -29,6 +29,7 @@ def test_node_types_describe_ports_and_param_schemas(api: ApiServer) -> None:
     assert len(by_id) >= 21
 
 
+@BOTH_STORES
 def test_create_rename_duplicate_export_import_delete(api: ApiServer) -> None:
     created = api.gql(
         f"""mutation {{ createWorkflow(input: {{name: "Churn study"}}) {{
