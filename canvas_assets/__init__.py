@@ -9,7 +9,7 @@ graphql_api and the CLI use the façade exported here, never the internals. The 
 - outputs/: the IO manager that stores node outputs; previews and downloads of them.
 - orchestration/: the Dagster adapter, schedules, the Dagster UI and its reloads, `up`'s supervisor.
 - maintenance/: backup and restore, retention (`mlcanvas gc`).
-At the top: config.py, services.py, definitions.py (the one Dagster root), cli.py, the examples,
+At the top: config.py, services.py, definitions.py (the one Dagster root), cli/, the examples,
 and aliases for module paths that dagster.yaml files and stored runs name (engine_launcher.py,
 run_jobs.py).
 """
