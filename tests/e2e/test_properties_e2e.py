@@ -304,6 +304,8 @@ def test_join_keys_pick_from_their_own_input_and_maps_edit_as_rows(
     panel.get_by_role("button", name="+ Add column").click()
     key = panel.locator("#param-columns-0-key")
     key.press_sequentially("reg")
+    # the new workflow's columns arrive with its validation: pick once they are offered
+    expect(options.filter(has_text="region")).to_have_count(1)
     page.keyboard.press("Enter")
     expect(key).to_have_value("region")
     panel.locator("#param-columns-0-value").select_option("category")
