@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(HOME_DIR)
 export CANVAS_HOME ?= $(HOME_DIR)
 export CANVAS_DATA_ROOTS ?= $(CURDIR)/data
 
-.PHONY: install run test test-fast checks lint typecheck bench clean frontend frontend-test
+.PHONY: install run test test-fast suite checks lint typecheck bench clean frontend frontend-test
 
 # The browser canvas (canvas_frontend/): npm ci only when package-lock.json changed, a build only
 # when a source changed. node_modules and dist are never committed.
@@ -57,18 +57,23 @@ lint: install
 typecheck: install
 	$(BIN)/mypy node_library canvas_assets graphql_api
 
-# The checks run side by side, then the suite in PYTEST_WORKERS processes (more than the cores:
-# many tests wait on servers and subprocesses). A module's tests stay in one process, so module
-# fixtures are built once. pytest runs last so its summary closes the output.
+# The checks and the suite run side by side: pytest starts as soon as the Python install and the
+# canvas's build are done (the browser tests serve the build), while ruff, mypy and the canvas's
+# lint, typecheck and unit tests go on. The suite runs in PYTEST_WORKERS processes (more than the
+# cores: many tests wait on servers and subprocesses); a module's tests stay in one process, so
+# module fixtures are built once. Each target's output is printed whole when it ends.
 PYTEST_WORKERS ?= 4
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 
-# pip and npm installs run side by side too: lint and typecheck wait for pip, the canvas's
-# targets for npm ci
+# pip and npm installs run side by side too: lint, typecheck and the suite wait for pip, the
+# canvas's targets for npm ci
 checks:
 	$(MAKE) --no-print-directory -j 3 --output-sync=target lint typecheck frontend-test frontend
 
-test: checks
+test:
+	$(MAKE) --no-print-directory -j 4 --output-sync=target lint typecheck frontend-test suite
+
+suite: install frontend
 	$(BIN)/pytest -q $(PYTEST_PARALLEL)
 
 # the inner loop: no browser, no product processes, no lint (`make test` before pushing)

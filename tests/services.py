@@ -541,6 +541,51 @@ def _wait_for_stopping_engines() -> None:
         thread.join(timeout=30)
 
 
+def empty_services(
+    services: Any, engine: EngineProcess, settings: NodeSettings, *data_folders: Path
+) -> None:
+    """Make the services that `engine` serves look new, for tests that share one engine (its
+    start costs seconds of CPU): the runs still going are canceled and waited for, then no
+    runs, workflows, schedules, tokens, results or files in `data_folders` are left, and the
+    settings are `settings` again. Neither the engine nor the API server keeps anything else
+    between requests (parsed documents are cached by workflow id, and ids are never reused)."""
+    import dagster as dg
+    import sqlalchemy as sa
+    from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
+
+    from canvas_assets.runs.launcher import RunLauncher
+
+    instance = services.instance
+    launcher = RunLauncher(services)
+    unfinished = dg.RunsFilter(
+        statuses=[dg.DagsterRunStatus.NOT_STARTED, *IN_PROGRESS_RUN_STATUSES]
+    )
+    deadline = time.monotonic() + 60
+    while going := instance.get_runs(unfinished):
+        assert time.monotonic() < deadline, (
+            f"runs of an earlier test did not end: {[r.run_id for r in going]}\n" + engine.output()
+        )
+        for run in going:
+            launcher.cancel(run.run_id)
+        time.sleep(0.1)
+    instance.wipe()
+    tables = sa.MetaData()
+    tables.reflect(services.store.engine)
+    with services.store.engine.begin() as connection:
+        for table in reversed(tables.sorted_tables):
+            if not table.name.endswith("alembic_version"):  # the schema revision stays
+                connection.execute(table.delete())
+    for folder in (Path(services.config.artifacts), *data_folders):
+        for entry in folder.iterdir() if folder.is_dir() else ():
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    services.settings = settings
+    assert services.store.list() == [] and instance.get_runs() == []
+    assert engine.proc.poll() is None, "the shared engine exited:\n" + engine.output()
+
+
 def start_engine(
     services: Any, node_modules: str = "", extra_env: dict[str, str] | None = None
 ) -> EngineProcess:

@@ -10,7 +10,7 @@ from canvas_assets.services import CanvasServices
 from canvas_assets.storage.workflow_store import WorkflowStore
 from node_library.settings import NodeSettings
 from tests.canvas_assets.toy_nodes import EXECUTIONS, NODE_MODULE, toy_registry
-from tests.services import EngineProcess, start_engine
+from tests.services import EngineProcess, empty_services, start_engine
 
 
 def make_services(
@@ -54,9 +54,23 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WorkflowSt
     store.dispose()
 
 
-@pytest.fixture
-def engine(toy_services: CanvasServices) -> Iterator[EngineProcess]:
-    """A real engine process serving toy_services' instance, with the toy nodes installed."""
-    process = start_engine(toy_services, node_modules=NODE_MODULE).wait_ready()
-    yield process
+@pytest.fixture(scope="module")
+def _module_engine(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[CanvasServices, EngineProcess]]:
+    services = make_services(tmp_path_factory.mktemp("engine"))
+    process = start_engine(services, node_modules=NODE_MODULE).wait_ready()
+    yield services, process
     process.stop_soon()
+    services.store.dispose()
+
+
+@pytest.fixture
+def served(_module_engine: tuple[CanvasServices, EngineProcess]) -> CanvasServices:
+    """Toy services with a real engine process executing their runs (the toy nodes installed).
+    The engine is shared by the module's tests; each finds the services empty (no workflows,
+    runs or results)."""
+    services, process = _module_engine
+    empty_services(services, process, services.settings, *services.settings.data_roots)
+    EXECUTIONS.clear()
+    return services

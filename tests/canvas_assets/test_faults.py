@@ -33,7 +33,13 @@ from node_library.registry import NodeRegistry
 from node_library.schema import Dtype, TableSchema
 from node_library.settings import NodeSettings
 from tests.canvas_assets.conftest import make_services
-from tests.canvas_assets.test_engine import _events, _executed, _store, _wait_for, _wide
+from tests.canvas_assets.engine_runs import (
+    executed_nodes,
+    run_events,
+    store_workflow,
+    wait_for,
+    wide_workflow,
+)
 from tests.canvas_assets.toy_nodes import NODE_MODULE, NODES
 from tests.services import (
     REPO,
@@ -236,12 +242,12 @@ def test_a_full_disk_fails_the_node_naming_the_folder_and_leaves_no_partial_file
 def test_the_engine_and_a_worker_killed_at_once_leave_a_failed_run_then_a_run_succeeds(
     toy_services: CanvasServices,
 ) -> None:
-    _store(toy_services, _wide(seconds=60, branches=1, slug="doomed"))
+    store_workflow(toy_services, wide_workflow(seconds=60, branches=1, slug="doomed"))
     first = start_engine(toy_services, node_modules=NODE_MODULE).wait_ready()
     launcher = RunLauncher(toy_services)
     run_id = launcher.launch("doomed", Selection.ALL).run_id
     assert run_id
-    _wait_for(lambda: "b0" in _executed(toy_services, run_id), 30, "the sleeping node")
+    wait_for(lambda: "b0" in executed_nodes(toy_services, run_id), 30, "the sleeping node")
     run = toy_services.instance.get_run_by_id(run_id)
     assert run is not None
     worker = int(run.tags[WORKER_TAG].rsplit(":", 1)[1])
@@ -252,7 +258,7 @@ def test_the_engine_and_a_worker_killed_at_once_leave_a_failed_run_then_a_run_su
 
     second = start_engine(toy_services, node_modules=NODE_MODULE)
     try:
-        events = _events(toy_services, run_id, timeout=60)
+        events = run_events(toy_services, run_id, timeout=60)
         finished = events[-1]
         assert finished.status == "FAILURE"
         assert f"worker process {worker} is gone" in finished.message, finished.message
@@ -263,7 +269,7 @@ def test_the_engine_and_a_worker_killed_at_once_leave_a_failed_run_then_a_run_su
         toy_services.store.save(quick, stored.revision)
         again = launcher.launch("doomed", Selection.ALL).run_id
         assert again
-        assert _events(toy_services, again, timeout=60)[-1].status == "SUCCESS"
+        assert run_events(toy_services, again, timeout=60)[-1].status == "SUCCESS"
     finally:
         second.stop()
 
@@ -311,12 +317,12 @@ def test_postgres_restarted_during_a_run_ends_the_run_and_every_service_reconnec
             services = CanvasServices(
                 config, _registry(), NodeSettings(data_roots=(data.resolve(),))
             )
-            _store(services, _wide(seconds=3, branches=1, slug="pg_fault"))
+            store_workflow(services, wide_workflow(seconds=3, branches=1, slug="pg_fault"))
             engine = start_engine(services, node_modules=NODE_MODULE, extra_env=env).wait_ready()
             launcher = RunLauncher(services)
             run_id = launcher.launch("pg_fault", Selection.ALL).run_id
             assert run_id
-            _wait_for(lambda: "b0" in _executed(services, run_id), 30, "the sleeping node")
+            wait_for(lambda: "b0" in executed_nodes(services, run_id), 30, "the sleeping node")
 
             server.restart()  # while b0 sleeps: every open connection is cut
 
@@ -341,7 +347,7 @@ def test_postgres_restarted_during_a_run_ends_the_run_and_every_service_reconnec
             assert services.store.get("pg_fault").workflow.slug == "pg_fault"
             again = launcher.launch("pg_fault", Selection.ALL).run_id
             assert again
-            assert _events(services, again, timeout=60)[-1].status == "SUCCESS"
+            assert run_events(services, again, timeout=60)[-1].status == "SUCCESS"
             assert set(_states(services, "pg_fault").values()) == {State.FRESH}
     finally:
         if engine is not None:

@@ -1,8 +1,12 @@
 """End-to-end fixtures: a real API server serving the built canvas, and headless Chromium.
 
-- `canvas_server` (function scope): uvicorn in a thread on a free port, running the API app with
-  `frontend_dir=canvas_frontend/dist` and `local_admin=True` (the browser needs no token); SQLite
-  and artifacts under tmp_path, the repository's `data/` as the only data root.
+- `canvas_server` (function scope): the API app served by uvicorn in a thread on a free port, with
+  `frontend_dir=canvas_frontend/dist` and `local_admin=True` (the browser needs no token), and a
+  real engine executing its runs; SQLite and local artifacts, a data folder of its own first and
+  the repository's `data/` as data roots. Every test finds it empty: no workflows, schedules,
+  runs, results or data files. The processes are shared by consecutive browser tests (starting
+  an engine costs seconds of CPU) and stopped after the last of them; between two tests
+  `empty_services` cancels what still runs and empties every store, so no test sees another's state.
 - `chromium` (module scope): Debian's /usr/bin/chromium through Playwright (never a downloaded
   browser). Without Chromium or the `playwright` package the test is skipped, or fails under
   CI=true.
@@ -31,7 +35,7 @@ from canvas_assets.config import CanvasConfig
 from graphql_api.app import create_app
 from node_library.registry import default_registry
 from node_library.settings import NodeSettings
-from tests.services import service_unavailable, start_engine
+from tests.services import EngineProcess, empty_services, service_unavailable, start_engine
 
 REPO = Path(__file__).resolve().parents[2]
 # CANVAS_E2E_DIST points the tests at another build (e.g. `vite build --outDir /tmp/dist-x`) so
@@ -55,17 +59,38 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def canvas_server(tmp_path: Path) -> Iterator[CanvasServer]:
+@dataclass
+class _Stack:
+    """The processes browser tests share: the API server (a thread here) and the engine."""
+
+    server: CanvasServer
+    uvicorn: uvicorn.Server
+    thread: threading.Thread
+    engine: EngineProcess
+    data: Path
+    settings: NodeSettings
+
+    def stop(self) -> None:
+        self.uvicorn.should_exit = True
+        self.thread.join(timeout=10)
+        self.engine.stop_soon()
+        self.server.services.store.dispose()
+
+
+_STACK: list[_Stack] = []
+
+
+def _start_stack(root: Path) -> _Stack:
     if not (DIST / "index.html").is_file():
         pytest.fail(
             f"the built canvas is missing ({DIST / 'index.html'}); run `make frontend` first",
             pytrace=False,
         )
-    home = tmp_path / "home"
-    home.mkdir()
-    data = tmp_path / "data"
+    home = root / "home"
+    home.mkdir(parents=True)
+    data = root / "data"
     data.mkdir()
+    settings = NodeSettings(data_roots=(data.resolve(), (REPO / "data").resolve()))
     services = CanvasServices(
         CanvasConfig(
             home=home,
@@ -75,10 +100,10 @@ def canvas_server(tmp_path: Path) -> Iterator[CanvasServer]:
             dagster_home=home,
         ),
         default_registry(),
-        # a data folder of the test's own first (the engine reads the same roots), then the repo's
-        NodeSettings(data_roots=(data.resolve(), (REPO / "data").resolve())),
+        # a data folder of the tests' own first (the engine reads the same roots), then the repo's
+        settings,
     )
-    # the engine executes the runs the canvas launches; it warms up while the browser starts
+    # the engine executes the runs the canvas launches; it warms up while uvicorn starts
     engine = start_engine(services)
     port = _free_port()
     app = create_app(services, local_admin=True, frontend_dir=DIST)
@@ -91,13 +116,27 @@ def canvas_server(tmp_path: Path) -> Iterator[CanvasServer]:
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    try:
-        yield CanvasServer(f"http://127.0.0.1:{port}", services)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        engine.stop_soon()
-        services.store.dispose()
+    engine.wait_ready()
+    return _Stack(
+        CanvasServer(f"http://127.0.0.1:{port}", services), server, thread, engine, data, settings
+    )
+
+
+@pytest.fixture
+def canvas_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CanvasServer]:
+    if not _STACK:
+        _STACK.append(_start_stack(tmp_path_factory.mktemp("canvas_stack")))
+    else:
+        stack = _STACK[0]
+        empty_services(stack.server.services, stack.engine, stack.settings, stack.data)
+    yield _STACK[0].server
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Stop the shared stack after the last browser test of a run of them (the next test, if
+    any, is not a browser test): an idle engine still polls its instance."""
+    if _STACK and (nextitem is None or nextitem.path.parent != item.path.parent):
+        _STACK.pop().stop()
 
 
 @pytest.fixture(scope="module")
