@@ -19,10 +19,16 @@ FRONTEND_STAMP := $(FRONTEND)/node_modules/.installed-stamp
 FRONTEND_SRC := $(shell find $(FRONTEND)/src -type f 2>/dev/null) \
 	$(wildcard $(FRONTEND)/index.html $(FRONTEND)/vite.config.ts $(FRONTEND)/tsconfig*.json)
 
+# uv installs the same resolution as pip (same pins, same wheels) in a fraction of the time: it
+# downloads and unpacks in parallel. It reads no PIP_* settings, so a machine's local wheel folder
+# (PIP_FIND_LINKS) is handed on to it.
+UV_FIND_LINKS ?= $(PIP_FIND_LINKS)
+export UV_FIND_LINKS
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,deep]'
+	$(BIN)/python -m pip install --quiet 'uv>=0.13,<0.14'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,deep]'
 	@$(BIN)/python -c "import importlib.metadata as m; \
 	  bad=[(d, m.version(d)) for d in ('dagster-postgres','dagster-aws','dagster-celery') if not m.version(d).startswith('0.29.')]; \
 	  assert not bad, f'dagster libraries must be 0.29.x to match dagster 1.13.x: {bad}'"

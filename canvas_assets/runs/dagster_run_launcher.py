@@ -20,7 +20,14 @@ from dagster._core.launcher.base import (
 from dagster._core.storage.dagster_run import DagsterRun
 from dagster._serdes import ConfigurableClass, ConfigurableClassData
 
-from canvas_assets.runs.engine import ENGINE_TAG, LOCAL, WORKER_TAG, host, worker_alive
+from canvas_assets.runs.engine import (
+    ENGINE_TAG,
+    LOCAL,
+    WORKER_TAG,
+    host,
+    wake_engine,
+    worker_alive,
+)
 
 
 class EngineRunLauncher(RunLauncher, ConfigurableClass):
@@ -44,6 +51,7 @@ class EngineRunLauncher(RunLauncher, ConfigurableClass):
 
     def launch_run(self, context: LaunchRunContext) -> None:
         self._instance.add_run_tags(context.dagster_run.run_id, {ENGINE_TAG: LOCAL})
+        wake_engine(self._instance.root_directory)
 
     @property
     def supports_check_run_worker_health(self) -> bool:
@@ -69,4 +77,5 @@ class EngineRunLauncher(RunLauncher, ConfigurableClass):
         if run is None or run.is_finished:
             return False
         self._instance.report_run_canceling(run, "termination requested in Dagster")
+        wake_engine(self._instance.root_directory)
         return True

@@ -34,6 +34,7 @@ import contextlib
 import fcntl
 import json
 import logging
+import math
 import os
 import signal
 import socket
@@ -57,6 +58,12 @@ WORKER_TAG = "canvas/worker"  # host:pid of the process executing the run
 ENGINE_LOCK = "engine.lock"
 POLL_SECONDS = 0.05
 MONITOR_SECONDS = 1.0
+# An idle engine reads the instance's queue once a second, not twenty times: whoever records or
+# cancels a run touches WAKE_FILE next to the instance (wake_engine), and the engine reads the
+# queue within POLL_SECONDS of that. Runs recorded by anything that does not wake it (another
+# host's API on a shared PostgreSQL instance) start within IDLE_POLL_SECONDS.
+IDLE_POLL_SECONDS = 1.0
+WAKE_FILE = "engine.wake"
 CANCELED_BY_USER = "canceled by a user: the run's worker processes were stopped"
 log = logging.getLogger(__name__)
 
@@ -110,6 +117,25 @@ def engine_lock(dagster_home: Path) -> Iterator[IO[str]]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def wake_engine(dagster_home: Path | str) -> None:
+    """Tell the engine of this instance that a run was recorded or asked to cancel (call it
+    after the change is written). Best effort: without it the engine still sees the change
+    within IDLE_POLL_SECONDS."""
+    path = Path(dagster_home) / WAKE_FILE
+    try:
+        path.touch()
+        os.utime(path)  # touch keeps the time of an existing file on some file systems
+    except OSError as exc:
+        log.debug("could not wake the engine through %s: %s", path, exc)
+
+
+def _wake_stamp(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
 def engine_running(dagster_home: Path) -> bool:
     """Whether some process holds the engine lock of this instance."""
     path = dagster_home / ENGINE_LOCK
@@ -143,6 +169,7 @@ class Engine:
     services: CanvasServices
     max_runs: int = 4  # runs executing at once; more wait as NOT_STARTED (shown as queued)
     poll_seconds: float = POLL_SECONDS
+    idle_poll_seconds: float = IDLE_POLL_SECONDS
     monitor_seconds: float = MONITOR_SECONDS
     _workers: dict[int, str] = field(default_factory=dict)  # pid -> run id
     _canceling: set[str] = field(default_factory=set)
@@ -153,13 +180,22 @@ class Engine:
         return self.services.instance
 
     def serve(self, stop: threading.Event) -> None:
+        """Read the queue every poll_seconds while runs execute or after a wake-up, else every
+        idle_poll_seconds (a stat of the wake file costs microseconds, a read milliseconds)."""
         log.info("engine serving %s (pid %d)", self.services.config.dagster_home, os.getpid())
+        wake_file = Path(self.services.config.dagster_home) / WAKE_FILE
+        seen = _wake_stamp(wake_file)
+        last_read = -math.inf
         while not stop.is_set():
-            try:
-                self.tick()
-            except Exception:  # a storage hiccup must not stop the engine
-                log.exception("engine tick failed; retrying")
-                time.sleep(1.0)
+            stamp = _wake_stamp(wake_file)
+            now = time.monotonic()
+            if self._workers or stamp != seen or now - last_read >= self.idle_poll_seconds:
+                seen, last_read = stamp, now
+                try:
+                    self.tick()
+                except Exception:  # a storage hiccup must not stop the engine
+                    log.exception("engine tick failed; retrying")
+                    time.sleep(1.0)
             stop.wait(self.poll_seconds)
         self.shutdown()
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from canvas_assets.runs.engine import ENGINE_TAG, LOCAL, engine_running
+from canvas_assets.runs.engine import ENGINE_TAG, LOCAL, engine_running, wake_engine
 from canvas_assets.runs.events import run_details
 from canvas_assets.runs.jobs import build_run_job, spec_for
 from canvas_assets.services import CanvasServices, PreparedRun, RunRefused, Selection
@@ -101,6 +101,7 @@ class RunLauncher:
             return False
         if run.status != dg.DagsterRunStatus.CANCELING:
             instance.report_run_canceling(run, "cancel requested")
+            wake_engine(self.services.config.dagster_home)
         return True
 
 
@@ -143,6 +144,7 @@ def submit_run(
             ),
         },
     )
+    wake_engine(services.config.dagster_home)
     return run.run_id
 
 
