@@ -10,7 +10,8 @@ export DAGSTER_HOME ?= $(HOME_DIR)
 export CANVAS_HOME ?= $(HOME_DIR)
 export CANVAS_DATA_ROOTS ?= $(CURDIR)/data
 
-.PHONY: install run test test-fast suite checks lint typecheck bench clean frontend frontend-test
+.PHONY: install run test test-fast suite checks lint typecheck bench clean frontend frontend-test \
+	chromium
 
 # The browser canvas (canvas_frontend/): npm ci only when package-lock.json changed, a build only
 # when a source changed. node_modules and dist are never committed.
@@ -76,10 +77,31 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 checks:
 	$(MAKE) --no-print-directory -j 3 --output-sync=target lint typecheck frontend-test frontend
 
-test:
+# the browser tests (tests/e2e) drive Debian's Chromium at this path, never a browser that
+# playwright downloads: as root with apt-get it is installed the way .ci/run does, otherwise make
+# stops at once with the command to run. `test` checks it before the side-by-side run, so a
+# missing browser stops everything before the checks start
+CHROMIUM := /usr/bin/chromium
+APT_GET := $(shell command -v apt-get)
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && [ -n "$(APT_GET)" ]; then \
+	    echo "installing Debian's chromium for the browser tests (apt-get)"; \
+	    $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq \
+	      --no-install-recommends chromium >/dev/null; \
+	  fi; \
+	  if [ ! -x $(CHROMIUM) ]; then \
+	    echo "error: the browser tests need Debian's Chromium at $(CHROMIUM); install it with:" >&2; \
+	    echo "  sudo apt-get install -y --no-install-recommends chromium" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: chromium
 	$(MAKE) --no-print-directory -j 4 --output-sync=target lint typecheck frontend-test suite
 
-suite: install frontend
+suite: install frontend chromium
 	$(BIN)/pytest -q $(PYTEST_PARALLEL)
 
 # the inner loop: no browser, no product processes, no lint (`make test` before pushing)

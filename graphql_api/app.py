@@ -1,6 +1,7 @@
 """The ASGI app: GraphQL over HTTP (POST JSON only, plus multipart file uploads that carry a
 preflight header) and websockets (graphql-transport-ws) at /graphql, downloads of stored results
-at /files (see files/routes.py), /healthz, and the built canvas at / when it exists.
+at /files (see files/routes.py), /healthz, and the built canvas at / (while
+canvas_frontend/dist/index.html is missing, a page saying how to build it, status 503).
 
 Authentication: `Authorization: Bearer <token>` on HTTP, or {"authorization": "Bearer <token>"}
 in the websocket connection_init payload. The embedded default may sign every request in as the
@@ -27,11 +28,11 @@ from typing import Any
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from starlette.websockets import WebSocket, WebSocketState
+from starlette.websockets import WebSocket, WebSocketClose, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
@@ -294,6 +295,46 @@ class _TooLarge(Exception):
         self.size = size
 
 
+CANVAS_NOT_BUILT_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Visual ML Canvas: the canvas is not built</title></head>
+<body style="font-family: sans-serif; max-width: 42rem; margin: 3rem auto; line-height: 1.5">
+<h1>The canvas is not built</h1>
+<p>This server runs, but the browser canvas has not been built yet
+(<code>canvas_frontend/dist/index.html</code> is missing). Build it from the repository root:</p>
+<pre>make frontend</pre>
+<p>or start everything with <code>make run</code>, which builds it first. Then reload this page
+(the server needs no restart).</p>
+<p>Meanwhile: the GraphQL API at <a href="/graphql">/graphql</a> and the Dagster UI at
+<a href="/dagster/">/dagster/</a>.</p>
+</body>
+</html>
+"""
+
+
+class Canvas:
+    """The built canvas at / (and every path no other route takes). While it is not built, a
+    page saying so and how to build it, with status 503; once `make frontend` has built it, the
+    canvas itself, without restarting the server."""
+
+    def __init__(self, frontend_dir: Path) -> None:
+        self.frontend_dir = frontend_dir
+        self._static: StaticFiles | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (self.frontend_dir / "index.html").is_file():
+            if self._static is None:
+                self._static = StaticFiles(directory=self.frontend_dir, html=True)
+            await self._static(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await WebSocketClose()(scope, receive, send)
+        else:
+            page = HTMLResponse(
+                CANVAS_NOT_BUILT_PAGE, status_code=503, headers={"Cache-Control": "no-store"}
+            )
+            await page(scope, receive, send)
+
+
 async def healthz(request: Request) -> Response:
     return Response(json.dumps({"ok": True}), media_type="application/json")
 
@@ -328,8 +369,8 @@ def create_app(
         *file_routes(services, local_admin),
         *dagster_proxy_routes(services, local_admin, graphql.reloader),
     ]
-    if frontend_dir is not None and (frontend_dir / "index.html").is_file():
-        routes.append(Mount("/", StaticFiles(directory=frontend_dir, html=True)))
+    if frontend_dir is not None:
+        routes.append(Mount("/", Canvas(frontend_dir)))
     app = Starlette(routes=routes)
     app.add_middleware(RequirePreflightForMultipart)
     app.add_middleware(

@@ -7,6 +7,9 @@
   mlcanvas run WORKFLOW [--node N] [--upstream|--only] [--stale] [--force]
   mlcanvas validate FILE           issues of a workflow file (exit 1 on errors)
   mlcanvas status WORKFLOW         fresh / stale / missing per node, with the reason
+  mlcanvas output WORKFLOW NODE [--port P] [--json|--csv] [--limit N]
+                                   a node's current result: table, metrics, file path, ...
+  mlcanvas nodes [CATEGORY]        node types with their ports and params (--json: as JSON)
   mlcanvas import FILE             store a workflow file;  mlcanvas export WORKFLOW [-o FILE]
   mlcanvas list                    stored workflows;       mlcanvas examples  (re)load examples
   mlcanvas token create --name N --role viewer|editor|admin   (also: token list, token revoke)
@@ -21,10 +24,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from canvas_assets.cli.database import add_database_parsers
+from canvas_assets.cli.nodes import add_node_parsers
+from canvas_assets.cli.outputs import add_output_parser
 from canvas_assets.cli.processes import add_process_parsers
 from canvas_assets.cli.retention import add_gc_parser
 from canvas_assets.cli.tokens import add_token_parsers
@@ -43,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
         return code
+    except BrokenPipeError:
+        # the reader went away (`mlcanvas output W N --csv | head`): stop quietly; stdout goes
+        # to /dev/null so that flushing it at exit raises nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (StoreError, RunRefused, DocumentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -61,8 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     # `mlcanvas --help` lists the commands in the order they are added here
     add_process_parsers(sub)
     add_workflow_parsers(sub)
+    add_output_parser(sub)
     add_token_parsers(sub)
     add_database_parsers(sub)
     add_catalog_parsers(sub)
+    add_node_parsers(sub)
     add_gc_parser(sub)
     return parser

@@ -16,6 +16,24 @@ from canvas_assets.examples import seed_examples
 from canvas_assets.runs.scale_out.settings import CELERY_QUEUE_ENV, DEFAULT_QUEUE
 from canvas_assets.services import CanvasServices
 
+# the built canvas that the API serves at / (graphql_api.app.FRONTEND_DIR; canvas_assets does not
+# import graphql_api, so the path is named here too)
+CANVAS_INDEX = Path(__file__).resolve().parents[2] / "canvas_frontend" / "dist" / "index.html"
+
+
+def url_lines(host: str, port: int, canvas_built: bool) -> list[str]:
+    """The URLs `up` prints, the canvas first; while the canvas is not built, with how to build
+    it (its page says the same until then)."""
+    base = f"http://{host}:{port}"
+    canvas = f"Canvas: {base}/"
+    if not canvas_built:
+        canvas += " (not built yet: run `make frontend`, or `make run`, which builds it)"
+    return [
+        canvas,
+        f"GraphQL API (and GraphiQL):  {base}/graphql",
+        f"Dagster UI (lineage, runs):  {base}/dagster/",
+    ]
+
 
 def add_process_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     up = sub.add_parser(
@@ -132,8 +150,8 @@ def _up(args: argparse.Namespace) -> int:
         supervisor.start(ChildSpec("engine", (py, "-m", "canvas_assets.cli", "engine")))
         api = (py, "-m", "graphql_api.server", "--host", args.host, "--port", str(args.api_port))
         supervisor.start(ChildSpec("api", api))
-        print(f"GraphQL API (and GraphiQL):  http://{args.host}:{args.api_port}/graphql")
-        print(f"Dagster UI (lineage, runs):  http://{args.host}:{args.api_port}/dagster/")
+        for line in url_lines(args.host, args.api_port, CANVAS_INDEX.is_file()):
+            print(line)
         print(f"Dagster processes listen on Unix sockets in {sockets.folder}")
         print(f"workflow store: {services.config.database_url}")
         print(f"artifacts:      {services.config.artifacts}")

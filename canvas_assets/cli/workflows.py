@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
-from canvas_assets.cli.formatting import table
+import dagster as dg
+
+from canvas_assets.cli.formatting import node_message, table
+from canvas_assets.cli.outputs import run_results
 from canvas_assets.examples import seed_examples
-from canvas_assets.services import CanvasServices, Selection
+from canvas_assets.runs.events import error_text
+from canvas_assets.services import CanvasServices, RunReport, Selection
 from node_library.contract import Severity
 from node_library.graph import load_workflow
 from node_library.secrets import redact_workflow
@@ -59,12 +64,20 @@ def _run(args: argparse.Namespace) -> int:
         print("error: --only needs --node NODE", file=sys.stderr)
         return 2
     selection = Selection.ONLY if args.only else Selection.UPSTREAM if args.node else Selection.ALL
-    report = services.run(args.workflow, node=args.node, selection=selection, force=args.force)
+    started = time.perf_counter()
+    # planned here rather than through services.run: the plan's cache keys then find the results
+    # printed below without planning (and hashing the sources) again
+    prepared = services.prepare_run(
+        args.workflow, node=args.node, selection=selection, force=args.force
+    )
+    report = services.execute(prepared)
+    report.wall_s = time.perf_counter() - started
     if report.nothing_to_do:
         print(
             f"nothing to do: every selected node of {report.workflow!r} is fresh"
             f" ({report.wall_s * 1000:.0f} ms)"
         )
+    gists = _failure_gists(services, report)
     rows = []
     for node_id, node in report.nodes.items():
         rows.append(
@@ -73,16 +86,42 @@ def _run(args: argparse.Namespace) -> int:
                 node.status,
                 f"{node.duration_s:.2f}s" if node.duration_s is not None else "-",
                 str(node.rows_out) if node.rows_out is not None else "-",
-                node.message,
+                node_message(gists.get(node_id, node.message)),
             ]
         )
-    print(table(rows, ["node", "status", "duration", "rows", "message"]))
+    # rows out: the rows of the table the node wrote (of its last table output when it writes
+    # several); "-" for a node whose outputs are not tables (models, metrics, files)
+    print(table(rows, ["node", "status", "duration", "rows out", "message"]))
     if report.run_id:
         print(
             f"run {report.run_id} {'succeeded' if report.success else 'FAILED'}"
             f" in {report.wall_s:.2f}s"
         )
+    results = run_results(services, prepared.plan, report)
+    if results:
+        print()
+        print(results)
     return 0 if report.success else 1
+
+
+def _failure_gists(services: CanvasServices, report: RunReport) -> dict[str, str]:
+    """The failed nodes' own messages, read from the run's step failures as the canvas reads
+    them (canvas_assets.runs.events.error_text): the report's messages are Dagster's outermost
+    error, which for an exception the node raised names only the wrapper
+    (`DagsterExecutionStepExecutionError: Error occurred while executing op ...`)."""
+    if report.run_id is None or all(n.status != "failed" for n in report.nodes.values()):
+        return {}
+    prefix = f"{report.workflow}__"
+    gists: dict[str, str] = {}
+    for record in services.instance.all_logs(
+        report.run_id, of_type=dg.DagsterEventType.STEP_FAILURE
+    ):
+        event = record.dagster_event
+        step = record.step_key or ""
+        if event is None or not step.startswith(prefix):
+            continue
+        gists[step.removeprefix(prefix)] = error_text(event.step_failure_data.error)[0]
+    return gists
 
 
 def _validate(args: argparse.Namespace) -> int:
