@@ -115,9 +115,14 @@ class CanvasServices:
     # -- planning and status ----------------------------------------------------------------
 
     def plan(self, stored: StoredWorkflow) -> Plan:
-        return build_plan(stored.workflow, self.registry, self.settings, stored.revision)
+        """The stored workflow's partial plan: a node with errors blocks only itself and what
+        is downstream of it (Plan.blocked); every other node is planned as usual."""
+        return build_plan(
+            stored.workflow, self.registry, self.settings, stored.revision, partial=True
+        )
 
     def statuses(self, plan: Plan) -> dict[str, NodeStatus]:
+        """Every node's status, in topological order; blocked nodes are invalid."""
         history = latest_records(self.instance, plan, self.registry)
         return node_statuses(plan, self.artifacts, history)
 
@@ -132,12 +137,16 @@ class CanvasServices:
         nodes: list[str] | None = None,
     ) -> PreparedRun:
         """Plan a run: which nodes execute (the selection's stale and missing nodes, or all of
-        them with force). Raises PlanError for an invalid workflow and RunRefused for a
-        selection that cannot run; nothing is launched by this call."""
+        them with force). Errors elsewhere in the workflow do not matter: raises PlanError,
+        listing only the errors to fix, when a selected node or one it depends on has errors,
+        and RunRefused for a selection that cannot run; nothing is launched by this call."""
         stored = self.store.get(ref)
         plan = self.plan(stored)
-        statuses = self.statuses(plan)
         selected = self._select(plan, node, selection, nodes)
+        refusal = plan.refusal(selected)
+        if refusal is not None:
+            raise refusal
+        statuses = self.statuses(plan)
         to_run = [
             n
             for n in plan.order
@@ -165,7 +174,9 @@ class CanvasServices:
             return report
 
         plans = PlanSource(pinned={plan.slug: plan})
-        assets = build_workflow_assets(plan.workflow, self.registry, self.settings, plans)
+        assets = build_workflow_assets(
+            plan.workflow, self.registry, self.settings, plans, only=set(plan.nodes)
+        )
         keys = output_keys(plan.workflow, self.registry)
         selection_keys = [k for (n, _), k in keys.items() if n in set(to_run)]
         io_manager = CanvasIOManager(self.artifacts, plans, background_writes=True)
@@ -308,21 +319,22 @@ class CanvasServices:
     def _select(
         self, plan: Plan, node: str | None, selection: Selection, nodes: list[str] | None
     ) -> set[str]:
+        """The nodes a selection names, planned or blocked (prepare_run refuses the latter)."""
         wanted = ([node] if node else []) + list(nodes or [])
-        missing = [n for n in wanted if n not in plan.nodes]
+        missing = [n for n in wanted if n not in plan.nodes and n not in plan.blocked]
         if missing:
             raise RunRefused(
                 f"workflow {plan.slug!r} has no node {missing[0]!r}; its nodes: "
-                + ", ".join(plan.order)
+                + ", ".join(plan.node_ids)
             )
         if selection is Selection.NODES:
             if not nodes:
                 raise RunRefused("a run of selected nodes needs at least one node")
             return set(nodes)
         if node is None or selection in (Selection.ALL, Selection.STALE):
-            return set(plan.nodes)
-        if selection is Selection.ONLY:
-            return {node}
+            return set(plan.node_ids)
+        if selection is Selection.ONLY or node in plan.blocked:
+            return {node}  # a blocked node's refusal names what blocks it upstream
         return plan.upstream({node})
 
     def _check_inputs_available(

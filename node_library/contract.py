@@ -6,6 +6,11 @@ and `compute` (stateless compute). The engine calls `execute`, which first runs 
 on the real inputs and then `compute`, so a run meets the same issues the canvas shows. Nothing
 here knows about Dagster: the compiler adapts nodes to assets, and the tests call nodes directly.
 docs/add-a-node-type.md walks through writing one.
+
+Two optional methods serve column roles (docs/decisions/0008-column-roles.md): `resolve_params`
+makes the defaults that depend on roles explicit before `validate` (validation keeps the result,
+which the plan hashes and the run executes), and `changes_column` lets a target error downstream
+name the node that changed the target.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from node_library.datatypes import DataType
-from node_library.schema import TableSchema, schema_of_frame
+from node_library.schema import Role, TableSchema, schema_of_frame
 from node_library.secrets import mask_secrets
 from node_library.settings import NodeSettings
 
@@ -220,13 +225,46 @@ class NodeType(Generic[P]):
         `inputs` (the engine hands one output to several consumers)."""
         raise NotImplementedError
 
+    def resolve_params(
+        self, params: P, inputs: Mapping[str, PortSchema], roles: Mapping[str, Mapping[str, Role]]
+    ) -> P:
+        """The params this node runs with in its workflow: defaults that depend on the roles of
+        the input columns made explicit (a model's empty `target` becomes the target-role column,
+        a transformer's `exclude` gains the target and id columns). `inputs` are the input
+        schemas, roles included; `roles` holds each connected input's non-feature roles, also
+        where its schema is unknown before a run (Predict's output keeps the roles of the frame
+        it scored). Validation calls this before `validate`, and the plan hashes and runs what
+        it returns, so a role changed upstream re-runs exactly the nodes whose work it changes.
+        Returns `params` itself when nothing depends on roles; never raises."""
+        return params
+
+    def changes_column(
+        self, params: P, column: str, inputs: Mapping[str, PortSchema] | None
+    ) -> str | None:
+        """How to keep this node from changing the values of the input column `column` (a hint
+        such as "remove 'target' from its columns"), or None when the node leaves it alone.
+        `inputs` are the input schemas at validation; None at run time, where the params
+        decide. Names the culprit when a model's target check fails downstream."""
+        return None
+
     def execute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
-        """What the engine calls: `validate` again on the schemas of the real inputs (they can
-        differ from the schemas inferred before the run), stopping at the first error, then
-        `compute`."""
-        if self.validate_before_run:
-            raise_first_error(self.validate(params, self.input_schemas(inputs), ctx.settings))
-        return self.compute(ctx, params, **inputs)
+        """What the engine calls: `resolve_params` and `validate` again on the schemas of the
+        real inputs (they can differ from the schemas inferred before the run), stopping at the
+        first error, then `compute`. A target error is completed with the upstream node that
+        changed the target, when the run's lineage shows one."""
+        schemas = self.input_schemas(inputs)
+        params = self.resolve_params(params, schemas, {})
+        try:
+            if self.validate_before_run:
+                raise_first_error(self.validate(params, schemas, ctx.settings))
+            return self.compute(ctx, params, **inputs)
+        except NodeError as exc:
+            from node_library.roles import blame_at_run_time  # roles builds on this module
+
+            issue = blame_at_run_time(exc.issue, params, ctx, inputs)
+            if issue is exc.issue:
+                raise
+            raise NodeError(issue) from exc
 
     def input_schemas(self, inputs: Mapping[str, Any]) -> dict[str, PortSchema]:
         """The schemas `execute` validates with, as the canvas sees them: a table's schema for a

@@ -6,11 +6,18 @@ node's params (`secret_in_params`, node_library.secrets.find_secrets: one check 
 so no node can take a credential in clear text), then the node's own `validate` and `infer_schema`
 with the schemas of its inputs. A node with errors yields unknown output schemas, so
 one mistake is reported once and not again on every node downstream.
+
+Before its checks, each node's params get their role-dependent defaults made explicit
+(`NodeType.resolve_params`: the target-role column for an empty `target`, the target and id
+columns left out of a transformer's columns); `ValidationResult.params` holds these resolved
+params, which the plan hashes and the run executes. A target error is completed with the
+upstream node that changed the target column (node_library.roles).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from graphlib import CycleError, TopologicalSorter
@@ -19,10 +26,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from node_library.checks import did_you_mean
-from node_library.contract import Issue, NodeType, PortSchema, Severity, error
-from node_library.datatypes import can_connect, connection_refusal
-from node_library.graph import Workflow
+from node_library.contract import Issue, NodeType, Port, PortSchema, Severity, error
+from node_library.datatypes import DataType, can_connect, connection_refusal
+from node_library.graph import Node, Workflow
 from node_library.registry import NodeRegistry
+from node_library.roles import blame_in_workflow, merged_roles, node_title
+from node_library.schema import Role
 from node_library.secrets import introduced_secrets, key_map_fields, secret_name_fields
 from node_library.settings import NodeSettings
 
@@ -34,7 +43,8 @@ class ValidationResult:
     schemas: dict[str, dict[str, PortSchema]] = field(default_factory=dict)
     # topological order of the node ids (empty when the graph has a cycle)
     order: list[str] = field(default_factory=list)
-    # node id -> parsed Params, for nodes whose params are valid
+    # node id -> parsed Params with their role-dependent defaults resolved (what a run
+    # executes), for nodes whose params are valid
     params: dict[str, BaseModel] = field(default_factory=dict)
 
     @property
@@ -220,6 +230,11 @@ def validate_workflow(
     # a dict, not workflow.node(): that is a linear scan, quadratic over a 500-node graph.
     # reversed() keeps the first of duplicate ids, like the checks above.
     nodes_by_id = {n.id: n for n in reversed(workflow.nodes)}
+    # (node id, output port) -> the non-feature column roles downstream nodes see there
+    roles_out: dict[tuple[str, str], dict[str, Role]] = {}
+    # per validated node: what naming the node that changed a target needs (node_library.roles)
+    facts: dict[str, tuple[NodeType[Any], Any, Mapping[str, PortSchema], str]] = {}
+    upstream_of: dict[str, list[str]] = {}
     for node_id in result.order:
         node_type = node_types.get(node_id)
         current = nodes_by_id.get(node_id)
@@ -231,6 +246,7 @@ def validate_workflow(
         node_issues.extend(secret_issues(node_type, current.params))
 
         inputs: dict[str, PortSchema] = {}
+        input_roles: dict[str, dict[str, Role]] = {}
         upstream_broken = False
         for port in node_type.inputs:
             source = wiring[node_id].get(port.name)
@@ -251,8 +267,11 @@ def validate_workflow(
             if source_schemas is None:
                 upstream_broken = True
             inputs[port.name] = (source_schemas or {}).get(source[1])
+            input_roles[port.name] = roles_out.get(source, {})
 
         if params is not None:
+            params, resolve_issues = _resolved(node_type, params, inputs, input_roles)
+            node_issues.extend(resolve_issues)
             result.params[node_id] = params
             try:
                 node_issues.extend(node_type.validate(params, inputs, settings))
@@ -264,13 +283,19 @@ def validate_workflow(
                         "report this to the node's author",
                     )
                 )
+            sources = list(dict.fromkeys(src for src, _ in wiring[node_id].values()))
+            facts[node_id] = (node_type, params, inputs, _title(current, node_type))
+            node_issues = [
+                blame_in_workflow(i, params, sources, upstream_of, facts) for i in node_issues
+            ]
+            upstream_of[node_id] = sources
 
         located = [i.located(node_id) for i in node_issues]
         issues.extend(located)
         if params is None or upstream_broken or any(i.severity is Severity.ERROR for i in located):
             continue  # leaves schemas[node_id] unset: downstream column checks are skipped
         try:
-            result.schemas[node_id] = node_type.infer_schema(params, inputs, settings)
+            outputs = node_type.infer_schema(params, inputs, settings)
         except Exception as exc:
             issues.append(
                 error(
@@ -279,7 +304,46 @@ def validate_workflow(
                     "check the node's params and inputs",
                 ).located(node_id)
             )
+            continue
+        result.schemas[node_id] = outputs
+        # roles seen downstream: a known schema's own; where the columns are unknown before a
+        # run (Predict, Apply fitted transformer), the roles of the tables the node read
+        carried = merged_roles(input_roles.get(p.name, {}) for p in node_type.inputs if _tabular(p))
+        for port in node_type.outputs:
+            schema = outputs.get(port.name)
+            if schema is not None:
+                roles_out[(node_id, port.name)] = schema.roles
+            elif _tabular(port):
+                roles_out[(node_id, port.name)] = carried
     return result
+
+
+def _tabular(port: Port) -> bool:
+    return port.data_type in (DataType.DATAFRAME, DataType.SERIES)
+
+
+def _title(node: Node, node_type: NodeType[Any]) -> str:
+    return node_title(node.id, node.label, node_type.display_name)
+
+
+def _resolved(
+    node_type: NodeType[Any],
+    params: BaseModel,
+    inputs: dict[str, PortSchema],
+    roles: dict[str, dict[str, Role]],
+) -> tuple[BaseModel, list[Issue]]:
+    """The node's params with their role-dependent defaults made explicit (the params as given
+    when the node's resolve_params fails, with an issue)."""
+    try:
+        return node_type.resolve_params(params, inputs, roles), []
+    except Exception as exc:  # a node's resolve_params must never take validation down
+        return params, [
+            error(
+                "validator_crashed",
+                f"{node_type.type_id} could not apply the column roles: {exc}",
+                "report this to the node's author",
+            )
+        ]
 
 
 def _check_edge(

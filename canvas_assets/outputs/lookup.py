@@ -1,6 +1,7 @@
 """Which stored result of a node to show: `node_output` takes the one the current graph implies
 for the node (its cache key from the plan; when it is not stored, `NoCurrentResult` says whether
-the node is stale or missing and why), or an earlier one named by its cache key, and previews it.
+the node is stale or missing and why; when the node or its upstream has errors, `PlanError` says
+which), or an earlier one named by its cache key, and previews it.
 Every part of an artifact address that comes from a caller is checked against a strict pattern
 before it becomes a storage key, so no request can name a path outside the artifact root.
 """
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from canvas_assets.outputs.errors import NoCurrentResult, OutputNotFound, PreviewError
 from canvas_assets.outputs.preview import Preview, preview
 from canvas_assets.outputs.table_pages import check_page
+from canvas_assets.planning.plan import PlanError
 from canvas_assets.planning.status import NodeStatus
 from canvas_assets.storage.artifacts import ArtifactRef
 from node_library.graph import SLUG_PATTERN
@@ -71,7 +73,9 @@ def node_output(
     """A preview of the node's current result, or of an earlier one named by `cache_key`.
 
     Raises NotFound (no such workflow), OutputNotFound, PreviewError, NoCurrentResult and
-    PlanError (the workflow has errors, so no current result is defined).
+    PlanError (the node, or one upstream of it, has errors, so it has no current result: its
+    issues say which, `blocked_by` names the upstream nodes). Errors elsewhere in the workflow
+    do not matter.
     """
     check_page(offset, limit)
     if cache_key is not None:
@@ -100,6 +104,8 @@ def node_output(
     current = cache_key is None
     if cache_key is None:
         plan = services.plan(stored)
+        if node_id in plan.blocked:
+            raise PlanError(plan.blocked[node_id], plan.blocked_by[node_id])
         cache_key = plan.nodes[node_id].cache_key
         ref = output_ref(workflow.slug, node_id, cache_key, port)
         if not services.artifacts.exists(ref):

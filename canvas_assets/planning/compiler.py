@@ -12,7 +12,7 @@ annotation at runtime.
 import json
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -116,13 +116,16 @@ def build_workflow_assets(
     registry: NodeRegistry,
     settings: NodeSettings,
     plans: PlanSource,
+    only: Collection[str] | None = None,
 ) -> list[dg.AssetsDefinition]:
+    """The assets of the workflow's nodes, or of the nodes in `only` (the planned nodes of a
+    partial plan: their params parse and every node they read from is among them)."""
     keys = output_keys(workflow, registry)
     wiring = {(e.target, e.target_port): (e.source, e.source_port) for e in workflow.edges}
     assets = []
     for node in workflow.nodes:
         node_type = registry.get(node.type)
-        if node_type is None:
+        if node_type is None or (only is not None and node.id not in only):
             continue
         ins = {
             port.name: dg.AssetIn(key=keys[wiring[(node.id, port.name)]])

@@ -1,7 +1,9 @@
-"""Node status: fresh, stale or missing, and why.
+"""Node status: fresh, stale, missing or invalid, and why.
 
 Status compares the cache key the plan implies (plan.py) with the stored artifacts (fresh /
-missing) and with the last materialization recorded in Dagster (the reason a node is stale).
+missing) and with the last materialization recorded in Dagster (the reason a node is stale). A
+node a partial plan could not plan (its own errors, or an upstream node's) is invalid: it has no
+cache key, and its reason is the first of its issues.
 Pure: no Dagster import.
 """
 
@@ -12,14 +14,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from canvas_assets.planning.plan import NodePlan, Plan
+from canvas_assets.planning.plan import NodeName, NodePlan, Plan
 from canvas_assets.storage.artifacts import ArtifactRef, ArtifactStore
+from node_library.contract import Issue
 
 
 class State(StrEnum):
     FRESH = "fresh"
     STALE = "stale"
     MISSING = "missing"
+    INVALID = "invalid"  # the node or one upstream of it has errors: it cannot run
 
 
 @dataclass(frozen=True)
@@ -27,9 +31,12 @@ class NodeStatus:
     node_id: str
     state: State
     reason: str
-    cache_key: str
+    cache_key: str  # empty for an invalid node: its params and inputs imply no result
     deterministic: bool = True
     last: Mapping[str, Any] = field(default_factory=dict)
+    # an invalid node's issues (Plan.blocked) and the upstream nodes that block it
+    issues: tuple[Issue, ...] = ()
+    blocked_by: tuple[NodeName, ...] = ()
 
 
 def has_result(plan: Plan, node_id: str, artifacts: ArtifactStore) -> bool:
@@ -43,9 +50,22 @@ def has_result(plan: Plan, node_id: str, artifacts: ArtifactStore) -> bool:
 def node_statuses(
     plan: Plan, artifacts: ArtifactStore, history: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, NodeStatus]:
-    """Fresh when a result for the current cache key exists; otherwise why not."""
+    """Fresh when a result for the current cache key exists; otherwise why not. Every node of
+    the workflow, in topological order; the blocked ones of a partial plan are invalid."""
     statuses: dict[str, NodeStatus] = {}
-    for node_id, node in plan.nodes.items():
+    for node_id in plan.node_ids:
+        node = plan.nodes.get(node_id)
+        if node is None:
+            issues = plan.blocked[node_id]
+            statuses[node_id] = NodeStatus(
+                node_id,
+                State.INVALID,
+                issues[0].message if issues else "the node cannot be planned",
+                "",
+                issues=issues,
+                blocked_by=plan.blocked_by[node_id],
+            )
+            continue
         last = history.get(node_id, {})
         if has_result(plan, node_id, artifacts):
             reason = "result for the current params and inputs is stored"

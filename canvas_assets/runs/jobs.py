@@ -5,7 +5,9 @@ A run launched by the API is recorded in the Dagster instance with a code origin
 to execute, the source fingerprints taken at planning time and the executor. The engine's warm
 worker, a forked step process and a Celery worker on another machine all rebuild the same job
 (same assets, same cache keys) from those arguments; an edit made during the run never changes
-it. `run_job` is cached per process, so forked step processes inherit the built job.
+it. The job holds the revision's planned nodes only (a partial plan), so a run of a valid branch
+works while another node of the same revision has errors. `run_job` is cached per process, so
+forked step processes inherit the built job.
 
 Executors: "in_process" (steps one after another in the run's worker, outputs handed to the next
 step from memory), "fork" (parallel steps in processes forked from the warm worker, up to
@@ -107,12 +109,25 @@ def graph_width(
 
 
 def build_run_job(services: CanvasServices, spec: RunSpec) -> dg.JobDefinition:
+    """The run's job: the assets of the revision's planned nodes (a revision may have errors in
+    nodes the run does not need), selecting the run's nodes. Raises PlanError when one of them
+    cannot be planned here (e.g. a node package this process lacks)."""
     workflow = services.store.version(spec.workflow_id, spec.revision)
     plan = build_plan(
-        workflow, services.registry, services.settings, spec.revision, dict(spec.fingerprints)
+        workflow,
+        services.registry,
+        services.settings,
+        spec.revision,
+        dict(spec.fingerprints),
+        partial=True,
     )
+    refusal = plan.refusal(spec.nodes)
+    if refusal is not None:
+        raise refusal
     plans = PlanSource(pinned={plan.slug: plan})
-    assets = build_workflow_assets(workflow, services.registry, services.settings, plans)
+    assets = build_workflow_assets(
+        workflow, services.registry, services.settings, plans, only=set(plan.nodes)
+    )
     keys = output_keys(workflow, services.registry)
     selected = set(spec.nodes)
     return dg.Definitions(

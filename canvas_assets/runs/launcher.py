@@ -1,5 +1,6 @@
-"""Runs launched by the API: planned at once (so invalid workflows and "nothing to do" answer
-immediately without launching anything), then recorded in the Dagster instance for the engine
+"""Runs launched by the API: planned at once (so a selection that needs nodes with errors, and
+"nothing to do", answer immediately without launching anything; errors in nodes the selection
+does not need do not stop it), then recorded in the Dagster instance for the engine
 (engine.py), which starts them within its poll interval. Cancel and re-execution go through the
 instance as well, so any API process can cancel any run, and an API restart loses nothing.
 """

@@ -73,11 +73,6 @@ class OutputQueries:
             return InvalidInputError(
                 message=str(exc), field=exc.field, hint=exc.hint, position=exc.position
             )
-        except PlanError as exc:
-            return InvalidInputError(
-                field="workflow",
-                message=f"the workflow has errors, so the node has no current result: {exc}",
-                hint="fix the issues (validateWorkflow lists them), or ask for an earlier"
-                " result by cacheKey",
-            )
+        except PlanError as exc:  # the node or its upstream has errors (not another node)
+            return NoResultError.invalid(node_id, exc)
         return preview_of(output)

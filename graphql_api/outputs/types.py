@@ -15,10 +15,12 @@ from canvas_assets import (
     FileInfo,
     NoCurrentResult,
     NodeOutput,
+    PlanError,
     TablePreview,
     ValuePreview,
 )
-from graphql_api.errors import InvalidInputError, NotFoundError, UserError
+from graphql_api.errors import InvalidInputError, Issue, NotFoundError, UserError
+from graphql_api.workflows.types import NodeName
 
 
 def download_url(slug: str, node_id: str, cache_key: str, port: str) -> str:
@@ -151,13 +153,24 @@ class FilePreview(OutputPreview):
     size_bytes: int
 
 
-@strawberry.type(description="The node has no stored result for its current params and inputs.")
+@strawberry.type(
+    description="The node has no stored result for its current params and inputs, or (invalid)"
+    " no current result at all while it or a node upstream of it has errors."
+)
 class NoResultError(UserError):
-    state: str = strawberry.field(description="stale or missing")
+    state: str = strawberry.field(description="stale, missing or invalid")
     reason: str
     earlier_cache_key: str | None = strawberry.field(
         description="The node's last stored result on this port, if any: pass it as cacheKey to"
         " show that earlier result until the node runs again."
+    )
+    issues: list[Issue] = strawberry.field(
+        description="invalid: the node's own errors first, then an upstream_invalid issue per"
+        " upstream node whose errors block it"
+    )
+    blocked_by: list[NodeName] = strawberry.field(
+        description="invalid: the upstream nodes whose errors block the node (empty when only"
+        " its own errors do)"
     )
 
     @classmethod
@@ -167,6 +180,21 @@ class NoResultError(UserError):
             state=error.state,
             reason=error.reason,
             earlier_cache_key=error.earlier_cache_key,
+            issues=[],
+            blocked_by=[],
+        )
+
+    @classmethod
+    def invalid(cls, node_id: str, error: PlanError) -> NoResultError:
+        """A node that cannot be planned: the error carries its issues (Plan.blocked)."""
+        first = error.issues[0] if error.issues else None
+        return cls(
+            message=f"node {node_id!r} has no current result: {error}",
+            state="invalid",
+            reason=first.message if first else "the node cannot be planned",
+            earlier_cache_key=None,
+            issues=[Issue.of(i) for i in error.issues],
+            blocked_by=[NodeName(node_id=n.node_id, label=n.label) for n in error.blocked_by],
         )
 
 

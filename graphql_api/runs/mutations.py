@@ -29,9 +29,10 @@ def _launched(launch: Callable[[], Launch], field: str) -> LaunchRunResult:
         return RunLaunched.of(launch())
     except NotFound as exc:
         return NotFoundError(message=str(exc))
-    except PlanError as exc:
+    except PlanError as exc:  # lists only the errors of the nodes this run needs
         return InvalidWorkflowError(
-            message="the workflow has errors; fix them before running",
+            message="nodes this run needs have errors; fix them, or run a part of the workflow"
+            " that does not need them",
             issues=[Issue.of(i) for i in exc.issues],
         )
     except RunRefused as exc:

@@ -70,7 +70,8 @@ class RunLaunched:
             run_id=strawberry.ID(launch.run_id) if launch.run_id else None,
             nothing_to_do=launch.run_id is None,
             nodes=prepared.to_run,
-            statuses=[NodeStatus.of(prepared.statuses[n]) for n in prepared.plan.order],
+            # every node, the invalid ones too: the canvas replaces its statuses with these
+            statuses=[NodeStatus.of(prepared.statuses[n]) for n in prepared.plan.node_ids],
             note=launch.note,
         )
 

@@ -9,7 +9,7 @@ import asyncio
 import strawberry
 from strawberry.scalars import JSON
 
-from canvas_assets import NotFound, PlanError, StoreError
+from canvas_assets import NotFound, StoreError
 from graphql_api.auth import IsViewer
 from graphql_api.context import Info
 from graphql_api.errors import InvalidInputError, NotFoundError
@@ -63,7 +63,8 @@ class WorkflowQueries:
 
     @strawberry.field(
         permission_classes=[IsViewer],
-        description="Fresh, stale or missing for every node, with the reason.",
+        description="Fresh, stale, missing or invalid for every node, with the reason. Errors in"
+        " some nodes make those nodes (and the ones downstream) invalid, not the query fail.",
     )
     async def node_statuses(self, info: Info, workflow_id: strawberry.ID) -> NodeStatusesResult:
         return await asyncio.to_thread(_node_statuses, info, workflow_id)
@@ -104,13 +105,12 @@ def _node_statuses(info: Info, workflow_id: strawberry.ID) -> NodeStatusesResult
     services = info.context.services
     try:
         stored = services.store.get(str(workflow_id))
+        # a partial plan: nodes with errors (and downstream of them) are invalid, the rest as usual
         statuses = services.statuses(services.plan(stored))
     except NotFound as exc:
         return NotFoundError(message=str(exc))
-    except (PlanError, StoreError) as exc:
-        return InvalidInputError(
-            message=f"status needs a valid workflow: {exc}", hint="fix the issues first"
-        )
+    except StoreError as exc:
+        return InvalidInputError(message=f"cannot read the workflow: {exc}", field="workflowId")
     return NodeStatuses(
         workflow_id=strawberry.ID(stored.id),
         revision=stored.revision,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -133,10 +134,23 @@ class WorkflowPage:
     has_more: bool
 
 
+@strawberry.enum(
+    description="What a column is for: the target a model predicts, a feature it learns from"
+    " (every column's role unless a source or a Set roles node says otherwise), an id naming a"
+    " row, or a column to ignore."
+)
+class ColumnRole(Enum):
+    TARGET = "target"
+    FEATURE = "feature"
+    ID = "id"
+    IGNORE = "ignore"
+
+
 @strawberry.type
 class ColumnInfo:
     name: str
     dtype: str
+    role: ColumnRole = ColumnRole.FEATURE
 
 
 @strawberry.type(description="Columns of one output port, known before a run (null: unknown).")
@@ -164,13 +178,28 @@ class ValidationReport:
 def _columns(schema: TableSchema | None) -> list[ColumnInfo] | None:
     if schema is None:
         return None
-    return [ColumnInfo(name=c.name, dtype=c.dtype.value) for c in schema.columns]
+    return [
+        ColumnInfo(name=c.name, dtype=c.dtype.value, role=ColumnRole(c.role.value))
+        for c in schema.columns
+    ]
+
+
+@strawberry.type(
+    description="A node named by another's status or error: its id and the title the canvas"
+    " shows for it (its label, else its type's name)."
+)
+class NodeName:
+    node_id: str
+    label: str
 
 
 @strawberry.type(description="Whether a node's stored result matches the current graph.")
 class NodeStatus:
     node_id: str
-    state: str = strawberry.field(description="fresh, stale or missing")
+    state: str = strawberry.field(
+        description="fresh, stale, missing, or invalid: the node or a node upstream of it has"
+        " errors, so it cannot run (the rest of the workflow still can)"
+    )
     reason: str
     cache_key: str
     deterministic: bool
@@ -180,6 +209,14 @@ class NodeStatus:
     last_rows_out: int | None
     last_memory_mb: float | None = strawberry.field(
         description="peak memory the node's latest run added, MB"
+    )
+    issues: list[Issue] = strawberry.field(
+        description="why an invalid node cannot run: its own errors first, then an"
+        " upstream_invalid issue per upstream node whose errors block it; empty otherwise"
+    )
+    blocked_by: list[NodeName] = strawberry.field(
+        description="the upstream nodes whose errors keep an invalid node from running (empty"
+        " when only its own errors do)"
     )
 
     @classmethod
@@ -195,6 +232,8 @@ class NodeStatus:
             last_duration_s=last.get("duration_s"),
             last_rows_out=int(rows) if rows is not None else None,
             last_memory_mb=last.get("memory_mb"),
+            issues=[Issue.of(i) for i in status.issues],
+            blocked_by=[NodeName(node_id=n.node_id, label=n.label) for n in status.blocked_by],
         )
 
 

@@ -81,11 +81,19 @@ def output_order(
 def output_schema(
     schema: TableSchema, features: Sequence[str], outputs: Sequence[tuple[str, Dtype]]
 ) -> TableSchema:
-    """The schema `apply_transformer` produces from a frame of `schema` (raises OutputCollision)."""
-    dtypes = {c.name: c.dtype for c in schema.columns}
-    dtypes.update(dict(outputs))
+    """The schema `apply_transformer` produces from a frame of `schema` (raises OutputCollision).
+    A column kept under its name keeps its role (a scaled target is still the target); a new
+    column is a feature."""
+    columns = {c.name: c for c in schema.columns}
+    for name, dtype in outputs:
+        kept = columns.get(name)
+        columns[name] = (
+            Column(name=name, dtype=dtype)
+            if kept is None
+            else kept.model_copy(update={"dtype": dtype})
+        )
     order = output_order(schema.names, features, [name for name, _ in outputs])
-    return TableSchema(columns=tuple(Column(name=n, dtype=dtypes[n]) for n in order))
+    return TableSchema(columns=tuple(columns[n] for n in order))
 
 
 def result_dtype(values_kind: str, output: str, feature_dtypes: dict[str, str]) -> Dtype:

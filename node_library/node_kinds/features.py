@@ -13,6 +13,10 @@ outputs:
 
 Columns: `columns` lists the columns to act on; empty means every column of a dtype the node
 handles (numbers for scaling, text for encoders), minus `exclude` and minus the node's target.
+Column roles (node_library.schema.Role) refine that default: with `columns` empty, the columns
+whose role is target, id or ignore are added to `exclude` when the workflow is validated
+(`resolve_params`), so they pass through untouched; a supervised node's empty `target` is the
+target-role column. Listing a column in `columns` transforms it whatever its role.
 Placement and dtypes of the outputs follow node_library/ml/transformers.py.
 """
 
@@ -47,7 +51,8 @@ from node_library.ml.transformers import (
     transformed_frame,
     transformer_meta,
 )
-from node_library.schema import Dtype, TableSchema, schema_of_frame
+from node_library.roles import left_alone, role_target
+from node_library.schema import Dtype, Role, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
 NUMERIC = (Dtype.INTEGER, Dtype.FLOAT, Dtype.BOOLEAN)
@@ -62,7 +67,8 @@ class FeatureParams(NodeParams):
     )
     exclude: list[str] = Field(
         default_factory=list,
-        description="Columns left alone when `columns` is empty (ids, the target).",
+        description="Columns left alone when `columns` is empty, besides the target, id and "
+        "ignored columns (left alone by their role).",
         json_schema_extra=widgets.columns("train"),
     )
 
@@ -70,7 +76,8 @@ class FeatureParams(NodeParams):
 class SupervisedFeatureParams(FeatureParams):
     target: str = Field(
         "",
-        description="The target column the transformer learns from (never transformed).",
+        description="The target column the transformer learns from (never transformed); empty "
+        "means the column with the target role.",
         json_schema_extra=widgets.column("train"),
     )
 
@@ -132,6 +139,46 @@ class FittedFeatureNode(NodeType[P]):
 
     def target_of(self, params: P) -> str | None:
         return getattr(params, "target", None) or None
+
+    def resolve_params(
+        self, params: P, inputs: Mapping[str, PortSchema], roles: Mapping[str, Mapping[str, Role]]
+    ) -> P:
+        """A supervised node's empty target becomes the target-role column; with `columns`
+        empty, the target, id and ignored columns join `exclude`, so they pass through as they
+        are (list a column in `columns` to transform it all the same)."""
+        train = roles.get("train", {})
+        update: dict[str, Any] = {}
+        target = self.target_of(params)
+        if "target" in type(params).model_fields and not target:
+            target = role_target(train)
+            if target:
+                update["target"] = target
+        if not params.columns:
+            schema = inputs.get("train")
+            skip = [
+                name
+                for name in left_alone(train)
+                if name != target
+                and name not in params.exclude
+                and (schema is None or name in schema)
+            ]
+            if skip:
+                update["exclude"] = [*params.exclude, *skip]
+        return params.model_copy(update=update) if update else params
+
+    def changes_column(
+        self, params: P, column: str, inputs: Mapping[str, PortSchema] | None
+    ) -> str | None:
+        schema = None if inputs is None else inputs.get("train")
+        if params.columns:
+            if column in params.columns:
+                return f"remove {column!r} from its columns"
+            return None
+        if column in params.exclude or column == self.target_of(params):
+            return None
+        if schema is not None and column not in self.features(params, schema):
+            return None
+        return f"add {column!r} to its exclude, or give it the target role with a Set roles node"
 
     def features(self, params: P, schema: TableSchema) -> list[str]:
         """The columns the node acts on, in input order."""

@@ -5,7 +5,9 @@ A data-file source declares its Params (a `DataFileParams` with its own `path` d
 kind of file it wants for the "no file chosen" hint, and two hooks: `read_schema` (the columns
 before a run) and `read_frame` (the run). `DataFileSourceNode` confines the path to the data roots
 (`node_library.safety.paths`), reads the schema while validating so that an unreadable file is
-reported before a run, logs what a run read, and fingerprints the file by its content.
+reported before a run, logs what a run read, and fingerprints the file by its content. A source
+whose Params have a `roles` param gets it checked against the file's
+columns and applied to its schema (`node_kinds.sources.roles_param`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import pandas as pd
 
 from node_library.checks import did_you_mean
 from node_library.contract import ExecutionContext, Issue, NodeError, NodeParams, PortSchema, error
-from node_library.node_kinds.sources import SourceNode
+from node_library.node_kinds.sources import SourceNode, declared_roles
+from node_library.roles import role_issues
 from node_library.safety.file_limits import FileLimitError
 from node_library.safety.paths import data_file_fingerprint, data_path_issues, require_data_path
 from node_library.schema import TableSchema
@@ -70,15 +73,20 @@ class DataFileSourceNode(SourceNode[F]):
         issues.extend(path_issues)
         if path is not None and not issues:
             try:
-                self.read_schema(path, params)
+                schema = self.read_schema(path, params)
             except NodeError as exc:
                 issues.append(exc.issue)
+            else:
+                issues += role_issues(schema, declared_roles(params), param="roles")
         return issues
 
     def infer_schema(
         self, params: F, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> dict[str, PortSchema]:
-        return {"data": self.read_schema(require_data_path(params.path, settings), params)}
+        schema = self.read_schema(require_data_path(params.path, settings), params)
+        if schema is not None:
+            schema = schema.with_roles(declared_roles(params))
+        return {"data": schema}
 
     def compute(self, ctx: ExecutionContext, params: F, **inputs: Any) -> dict[str, Any]:
         frame = self.read_frame(require_data_path(params.path, ctx.settings), params)

@@ -16,6 +16,9 @@ and predictions map back to the labels.
 Clusterers have no target; they output the model and `clustered`, the training frame with a
 `cluster` column (DBSCAN and agglomerative clustering cannot assign new rows, so that output is
 how their result is used).
+
+Column roles set the defaults (`resolve_params`): an empty `target` is the target-role column,
+and an empty `features` leaves out the id and ignored columns (and, for clusterers, the target).
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from node_library.ml.fitted import (
 )
 from node_library.ml.prediction import CLUSTER
 from node_library.ml.training import Task, TrainingData, training_data, training_issues
-from node_library.schema import Dtype
+from node_library.roles import default_target, left_alone, missing_target_hint
+from node_library.schema import Dtype, Role
 from node_library.settings import NodeSettings
 
 # Params every model node keeps out of the estimator's keyword arguments.
@@ -50,20 +54,23 @@ _DATA_PARAMS = {"target", "features"}
 class ClusterParams(NodeParams):
     features: list[str] = Field(
         default_factory=list,
-        description="Columns to cluster on. Empty means every column.",
+        description="Columns to cluster on. Empty means every column but the target, id and "
+        "ignored columns.",
         json_schema_extra=widgets.columns("train"),
     )
 
 
 class SupervisedParams(ClusterParams):
     target: str = Field(
-        "target",
-        description="The column the model learns to predict.",
+        "",
+        description="The column the model learns to predict. Empty means the column with the "
+        'target role (or, when no column has it, the column named "target").',
         json_schema_extra=widgets.column("train"),
     )
     features: list[str] = Field(
         default_factory=list,
-        description="Columns the model learns from. Empty means every column but the target.",
+        description="Columns the model learns from. Empty means every column but the target "
+        "and the id and ignored columns.",
         json_schema_extra=widgets.columns("train"),
     )
 
@@ -110,12 +117,42 @@ class ModelNode(NodeType[P], Generic[P]):
     def _target(self, params: P) -> str | None:
         return getattr(params, "target", None)
 
+    def resolve_params(
+        self, params: P, inputs: Mapping[str, PortSchema], roles: Mapping[str, Mapping[str, Role]]
+    ) -> P:
+        """An empty target becomes the target-role column (roles.default_target). With no
+        features listed while the input has id or ignored columns (or, for a clusterer, a
+        target), the features become the explicit list of the other columns. A target-role
+        column that is not the model's chosen target stays a feature, as it was before roles."""
+        train = roles.get("train", {})
+        schema = inputs.get("train")
+        update: dict[str, Any] = {}
+        target = self._target(params)
+        if target == "":
+            target = default_target(train, schema)
+            if target:
+                update["target"] = target
+        if not params.features and schema is not None:
+            if target is None:  # a clusterer: the target is not a feature either
+                skip = set(left_alone(train))
+            else:
+                skip = {n for n, role in train.items() if role in (Role.ID, Role.IGNORE)}
+            if skip & set(schema.names):
+                update["features"] = [n for n in schema.names if n != target and n not in skip]
+        return params.model_copy(update=update) if update else params
+
     def validate(
         self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
-        return training_issues(
-            inputs.get("train"), self._target(params), params.features, task=self.task
-        )
+        schema = inputs.get("train")
+        issues = training_issues(schema, self._target(params), params.features, task=self.task)
+        if schema is not None:
+            hint = missing_target_hint(schema.roles)
+            issues = [
+                i.model_copy(update={"hint": hint}) if i.code == "missing_target" else i
+                for i in issues
+            ]
+        return issues
 
     def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
         frame: pd.DataFrame = inputs["train"]

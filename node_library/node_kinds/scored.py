@@ -11,6 +11,8 @@ run time from the data) and pairs each proba column with its class label:
   when the target is numeric, else kept as text;
 - every class of the target must have a proba column: a class the model never saw in training
   cannot be scored by probability metrics, so that is a run-time error listing the classes.
+
+An empty `target` param means the scored frame's target-role column (`resolve_params`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from node_library.checks import require_columns, require_numeric
 from node_library.contract import Issue, NodeError, NodeParams, NodeType, Port, PortSchema, error
 from node_library.datatypes import DataType
 from node_library.ml.prediction import PREDICTION, PROBA_PREFIX
-from node_library.schema import Dtype, TableSchema
+from node_library.roles import default_target, missing_target_hint
+from node_library.schema import Dtype, Role, TableSchema
 from node_library.settings import NodeSettings
 
 
@@ -37,9 +40,9 @@ class ScoredParams(NodeParams):
     """Params shared by the nodes that read a scored frame."""
 
     target: str = Field(
-        "target",
-        min_length=1,
-        description="Column holding the true values the predictions are compared with.",
+        "",
+        description="Column holding the true values the predictions are compared with. Empty "
+        'means the column with the target role (or, when no column has it, "target").',
         json_schema_extra=widgets.column(),
     )
 
@@ -65,10 +68,30 @@ class ScoredNode(NodeType[S], Generic[S]):
     # True for regression nodes: the target and the predictions must be numbers
     numeric_target: ClassVar[bool] = False
 
+    def resolve_params(
+        self, params: S, inputs: Mapping[str, PortSchema], roles: Mapping[str, Mapping[str, Role]]
+    ) -> S:
+        """An empty target becomes the target-role column of the scored frame (Predict's output
+        keeps the roles of the frame it scored, even before its columns are known)."""
+        if params.target:
+            return params
+        target = default_target(roles.get("scored", {}), inputs.get("scored"))
+        return params.model_copy(update={"target": target}) if target else params
+
     def validate(
         self, params: S, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
-        return scored_issues(inputs.get("scored"), params.target, numeric=self.numeric_target)
+        schema = inputs.get("scored")
+        if not params.target:
+            return [
+                error(
+                    "missing_target",
+                    "no target column is chosen",
+                    missing_target_hint({} if schema is None else schema.roles),
+                    param="target",
+                )
+            ]
+        return scored_issues(schema, params.target, numeric=self.numeric_target)
 
 
 def scored_issues(

@@ -117,6 +117,13 @@ def _sample(env: CaseEnv) -> NodeCase:
     )
 
 
+def _set_roles(env: CaseEnv) -> NodeCase:
+    return NodeCase(
+        params={"roles": {"units": "target", "order_id": "id", "ordered_at": "ignore"}},
+        inputs={"data": sales_frame()},
+    )
+
+
 CASES: dict[str, CaseFactory] = {
     "transforms.filter_rows": _filter,
     "transforms.select_columns": _select,
@@ -128,4 +135,5 @@ CASES: dict[str, CaseFactory] = {
     "transforms.join": _join,
     "transforms.aggregate": _aggregate,
     "transforms.sample": _sample,
+    "transforms.set_roles": _set_roles,
 }

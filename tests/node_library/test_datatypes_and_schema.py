@@ -10,7 +10,14 @@ import pytest
 from pydantic import ValidationError
 
 from node_library.datatypes import CONNECTION_TABLE, DataType, can_connect, connection_refusal
-from node_library.schema import Column, Dtype, TableSchema, dtype_of_pandas, schema_of_frame
+from node_library.schema import (
+    Column,
+    Dtype,
+    Role,
+    TableSchema,
+    dtype_of_pandas,
+    schema_of_frame,
+)
 
 # -- connection table ---------------------------------------------------------------------------
 
@@ -181,7 +188,31 @@ def test_a_schema_round_trips_through_json_and_hashes() -> None:
     again = TableSchema.model_validate_json(SCHEMA.model_dump_json())
     assert again == SCHEMA
     assert hash(again) == hash(SCHEMA)
-    assert SCHEMA.model_dump()["columns"][0] == {"name": "id", "dtype": "integer"}
+    assert SCHEMA.model_dump(mode="json")["columns"][0] == {
+        "name": "id",
+        "dtype": "integer",
+        "role": "feature",
+    }
+
+
+def test_a_schema_saved_before_roles_loads_with_every_column_a_feature() -> None:
+    saved = '{"columns": [{"name": "id", "dtype": "integer"}, {"name": "y", "dtype": "float"}]}'
+    schema = TableSchema.model_validate_json(saved)
+    assert schema == TableSchema.of(id="integer", y="float")
+    assert [c.role for c in schema.columns] == [Role.FEATURE, Role.FEATURE]
+    assert schema.roles == {}
+
+
+def test_roles_follow_a_column_through_select_drop_replace_and_rename() -> None:
+    schema = SCHEMA.with_roles({"id": Role.ID, "price": Role.TARGET})
+    assert schema.roles == {"id": Role.ID, "price": Role.TARGET}
+    assert schema.select(["price", "region"]).roles == {"price": Role.TARGET}
+    assert schema.drop(["id"]).roles == {"price": Role.TARGET}
+    assert schema.with_column("price", Dtype.INTEGER).role_of("price") is Role.TARGET
+    assert schema.with_column("total", Dtype.FLOAT).role_of("total") is Role.FEATURE
+    renamed = schema.renamed({"price": "label"})
+    assert renamed.names == ["id", "label", "region"] and renamed.role_of("label") is Role.TARGET
+    assert schema.without_roles() == SCHEMA
 
 
 def test_an_empty_schema_has_no_columns() -> None:

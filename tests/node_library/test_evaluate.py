@@ -76,7 +76,9 @@ def run_error(node: NodeType[Any], params: dict[str, Any], **inputs: Any) -> Nod
 
 def issues(node: NodeType[Any], params: dict[str, Any], **frames: pd.DataFrame | None) -> list:
     schemas = {k: None if v is None else schema_of_frame(v) for k, v in frames.items()}
-    found = node.validate(node.Params.model_validate(params), schemas, SETTINGS)
+    # as validation and execute do: role-dependent defaults first (an empty target: "target")
+    parsed = node.resolve_params(node.Params.model_validate(params), schemas, {})
+    found = node.validate(parsed, schemas, SETTINGS)
     return [i for i in found if i.severity is Severity.ERROR]
 
 

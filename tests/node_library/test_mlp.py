@@ -399,7 +399,7 @@ def test_the_registry_loads_the_nodes_when_torch_cannot_be_imported() -> None:
         "from node_library import default_registry; r = default_registry();"
         "from node_library.nodes import LOAD_FAILURES;"
         "node = r.get('models.mlp_classifier');"
-        "issues = node.validate(node.Params(), {}, None);"
+        "issues = node.validate(node.resolve_params(node.Params(), {}, {}), {}, None);"
         "print(len(LOAD_FAILURES), [i.code for i in issues])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

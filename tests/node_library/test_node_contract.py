@@ -1,5 +1,6 @@
 """One contract test over every registered node type: declarations, params schema,
-defaults, JSON round trip, execution on fixture inputs, and inferred schema == real schema."""
+defaults, JSON round trip, execution on fixture inputs, inferred schema == real schema, and the
+roles of the columns a node keeps."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from node_library import default_registry
 from node_library.contract import NodeType, RecordingContext
 from node_library.datatypes import DataType
 from node_library.ml.fitted import FittedModel
-from node_library.schema import TableSchema, schema_of_frame
+from node_library.schema import Role, TableSchema, schema_of_frame
 from node_library.values import FileValue
 from tests.node_library.node_cases import CaseEnv, NodeCase, all_cases
 
@@ -78,6 +79,14 @@ def test_node_executes_and_matches_its_inferred_schema(type_id: str, tmp_path, r
     check_executes_and_matches_inferred_schema(node, CASES[type_id](env), env)
 
 
+@pytest.mark.parametrize("type_id", TYPE_IDS)
+def test_columns_a_node_keeps_keep_their_roles(type_id: str, tmp_path, request) -> None:
+    node = REGISTRY.get(type_id)
+    assert node is not None and type_id in CASES
+    env = CaseEnv(tmp_path, request)
+    check_kept_columns_keep_their_roles(node, CASES[type_id](env), env)
+
+
 # -- the checks, one function each (tests/node_library/test_add_a_node_type_doc.py reuses them) --
 
 
@@ -114,6 +123,8 @@ def check_executes_and_matches_inferred_schema(
         else None
         for name, value in case.inputs.items()
     }
+    # as validation does: the defaults that depend on roles first (none here: plain frames)
+    params = node.resolve_params(params, input_schemas, {})
     issues = node.validate(params, input_schemas, settings)
     assert not [i for i in issues if i.severity == "error"], issues
     inferred = node.infer_schema(params, input_schemas, settings)
@@ -144,10 +155,41 @@ def check_executes_and_matches_inferred_schema(
             frame = value if isinstance(value, pd.DataFrame) else value.to_frame()
             actual = schema_of_frame(frame)
             assert isinstance(expected, TableSchema)
-            assert actual == expected, (
+            # roles live in the schema only (a frame has none): compare names and dtypes
+            assert actual == expected.without_roles(), (
                 f"{type_id}.{port.name}: inferred {expected.model_dump()} but produced "
                 f"{actual.model_dump()}"
             )
+
+
+def check_kept_columns_keep_their_roles(node: NodeType, case: NodeCase, env: CaseEnv) -> None:
+    """Every other input column the case's params do not mention gets the id role (every other
+    one, so a transformer still has columns to act on); an output column of the same name must
+    still have it (nodes derive schemas with the helpers that keep roles). A case whose node
+    refuses the marked input proves nothing and passes."""
+    settings = case.settings or env.settings
+    mentioned = json.dumps(case.params)
+    inputs: dict[str, TableSchema | None] = {}
+    marked: set[str] = set()
+    for name, value in case.inputs.items():
+        if not isinstance(value, (pd.DataFrame, pd.Series)):
+            inputs[name] = None
+            continue
+        schema = schema_of_frame(value if isinstance(value, pd.DataFrame) else value.to_frame())
+        ids = [c for c in schema.names if c not in mentioned][::2]
+        marked.update(ids)
+        inputs[name] = schema.with_roles(dict.fromkeys(ids, Role.ID))
+    if not marked:
+        return
+    roles = {port: schema.roles for port, schema in inputs.items() if schema is not None}
+    params = node.resolve_params(node.Params.model_validate(case.params), inputs, roles)
+    if [i for i in node.validate(params, inputs, settings) if i.severity == "error"]:
+        return
+    for port, schema in node.infer_schema(params, inputs, settings).items():
+        if schema is None:
+            continue
+        lost = [c.name for c in schema.columns if c.name in marked and c.role is not Role.ID]
+        assert not lost, f"{node.type_id}.{port}: {lost} lost their id role"
 
 
 def _assert_value_type(data_type: DataType, value: object, where: str) -> None:

@@ -24,7 +24,7 @@ from node_library.nodes.sources.json_file import JsonFileNode
 from node_library.nodes.sources.parquet_file import ParquetFileNode
 from node_library.nodes.sources.rest_api import RestApiNode
 from node_library.nodes.sources.s3_object import S3ObjectNode
-from node_library.schema import Dtype, TableSchema, schema_of_frame
+from node_library.schema import Dtype, Role, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 from tests.services import (
     LocalHttpServer,
@@ -626,7 +626,8 @@ def test_sample_dataset_schema_is_known_without_loading_and_equals_the_loaded_fr
 
     params = SampleDatasetParams(dataset=dataset, target_column="label")  # type: ignore[arg-type]
     inferred = SampleDatasetNode().infer_schema(params, {}, NodeSettings())["data"]
-    assert inferred == schema_of_frame(load_sample(dataset, "label"))
+    assert inferred is not None and inferred.roles == {"label": Role.TARGET}
+    assert inferred.without_roles() == schema_of_frame(load_sample(dataset, "label"))
 
 
 def test_planning_a_sample_dataset_does_not_import_scikit_learn() -> None:

@@ -35,6 +35,7 @@ const {
   cancelActiveRun,
   launch,
   reexecuteFromFailure,
+  refusalFixed,
   rerunFrom,
   resumeLatestRun,
   runStale,
@@ -290,6 +291,66 @@ describe("launch", () => {
       trigger: "MANUAL",
       nodes: ["b", "c"],
     });
+  });
+});
+
+describe("a refusal for errors in the workflow", () => {
+  const issueOn = (nodeId: string | null, severity = "error") => ({
+    severity,
+    code: "missing_column",
+    message: `no column in ${nodeId ?? "the workflow"}`,
+    hint: "pick one",
+    nodeId,
+    port: null,
+    param: null,
+  });
+  const validation = (...issues: ReturnType<typeof issueOn>[]) => ({
+    ok: !issues.some((i) => i.severity === "error"),
+    issues,
+    schemas: [],
+  });
+
+  async function refuse(...issues: ReturnType<typeof issueOn>[]) {
+    useWorkflowStore.getState().setValidation(validation(...issues));
+    api.launchRun.mockResolvedValue({
+      ok: false,
+      error: { __typename: "InvalidWorkflowError", message: "nodes have errors", issues },
+    });
+    await launch({ selection: "ALL" });
+    expect(useRunStore.getState().launchProblem?.issues).toEqual(issues);
+  }
+
+  it("comes down once the nodes it names validate again, and touches nothing else", async () => {
+    await refuse(issueOn("b"));
+    useWorkflowStore.getState().setRevision(4); // an edit whose validation has not come back
+    useWorkflowStore.getState().setValidation(validation(issueOn("b")));
+    expect(useRunStore.getState().launchProblem).not.toBeNull(); // b still has an error
+    // an error in a node the run does not need, and a warning on b, do not keep it up
+    useWorkflowStore.getState().setValidation(validation(issueOn("c"), issueOn("b", "warning")));
+    expect(useRunStore.getState().launchProblem).toBeNull();
+
+    // refused again, dismissed, and another problem shown since: that one stays
+    await refuse(issueOn("b"));
+    useRunStore.getState().setLaunchProblem(null);
+    const later = { message: "a run is refused", hint: "", issues: [] };
+    useRunStore.getState().setLaunchProblem(later);
+    useWorkflowStore.getState().setValidation(validation());
+    expect(useRunStore.getState().launchProblem).toBe(later);
+  });
+
+  it("is judged by the nodes it names, or the whole workflow for an issue without a node", () => {
+    const problem = (...issues: ReturnType<typeof issueOn>[]) => ({
+      message: "m",
+      hint: "",
+      issues,
+    });
+    expect(refusalFixed(problem(issueOn("b")), null)).toBe(false);
+    expect(refusalFixed(problem(issueOn("b")), validation(issueOn("a")))).toBe(true);
+    expect(refusalFixed(problem(issueOn("b")), validation(issueOn("b")))).toBe(false);
+    expect(refusalFixed(problem(issueOn(null)), validation(issueOn("a")))).toBe(false);
+    expect(refusalFixed(problem(issueOn(null)), validation())).toBe(true);
+    // a refusal that is not about errors (e.g. an input without a result) is not a validation's
+    expect(refusalFixed(problem(), validation())).toBe(false);
   });
 });
 

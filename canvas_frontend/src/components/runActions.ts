@@ -4,7 +4,9 @@
  * useRunStore, cancel it, and pick up the workflow's latest run when it is opened (a run still
  * going is followed again; the last run's failures, stats and logs stay visible after a reload).
  * One run is followed at a time. Launches say trigger MANUAL; the server's note about a launch
- * (e.g. that no engine serves the instance) is shown as the workflow's notice.
+ * (e.g. that no engine serves the instance) is shown as the workflow's notice. A launch refused
+ * for errors in the nodes it needs ("Cannot run: ...", useRunStore.launchProblem) comes down by
+ * itself once the server's validation no longer finds errors in those nodes.
  *
  * `runStale()` is what the Run button and the Ctrl/Cmd+Enter shortcut do.
  */
@@ -16,6 +18,7 @@ import {
   type LaunchRunError,
   type Result,
   type RunLaunched,
+  type Validation,
 } from "../api/canvasApi";
 import {
   cancelRun,
@@ -76,6 +79,45 @@ function follow(runId: string, workflowId: string, note = ""): void {
   following = { runId, stop };
 }
 
+/**
+ * Whether a refusal for errors in the workflow no longer holds: none of the nodes its issues name
+ * has an error in `validation` (an issue that names no node: the workflow has no error at all).
+ * A refusal without issues (a selection that cannot run) never comes down this way.
+ */
+export function refusalFixed(problem: LaunchProblem, validation: Validation | null): boolean {
+  if (problem.issues.length === 0 || !validation) return false;
+  const named = new Set(problem.issues.map((issue) => issue.nodeId));
+  return !validation.issues.some(
+    (issue) => issue.severity === "error" && (named.has(null) || named.has(issue.nodeId)),
+  );
+}
+
+let unwatchRefusal: (() => void) | null = null;
+
+/** Take `problem` down when a new validation of the same workflow says it is fixed; stop
+ * watching once it is down, replaced or dismissed, or another workflow is open. */
+function clearWhenFixed(problem: LaunchProblem, workflowId: string): void {
+  unwatchRefusal?.();
+  if (problem.issues.length === 0) return;
+  const stop = () => {
+    unsubscribe();
+    if (unwatchRefusal === stop) unwatchRefusal = null;
+  };
+  const unsubscribe = useWorkflowStore.subscribe((state, previous) => {
+    const runs = useRunStore.getState();
+    if (runs.launchProblem !== problem || state.workflowId !== workflowId) {
+      stop();
+    } else if (
+      state.validation !== previous.validation &&
+      refusalFixed(problem, state.validation)
+    ) {
+      runs.setLaunchProblem(null);
+      stop();
+    }
+  });
+  unwatchRefusal = stop;
+}
+
 function problemOf(error: LaunchRunError): LaunchProblem {
   return {
     message: error.message,
@@ -117,7 +159,9 @@ async function start(
     if (useWorkflowStore.getState().workflowId !== workflowId) return;
     const store = useRunStore.getState();
     if (!result.ok) {
-      store.setLaunchProblem(problemOf(result.error));
+      const problem = problemOf(result.error);
+      store.setLaunchProblem(problem);
+      clearWhenFixed(problem, workflowId);
       return;
     }
     const launched = result.value;

@@ -8,6 +8,7 @@ import {
   modelFacts,
   jsonSummary,
   startsOpen,
+  UPSTREAM_INVALID,
 } from "./resultsView";
 
 const missing = {
@@ -67,12 +68,83 @@ describe("emptyState", () => {
     expect(emptyState(undefined, undefined, invalid)?.detail).toBe(
       "the workflow has errors. fix the issues",
     );
-    const blocked = { ...invalid, field: "workflow", message: "the workflow has errors: [a]; [b]" };
-    expect(emptyState(undefined, undefined, blocked)?.title).toBe(
-      "Fix the workflow's problems first",
-    );
     const gone = { __typename: "NotFoundError" as const, message: "no node 'x'" };
     expect(emptyState(undefined, undefined, gone)?.detail).toBe("no node 'x'");
+  });
+});
+
+describe("emptyState of a node that cannot run for errors", () => {
+  const ownIssue = {
+    code: "missing_column",
+    message: "column 'revenu' is not in the columns",
+    hint: "pick one of: region, revenue",
+  };
+  const invalid = (
+    issues: readonly { code: string; message: string; hint: string }[],
+    blockedBy: readonly { nodeId: string; label: string }[],
+  ) => ({
+    __typename: "NoResultError" as const,
+    message: "node 'x' has no current result",
+    state: "invalid",
+    reason: issues[0]?.message ?? "",
+    issues,
+    blockedBy,
+  });
+  const upstream = (label: string, id: string) => ({
+    code: UPSTREAM_INVALID,
+    message: `upstream node "${label}" (${id}) has errors, so this node cannot run`,
+    hint: `fix "${label}" (${id}) first`,
+  });
+  const freshness = { state: "invalid", reason: "" };
+
+  it("asks to fix the node itself when it has errors of its own", () => {
+    expect(emptyState(undefined, freshness, invalid([ownIssue], []))).toEqual({
+      title: "Fix this node's problems first",
+      detail: "Column 'revenu' is not in the columns. Pick one of: region, revenue.",
+      tone: "warn",
+    });
+    const two = invalid([ownIssue, { ...ownIssue, message: "another" }], []);
+    expect(emptyState(undefined, freshness, two)?.detail).toMatch(
+      /revenue\. \(1 more in the Problems list\)$/,
+    );
+  });
+
+  it("own errors come before a broken upstream node", () => {
+    const both = invalid(
+      [ownIssue, upstream("Revenue chart", "chart")],
+      [{ nodeId: "chart", label: "Revenue chart" }],
+    );
+    expect(emptyState(undefined, freshness, both)?.title).toBe("Fix this node's problems first");
+  });
+
+  it("names the upstream node to fix when only its errors block this node", () => {
+    const blocked = invalid(
+      [upstream("Revenue chart", "chart")],
+      [{ nodeId: "chart", label: "Revenue chart" }],
+    );
+    expect(emptyState(undefined, freshness, blocked)).toEqual({
+      title: "Fix “Revenue chart” first",
+      detail:
+        "“Revenue chart” has errors, so this node cannot run. The Problems list says what to fix.",
+      tone: "warn",
+    });
+    const three = invalid(
+      [upstream("A", "a"), upstream("B", "b"), upstream("C", "c")],
+      [
+        { nodeId: "a", label: "A" },
+        { nodeId: "b", label: "B" },
+        { nodeId: "c", label: "" },
+      ],
+    );
+    expect(emptyState(undefined, freshness, three)?.title).toBe("Fix “A”, “B” and 1 more first");
+    const two = invalid(
+      [upstream("A", "a")],
+      [
+        { nodeId: "a", label: "A" },
+        { nodeId: "b", label: "" },
+      ],
+    );
+    expect(emptyState(undefined, freshness, two)?.title).toBe("Fix “A” and “b” first");
   });
 });
 

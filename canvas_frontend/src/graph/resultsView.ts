@@ -1,6 +1,7 @@
 /**
  * What the results panel says around a result: the empty state that teaches the next step (no
- * node selected, not run yet and why, failed, running), the banner over an earlier result shown
+ * node selected, not run yet and why, failed, running, blocked by its own errors or by those of a
+ * node upstream), the banner over an earlier result shown
  * while the node is stale, the panel's height bounds, and one-line summaries of JSON values.
  * Pure; the panel component renders these.
  */
@@ -15,9 +16,27 @@ export interface FreshnessLike {
   reason: string;
 }
 
-/** The part of a nodeOutput error the panel needs. */
+/** A node another node's error names: its id and the title the canvas shows for it. */
+export interface NodeNameLike {
+  nodeId: string;
+  label: string;
+}
+
+/** The issue code of "an upstream node has errors" (the server's Plan.blocked). */
+export const UPSTREAM_INVALID = "upstream_invalid";
+
+/** The part of a nodeOutput error the panel needs. A NoResultError in state "invalid" carries
+ * the node's issues (its own errors, then one upstream_invalid issue per broken upstream node)
+ * and the upstream nodes that block it. */
 export type OutputErrorLike =
-  | { __typename?: "NoResultError"; message: string; state: string; reason: string }
+  | {
+      __typename?: "NoResultError";
+      message: string;
+      state: string;
+      reason: string;
+      issues?: readonly { code: string; message: string; hint: string }[];
+      blockedBy?: readonly NodeNameLike[];
+    }
   | { __typename?: "NotFoundError"; message: string }
   | { __typename?: "InvalidInputError"; message: string; hint: string; field: string | null };
 
@@ -60,6 +79,7 @@ export function emptyState(
     };
   }
   if (error.__typename === "NoResultError") {
+    if (error.state === "invalid") return invalidState(error.issues ?? [], error.blockedBy ?? []);
     const reason = error.reason || freshness?.reason || "";
     if (error.state === "stale") {
       return {
@@ -74,14 +94,6 @@ export function emptyState(
       tone: "neutral",
     };
   }
-  if (error.__typename === "InvalidInputError" && error.field === "workflow") {
-    // The server lists every issue of the workflow here; the Problems list shows them better.
-    return {
-      title: "Fix the workflow's problems first",
-      detail: "No result can be shown while the workflow has errors: see the Problems list.",
-      tone: "warn",
-    };
-  }
   if (error.__typename === "InvalidInputError") {
     return {
       title: "This output cannot be shown",
@@ -90,6 +102,36 @@ export function emptyState(
     };
   }
   return { title: "No such output", detail: error.message, tone: "warn" };
+}
+
+/**
+ * A node that cannot run because it, or a node it reads from, has errors (errors elsewhere in the
+ * workflow do not matter): its own problems come first; otherwise name the upstream node to fix.
+ */
+function invalidState(
+  issues: readonly { code: string; message: string; hint: string }[],
+  blockedBy: readonly NodeNameLike[],
+): EmptyState {
+  const own = issues.filter((issue) => issue.code !== UPSTREAM_INVALID);
+  const problem = own[0];
+  if (problem || blockedBy.length === 0) {
+    const more = own.length > 1 ? ` (${own.length - 1} more in the Problems list)` : "";
+    const detail = problem
+      ? `${[problem.message, problem.hint].filter(Boolean).map(capitalize).join(". ")}.${more}`
+      : "This node has errors: see the Problems list.";
+    return { title: "Fix this node's problems first", detail, tone: "warn" };
+  }
+  const [first, second, ...rest] = blockedBy.map((node) => `“${node.label || node.nodeId}”`);
+  const shown = !second
+    ? (first ?? "")
+    : rest.length === 0
+      ? `${first} and ${second}`
+      : `${first}, ${second} and ${rest.length} more`;
+  return {
+    title: `Fix ${shown} first`,
+    detail: `${shown} ${second ? "have" : "has"} errors, so this node cannot run. The Problems list says what to fix.`,
+    tone: "warn",
+  };
 }
 
 /** The banner over an earlier result shown while the node is stale (or null for a current one). */

@@ -1,9 +1,9 @@
 """Clustering metrics of a frame with a `cluster` column: silhouette and Davies-Bouldin.
 
 Computed with sklearn.metrics over the chosen feature columns (all numeric columns except
-`cluster` when none are chosen). DBSCAN marks noise as cluster -1; `drop_noise` leaves those rows
-out, otherwise noise counts as one more cluster, as scikit-learn treats it. Both metrics need at
-least two clusters and fewer clusters than rows.
+`cluster` and the target, id and ignored columns when none are chosen). DBSCAN marks noise as
+cluster -1; `drop_noise` leaves those rows out, otherwise noise counts as one more cluster, as
+scikit-learn treats it. Both metrics need at least two clusters and fewer clusters than rows.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from node_library.contract import (
 from node_library.datatypes import DataType
 from node_library.ml.prediction import CLUSTER
 from node_library.node_kinds.scored import require_complete, require_rows
-from node_library.schema import Dtype, TableSchema, schema_of_frame
+from node_library.roles import left_alone
+from node_library.schema import Dtype, Role, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 from node_library.values import Metrics
 
@@ -39,7 +40,7 @@ class ClusteringMetricsParams(NodeParams):
     features: list[str] = Field(
         default_factory=list,
         description="Feature columns the distances are measured on; empty means every numeric "
-        "column except cluster.",
+        "column except cluster and the target, id and ignored columns.",
         json_schema_extra=widgets.columns(),
     )
     drop_noise: bool = Field(False, description="Leave out rows in cluster -1 (DBSCAN's noise).")
@@ -61,6 +62,24 @@ class ClusteringMetricsNode(NodeType[ClusteringMetricsParams]):
     Params = ClusteringMetricsParams
     inputs = (Port("data", DataType.DATAFRAME, "Clustered", description="Features and `cluster`."),)
     outputs = (Port("metrics", DataType.METRICS, "Metrics"),)
+
+    def resolve_params(
+        self,
+        params: ClusteringMetricsParams,
+        inputs: Mapping[str, PortSchema],
+        roles: Mapping[str, Mapping[str, Role]],
+    ) -> ClusteringMetricsParams:
+        """With no features listed, the target, id and ignored columns are left out, as the
+        clustering models leave them out: the features become the other numeric columns."""
+        schema = inputs.get("data")
+        if params.features or schema is None:
+            return params
+        skip = set(left_alone(roles.get("data", {})))
+        chosen = feature_names(schema, params)
+        if not skip & set(chosen):
+            return params
+        kept = [n for n in chosen if n not in skip]
+        return params.model_copy(update={"features": kept}) if kept else params
 
     def validate(
         self,

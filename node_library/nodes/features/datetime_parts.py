@@ -32,7 +32,8 @@ from node_library.contract import (
     raise_first_error,
 )
 from node_library.datatypes import DataType
-from node_library.schema import Column, Dtype, TableSchema, schema_of_frame
+from node_library.roles import left_alone
+from node_library.schema import Column, Dtype, Role, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 
 Part = Literal[
@@ -145,6 +146,33 @@ class DatetimePartsNode(NodeType[DatetimePartsParams]):
             return [c.name for c in schema.columns if c.name in wanted]
         return [c.name for c in schema.columns if c.dtype is Dtype.DATETIME]
 
+    def resolve_params(
+        self,
+        params: DatetimePartsParams,
+        inputs: Mapping[str, PortSchema],
+        roles: Mapping[str, Mapping[str, Role]],
+    ) -> DatetimePartsParams:
+        """With `columns` empty, a date/time column whose role is target, id or ignore keeps its
+        values: the columns become the explicit list of the other date/time columns."""
+        schema = inputs.get("train")
+        if params.columns or schema is None:
+            return params
+        skip = set(left_alone(roles.get("train", {})))
+        chosen = self.features(params, schema)
+        if not skip & set(chosen):
+            return params
+        return params.model_copy(update={"columns": [c for c in chosen if c not in skip]})
+
+    def changes_column(
+        self, params: DatetimePartsParams, column: str, inputs: Mapping[str, PortSchema] | None
+    ) -> str | None:
+        schema = None if inputs is None else inputs.get("train")
+        if params.columns:
+            listed = column in params.columns
+        else:
+            listed = schema is not None and column in self.features(params, schema)
+        return f"remove {column!r} from its columns" if listed else None
+
     def validate(
         self, params: DatetimePartsParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
@@ -177,6 +205,19 @@ class DatetimePartsNode(NodeType[DatetimePartsParams]):
                         param="columns",
                     )
                 )
+            elif port == "train" and not issues and not params.columns:
+                # resolve_params listed the others: these are all target, id or ignored
+                found = self.features(params, schema)
+                if all(schema.role_of(f) is not Role.FEATURE for f in found):
+                    issues.append(
+                        error(
+                            "no_columns",
+                            "the only date/time columns are target, id or ignored columns: "
+                            + ", ".join(map(repr, found)),
+                            "list them in columns to split them all the same",
+                            param="columns",
+                        )
+                    )
             if port == "train" and not issues:
                 names = set(schema.names)
                 for feature in self.features(params, schema):

@@ -45,9 +45,10 @@ from node_library.node_kinds.file_source import (
     too_large,
     unreadable_file,
 )
+from node_library.node_kinds.sources import roles_param
 from node_library.safety.file_limits import FileLimitError, compression_of, open_data_file
 from node_library.safety.paths import file_stamp
-from node_library.schema import TableSchema, schema_of_frame
+from node_library.schema import Role, TableSchema, schema_of_frame
 
 SAMPLE_ROWS = 1000
 WHOLE_FILE_BYTES = 2 * 1024 * 1024
@@ -96,6 +97,7 @@ class CsvFileParams(DataFileParams):
         description="Columns to read, in this order; empty reads every column.",
         json_schema_extra=widgets.columns(),
     )
+    roles: dict[str, Role] = roles_param()
 
 
 # -- the reader -------------------------------------------------------------------------------

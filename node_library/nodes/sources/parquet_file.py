@@ -32,9 +32,10 @@ from node_library.node_kinds.file_source import (
     repeated_columns_issues,
     too_large,
 )
+from node_library.node_kinds.sources import roles_param
 from node_library.safety.file_limits import FileLimitError, check_parquet_footer
 from node_library.safety.paths import file_stamp
-from node_library.schema import TableSchema, schema_of_frame
+from node_library.schema import Role, TableSchema, schema_of_frame
 
 
 class ParquetFileParams(DataFileParams):
@@ -49,6 +50,7 @@ class ParquetFileParams(DataFileParams):
         description="Columns to read, in this order; empty reads every column.",
         json_schema_extra=widgets.columns(),
     )
+    roles: dict[str, Role] = roles_param()
 
 
 def read_parquet_frame(

@@ -1,4 +1,7 @@
-"""Sample datasets shipped with scikit-learn, as a dataframe with the target as the last column."""
+"""Sample datasets shipped with scikit-learn, as a dataframe with the target as the last column.
+
+The target column (named by `target_column`) has the target role in the output schema, so models
+and metrics downstream find it, and feature nodes leave it alone, without being told."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from node_library import widgets
 from node_library.contract import ExecutionContext, NodeParams, PortSchema
 from node_library.io.sample_columns import SAMPLE_COLUMNS
 from node_library.node_kinds.sources import SourceNode
-from node_library.schema import Column, Dtype, TableSchema
+from node_library.schema import Column, Dtype, Role, TableSchema
 from node_library.settings import NodeSettings
 
 DatasetName = Literal["iris", "wine", "breast_cancer", "diabetes", "digits"]
@@ -23,7 +26,7 @@ class SampleDatasetParams(NodeParams):
     target_column: str = Field(
         "target",
         min_length=1,
-        description="Name of the column that holds the target.",
+        description="Name of the column that holds the target (it gets the target role).",
         json_schema_extra=widgets.text(),
     )
 
@@ -55,10 +58,9 @@ class SampleDatasetNode(SourceNode[SampleDatasetParams]):
             # Known without importing scikit-learn (checked against the real frames in the tests).
             self._schemas[key] = TableSchema(
                 columns=tuple(
-                    Column(
-                        name=params.target_column if name == "target" else name,
-                        dtype=Dtype(dtype),
-                    )
+                    Column(name=params.target_column, dtype=Dtype(dtype), role=Role.TARGET)
+                    if name == "target"
+                    else Column(name=name, dtype=Dtype(dtype))
                     for name, dtype in SAMPLE_COLUMNS[params.dataset]
                 )
             )

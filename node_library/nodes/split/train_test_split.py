@@ -2,8 +2,9 @@
 
 - random: scikit-learn's train_test_split with `test_size`, `random_state` and `shuffle` (without
   shuffling, the last rows are the test rows).
-- stratified: the same with `stratify` = `stratify_column`, so each class keeps its share in both
-  parts. Every class needs at least two rows, and each part at least one row per class.
+- stratified: the same with `stratify` = `stratify_column` (empty: the target-role column), so
+  each class keeps its share in both parts. Every class needs at least two rows, and each part
+  at least one row per class.
 - time-ordered: rows sorted by `time_column` (stable, so ties keep their order); the last
   `test_size` share is the test set, so the model is tested on the future. `shuffle` and
   `random_state` are not used.
@@ -34,7 +35,8 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
-from node_library.schema import Dtype
+from node_library.roles import role_target
+from node_library.schema import Dtype, Role
 from node_library.settings import NodeSettings
 
 
@@ -47,7 +49,8 @@ class TrainTestSplitParams(NodeParams):
     )
     stratify_column: str = Field(
         "",
-        description="stratified: the column whose classes keep their shares (usually the target).",
+        description="stratified: the column whose classes keep their shares; empty means the "
+        "column with the target role.",
         json_schema_extra=widgets.column(),
     )
     time_column: str = Field(
@@ -88,6 +91,19 @@ class TrainTestSplitNode(NodeType[TrainTestSplitParams]):
         Port("train", DataType.DATAFRAME, "Train"),
         Port("test", DataType.DATAFRAME, "Test"),
     )
+
+    def resolve_params(
+        self,
+        params: TrainTestSplitParams,
+        inputs: Mapping[str, PortSchema],
+        roles: Mapping[str, Mapping[str, Role]],
+    ) -> TrainTestSplitParams:
+        """A stratified split without a stratify column keeps the classes of the target-role
+        column."""
+        if params.method != "stratified" or params.stratify_column:
+            return params
+        target = role_target(roles.get("data", {}))
+        return params.model_copy(update={"stratify_column": target}) if target else params
 
     def validate(
         self, params: TrainTestSplitParams, inputs: Mapping[str, PortSchema], settings: NodeSettings

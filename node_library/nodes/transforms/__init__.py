@@ -1,5 +1,5 @@
 """Table transforms: rows filtered, sorted, deduplicated or sampled; columns selected, computed
-or converted; missing values filled; tables joined and aggregated.
+or converted; missing values filled; tables joined and aggregated; column roles set.
 
 `NODES` lists the node types of this category; node_library.nodes registers them."""
 
@@ -14,6 +14,7 @@ from node_library.nodes.transforms.join import JoinNode
 from node_library.nodes.transforms.missing_values import MissingValuesNode
 from node_library.nodes.transforms.sample import SampleNode
 from node_library.nodes.transforms.select_columns import SelectColumnsNode
+from node_library.nodes.transforms.set_roles import SetRolesNode
 from node_library.nodes.transforms.sort import SortNode
 
 NODES = (
@@ -26,5 +27,6 @@ NODES = (
     MissingValuesNode,
     SampleNode,
     SelectColumnsNode,
+    SetRolesNode,
     SortNode,
 )

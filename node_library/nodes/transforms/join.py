@@ -39,7 +39,7 @@ from node_library.contract import (
     error,
 )
 from node_library.datatypes import DataType
-from node_library.schema import Column, Dtype, TableSchema
+from node_library.schema import Column, Dtype, Role, TableSchema
 from node_library.settings import NodeSettings
 
 How = Literal["inner", "left", "right", "outer"]
@@ -216,7 +216,8 @@ class JoinNode(NodeType[JoinParams]):
             dtype = dtype or Dtype.UNKNOWN
             if out.side in optional and not (out.side == "left" and out.source in merged_keys):
                 dtype = _nullable(dtype)
-            columns.append(Column(name=out.name, dtype=dtype))
+            role = schema.role_of(out.source) or Role.FEATURE
+            columns.append(Column(name=out.name, dtype=dtype, role=role))
         return {"data": TableSchema(columns=tuple(columns))}
 
     def compute(self, ctx: ExecutionContext, params: JoinParams, **inputs: Any) -> dict[str, Any]:

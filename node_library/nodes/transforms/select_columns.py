@@ -21,7 +21,6 @@ from node_library import widgets
 from node_library.checks import require_columns
 from node_library.contract import ExecutionContext, Issue, NodeParams, PortSchema, error
 from node_library.node_kinds.transforms import TransformNode
-from node_library.schema import Column, TableSchema
 from node_library.settings import NodeSettings
 
 
@@ -138,14 +137,7 @@ class SelectColumnsNode(TransformNode[SelectColumnsParams]):
         if schema is None:
             return {"data": None}
         kept = schema.select(kept_names(schema.names, params))
-        return {
-            "data": TableSchema(
-                columns=tuple(
-                    Column(name=params.rename.get(c.name, c.name), dtype=c.dtype)
-                    for c in kept.columns
-                )
-            )
-        }
+        return {"data": kept.renamed(params.rename)}
 
     def compute(
         self, ctx: ExecutionContext, params: SelectColumnsParams, **inputs: Any

@@ -493,6 +493,16 @@ export type NodeOutputQuery = {
         state: string;
         reason: string;
         earlierCacheKey: string | null;
+        issues: Array<{
+          severity: string;
+          code: string;
+          message: string;
+          hint: string;
+          nodeId: string | null;
+          port: string | null;
+          param: string | null;
+        }>;
+        blockedBy: Array<{ nodeId: string; label: string }>;
       }
     | { __typename: "NotFoundError"; message: string }
     | {
@@ -1700,6 +1710,19 @@ export const NodeOutputDocument = new TypedDocumentString(`
       state
       reason
       earlierCacheKey
+      issues {
+        severity
+        code
+        message
+        hint
+        nodeId
+        port
+        param
+      }
+      blockedBy {
+        nodeId
+        label
+      }
     }
     ... on InvalidInputError {
       message
