@@ -46,3 +46,14 @@ def wait_until(predicate: Callable[[], object], what: str, timeout: float = 15) 
     while not predicate():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
+
+
+def show_whole_workflow(page: Any) -> None:
+    """Fit the view to the whole workflow with the F shortcut, as a user would: a workflow opens
+    at a legible zoom, so a wide one does not show (or render) every node at first. Waits out the
+    200 ms fit animation so later drags hit the nodes where they rest. The first view is set once
+    the nodes are measured, so the key waits for a drawn node (and that moment) first."""
+    page.locator(".react-flow__node").first.wait_for()
+    page.wait_for_timeout(300)
+    page.keyboard.press("f")
+    page.wait_for_timeout(400)

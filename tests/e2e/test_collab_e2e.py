@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import CanvasServer, new_page
-from tests.e2e.pages import node_at, shot, wait_until, watch_errors
+from tests.e2e.pages import node_at, shot, show_whole_workflow, wait_until, watch_errors
 
 LIVE_WITHIN_MS = 5_000
 
@@ -48,6 +48,7 @@ def _open(page: Any, server: CanvasServer, workflow_id: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{server.url}/#/w/{workflow_id}")
+    show_whole_workflow(page)
     expect(page.locator(".react-flow__node")).to_have_count(5)
     expect(page.locator(".live-indicator")).to_contain_text("Live")
 

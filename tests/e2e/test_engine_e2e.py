@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.conftest import REPO, CanvasServer
-from tests.e2e.pages import node_at, shot, watch_errors
+from tests.e2e.pages import node_at, shot, show_whole_workflow, watch_errors
 
 NODES = [
     "cells",
@@ -55,6 +55,7 @@ def test_runs_show_stats_history_comparison_and_schedules(
     page.goto(f"{canvas_server.url}/")
     page.get_by_role("button", name="Start from “Breast cancer classification”").click()
     expect(page.get_by_role("heading", name="Breast cancer classification")).to_be_visible()
+    show_whole_workflow(page)
     expect(page.locator(".react-flow__node")).to_have_count(len(NODES))
 
     # Run: every node succeeds; a transform shows its duration, rows in → out and peak memory.
@@ -158,6 +159,7 @@ def test_a_failed_run_shows_its_traceback_and_re_executes_from_its_failure(
     document["nodes"][0]["params"]["path"] = "orders.csv"
     stored = services.import_workflow(document)
     page.goto(f"{canvas_server.url}/#/w/{stored.workflow.id}")
+    show_whole_workflow(page)
     expect(page.locator(".react-flow__node")).to_have_count(len(SALES_NODES))
 
     page.get_by_role("button", name="Run", exact=True).click()

@@ -9,7 +9,7 @@ from typing import Any
 
 from canvas_assets.storage.artifacts import ArtifactRef
 from tests.e2e.conftest import CanvasServer
-from tests.e2e.pages import node_at, shot, watch_errors
+from tests.e2e.pages import node_at, shot, show_whole_workflow, watch_errors
 
 NODES = [
     "cells",
@@ -36,6 +36,7 @@ def test_the_classification_example_runs_and_shows_its_model_metrics_and_charts(
     page.goto(f"{canvas_server.url}/")
     page.get_by_role("button", name="Start from “Breast cancer classification”").click()
     expect(page.get_by_role("heading", name="Breast cancer classification")).to_be_visible()
+    show_whole_workflow(page)
     expect(page.locator(".react-flow__node")).to_have_count(len(NODES))
 
     page.get_by_role("button", name="Run", exact=True).click()

@@ -3,10 +3,11 @@
  *
  * This component composes; the parts each own one concern. Every edit goes through
  * `commit(ops)` (useGraphCommit.ts) as one batch, so it is one undo step and one applyGraphOps:
- * moves, deletes, adding nodes, groups and tidy up (useCanvasEdits.ts), connections
- * (useConnectionHandlers.ts), copy/paste and duplicate (useCanvasClipboard.ts), quick add
- * (useQuickAdd.ts, QuickAdd.tsx) and palette drops (usePaletteDrop.ts). Keyboard shortcuts come
- * from the table in graph/shortcuts.ts (useCanvasShortcuts.ts), which the "?" overlay lists.
+ * moves, deletes, adding nodes, groups and tidy up (useCanvasEdits.ts), arrow-key moves
+ * (useArrowNudges.ts), connections (useConnectionHandlers.ts), copy/paste and duplicate
+ * (useCanvasClipboard.ts), quick add (useQuickAdd.ts, QuickAdd.tsx) and palette drops
+ * (usePaletteDrop.ts). Keyboard shortcuts come from the table in graph/shortcuts.ts
+ * (useCanvasShortcuts.ts), which the "?" overlay lists.
  *
  * Only FlowHost subscribes to the flow's nodes and edges, so a drag re-renders the pane alone;
  * this component re-renders when the workflow loads, a popup opens or the runs panel toggles.
@@ -30,6 +31,7 @@ import { CanvasToolbar } from "./CanvasToolbar";
 import { CanvasEmptyState } from "./CanvasEmptyState";
 import { ConnectionHintStyles } from "./ConnectionHintStyles";
 import { NoticeBar } from "./NoticeBar";
+import { useArrowNudges } from "./useArrowNudges";
 import { useCanvasClipboard } from "./useCanvasClipboard";
 import { useCanvasEdits } from "./useCanvasEdits";
 import { useCanvasPointer } from "./useCanvasPointer";
@@ -71,6 +73,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
   const { onDragOver, onDrop } = usePaletteDrop(flowRef, addNode, wireForDrop);
   const connection = useConnectionHandlers(commit, openQuickAdd);
   const { duplicate } = useCanvasClipboard(commitAndSelect, flowRef, pointerRef);
+  useArrowNudges(commit, canvasRef);
   useCanvasShortcuts(
     {
       undoLast,
@@ -108,10 +111,10 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
         onTidyUp={tidyUp}
         onHelp={openHelp}
       />
-      <NoticeBar />
       <div className="canvas-body">
         <Palette onAdd={addAtCenter} />
         <div className="canvas-center">
+          <NoticeBar />
           <div
             className="canvas"
             ref={canvasRef}

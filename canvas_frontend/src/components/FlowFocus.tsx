@@ -2,11 +2,11 @@
 
 import { useReactFlow } from "@xyflow/react";
 import { useEffect } from "react";
+import { LEGIBLE_ZOOM } from "../graph/viewport";
 import type { CanvasFlowNode } from "../store/flowModel";
 import { registerCenterOn } from "./reveal";
 
 const FALLBACK_SIZE = { width: 200, height: 80 };
-const MIN_READABLE_ZOOM = 0.75;
 
 export function FlowFocus() {
   const flow = useReactFlow<CanvasFlowNode>();
@@ -22,7 +22,7 @@ export function FlowFocus() {
         const width = node.measured?.width ?? FALLBACK_SIZE.width;
         const height = node.measured?.height ?? FALLBACK_SIZE.height;
         void flow.setCenter(position.x + width / 2, position.y + height / 2, {
-          zoom: Math.max(flow.getZoom(), MIN_READABLE_ZOOM),
+          zoom: Math.max(flow.getZoom(), LEGIBLE_ZOOM),
           duration: 300,
         });
       }),

@@ -4,7 +4,9 @@
  * (palette, properties, problems, runs, results) stay as they are. `onNodesChange` only applies
  * React Flow's own changes (store/useWorkflowStore.ts); every edit arrives through the callbacks
  * passed in. Performance choices (bench/bench_canvas.py): only visible elements are rendered, the
- * grid hides while zooming and the minimap shows only while panning (useViewportMotion.ts).
+ * grid hides while zooming and the minimap shows only while panning (useViewportMotion.ts), and
+ * zoomed far out the nodes' simplified look is one class on the pane (SimpleLookSwitch.tsx). The
+ * first view is placed by FirstView.tsx (fit, never below a legible zoom).
  */
 
 import {
@@ -20,15 +22,17 @@ import {
   type OnNodeDrag,
   type ReactFlowInstance,
 } from "@xyflow/react";
-import { memo, type MouseEvent as ReactMouseEvent, type RefObject } from "react";
+import { memo, useState, type MouseEvent as ReactMouseEvent, type RefObject } from "react";
 import { SNAP_GRID } from "../graph/grid";
 import { CanvasNode } from "../nodes/CanvasNode";
 import type { FlowNode } from "../store/flowModel";
 import { useColorMode } from "../store/useThemeStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { CanvasGrid } from "./CanvasGrid";
+import { FirstView } from "./FirstView";
 import { FlowFocus } from "./FlowFocus";
 import { GroupFrame } from "./GroupFrame";
+import { SimpleLookSwitch } from "./SimpleLookSwitch";
 import { FIT_VIEW_OPTIONS, useViewportMotion } from "./useViewportMotion";
 
 const nodeTypes: NodeTypes = { canvas: CanvasNode, groupFrame: GroupFrame };
@@ -37,7 +41,7 @@ const DELETE_KEYS = ["Backspace", "Delete"];
 
 export interface FlowHostProps {
   flowRef: RefObject<ReactFlowInstance<FlowNode> | null>;
-  /** Fit the view to the nodes when the pane first shows them. */
+  /** Place the first view on the nodes when the pane first shows them (FirstView.tsx). */
   fitOnOpen: boolean;
   onNodeDragStop: OnNodeDrag<FlowNode>;
   onSelectionDragStop: (event: ReactMouseEvent, nodes: FlowNode[]) => void;
@@ -65,9 +69,11 @@ export const FlowHost = memo(function FlowHost({
   const onEdgesChange = useWorkflowStore((s) => s.onEdgesChange);
   const colorMode = useColorMode();
   const { motion, onMoveStart, onMove, onMoveEnd } = useViewportMotion();
+  const [simpleLook, setSimpleLook] = useState(false);
 
   return (
     <ReactFlow<FlowNode>
+      className={simpleLook ? "simple-look" : undefined}
       onInit={(instance) => {
         flowRef.current = instance;
       }}
@@ -88,8 +94,6 @@ export const FlowHost = memo(function FlowHost({
       onMove={onMove}
       onMoveEnd={onMoveEnd}
       onlyRenderVisibleElements
-      fitView={fitOnOpen}
-      fitViewOptions={FIT_VIEW_OPTIONS}
       minZoom={0.1}
       snapToGrid
       snapGrid={SNAP_GRID}
@@ -98,9 +102,11 @@ export const FlowHost = memo(function FlowHost({
       deleteKeyCode={DELETE_KEYS}
     >
       {motion !== "zoom" && <CanvasGrid />}
-      <Controls showInteractive={false} />
+      <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
       {motion === "pan" && <MiniMap pannable={false} zoomable={false} />}
       <FlowFocus />
+      <FirstView active={fitOnOpen} />
+      <SimpleLookSwitch onChange={setSimpleLook} />
     </ReactFlow>
   );
 });

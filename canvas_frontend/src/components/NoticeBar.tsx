@@ -1,6 +1,7 @@
 /**
- * The canvas page's one notice under the toolbar: an error (an alert) or information (a status),
- * until dismissed or replaced.
+ * The canvas page's one notice: an error (an alert) or information (a status), until dismissed
+ * or replaced. It floats over the top of the canvas (styles.css .canvas-notice) instead of taking
+ * a row of the page, so it appearing or going never moves the canvas under the user's pointer.
  */
 
 import { memo } from "react";
@@ -11,7 +12,7 @@ export const NoticeBar = memo(function NoticeBar() {
   if (!notice) return null;
   return (
     <div
-      className={`notice notice-${notice.kind}`}
+      className={`notice canvas-notice notice-${notice.kind}`}
       role={notice.kind === "error" ? "alert" : "status"}
     >
       {notice.text}

@@ -1,11 +1,18 @@
 /**
  * Every validation issue of the workflow in one list: severity, node, param or port, message and
- * hint; clicking one selects its node and centers the view on it. A narrow strip ("Problems (N)")
- * that opens by itself when the number of problems grows and can be folded away again.
+ * hint; clicking one selects its node and centers the view on it. A narrow strip ("Problems (N)",
+ * coloured by the worst severity) that stays folded when a workflow opens, opens by itself when
+ * an edit adds problems, and can be folded away again (graph/issuesByNode.ts foldProblems).
  */
 
 import { memo, useMemo, useState } from "react";
-import { sortProblems, type IssueLike } from "../graph/issuesByNode";
+import {
+  foldProblems,
+  FOLDED_PROBLEMS,
+  sortProblems,
+  type IssueLike,
+  type ProblemsFold,
+} from "../graph/issuesByNode";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { revealNode } from "./reveal";
 import "./running.css";
@@ -29,17 +36,13 @@ export const ProblemsPanel = memo(function ProblemsPanel() {
     () => new Map((docNodes ?? []).map((n) => [n.id, n.label || n.id])),
     [docNodes],
   );
+  const validated = useWorkflowStore((s) => s.validation !== null);
   const count = issues.length;
   const errors = issues.filter((i) => i.severity === "error").length;
-  const [open, setOpen] = useState(false);
-  const [seenCount, setSeenCount] = useState(0);
-  if (count !== seenCount) {
-    // New problems should not go unnoticed: open the list when the count grows, and give the
-    // canvas its room back when the last one is fixed.
-    setSeenCount(count);
-    if (count > seenCount) setOpen(true);
-    if (count === 0) setOpen(false);
-  }
+  const [fold, setFold] = useState<ProblemsFold>(FOLDED_PROBLEMS);
+  const next = foldProblems(fold, validated ? count : null);
+  if (next !== fold) setFold(next); // adjusting state while rendering: no extra commit
+  const open = next.open;
 
   const tone = errors > 0 ? "error" : count > 0 ? "warning" : "none";
   return (
@@ -51,7 +54,7 @@ export const ProblemsPanel = memo(function ProblemsPanel() {
         type="button"
         className={`problems-toggle problems-tone-${tone}`}
         aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => setFold((f) => ({ ...f, open: !f.open }))}
         title={open ? "Fold the problems list" : "Show the problems list"}
       >
         Problems ({count})

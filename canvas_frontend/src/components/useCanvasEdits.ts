@@ -1,9 +1,10 @@
 /**
  * The canvas's edits that are neither connections nor the clipboard: adding a node (from the
  * palette, a drop or quick add, wired to a dragged connection by graph/connectionHints.ts),
- * grouping and ungrouping the selection (graph/groups.ts), tidying up (graph/layout.ts), and
- * what React Flow's gestures end in: moved nodes (with the members of dragged group frames) and
- * deletions (with the groups they empty). Each is one committed batch, so one undo step.
+ * grouping and ungrouping the selection (graph/groups.ts), tidying up (graph/layout.ts, then the
+ * view moves onto the result as when a workflow opens), and what React Flow's gestures end in:
+ * moved nodes (with the members of dragged group frames) and deletions (with the groups they
+ * empty). Each is one committed batch, so one undo step.
  */
 
 import type { OnDelete, OnNodeDrag, ReactFlowInstance } from "@xyflow/react";
@@ -13,7 +14,9 @@ import { snapToGrid } from "../graph/grid";
 import { deleteOps, groupIdOfFrame, groupOps, ungroupOps } from "../graph/groups";
 import { layoutLeftToRight } from "../graph/layout";
 import { freeNodeId } from "../graph/nodeIds";
+import { moveNodesOp } from "../graph/nudge";
 import type { GraphNode, GraphOp, Position } from "../graph/ops";
+import { boundsOf, firstViewport } from "../graph/viewport";
 import {
   DEFAULT_NODE_SIZE,
   isCanvasNode,
@@ -23,6 +26,9 @@ import {
 import { useRegistryStore } from "../store/useRegistryStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import type { Commit } from "./useGraphCommit";
+
+/** How long the view takes to move onto a tidied-up graph. */
+const TIDY_UP_MOTION_MS = 300;
 
 /** A new node's wiring: the dragged connection and the port of the new node it ends on. */
 export interface Wire {
@@ -104,19 +110,28 @@ export function useCanvasEdits(
     } else commit(ops);
   }, [commit]);
 
+  /** Lay the nodes out left to right, then show them as a workflow opens (graph/viewport.ts). */
   const tidyUp = useCallback(() => {
     const { nodes: current, doc } = useWorkflowStore.getState();
     if (!doc) return;
-    const placed = layoutLeftToRight(
-      current.filter(isCanvasNode).map((n) => ({
-        id: n.id,
-        width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
-        height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
-      })),
-      doc.edges,
+    const sized = current.filter(isCanvasNode).map((n) => ({
+      id: n.id,
+      width: n.measured?.width ?? DEFAULT_NODE_SIZE.width,
+      height: n.measured?.height ?? DEFAULT_NODE_SIZE.height,
+      hidden: Boolean(n.hidden),
+    }));
+    const placed = layoutLeftToRight(sized, doc.edges);
+    if (!commit([{ op: "move_nodes", positions: placed }])) return;
+    const bounds = boundsOf(
+      sized.flatMap((n) => {
+        const at = placed[n.id];
+        return at && !n.hidden ? [{ ...at, width: n.width, height: n.height }] : [];
+      }),
     );
-    commit([{ op: "move_nodes", positions: placed }]);
-  }, [commit]);
+    const rect = canvasRef.current?.getBoundingClientRect();
+    const viewport = bounds && rect ? firstViewport(bounds, rect) : null;
+    if (viewport) void flowRef.current?.setViewport(viewport, { duration: TIDY_UP_MOTION_MS });
+  }, [canvasRef, commit, flowRef]);
 
   /** Commit where dragged nodes (and the members of dragged group frames) ended up. */
   const saveDraggedPositions = useCallback(
@@ -129,15 +144,11 @@ export function useCanvasEdits(
         if (groupId === null) ids.add(n.id);
         else doc.groups.find((g) => g.id === groupId)?.node_ids.forEach((id) => ids.add(id));
       }
-      const byId = new Map(current.map((n) => [n.id, n]));
-      const positions: Record<string, Position> = {};
-      for (const node of doc.nodes) {
-        const now = ids.has(node.id) ? byId.get(node.id)?.position : undefined;
-        if (now && (now.x !== node.position.x || now.y !== node.position.y)) {
-          positions[node.id] = { x: Math.round(now.x), y: Math.round(now.y) };
-        }
-      }
-      if (Object.keys(positions).length > 0) commit([{ op: "move_nodes", positions }]);
+      const positions = new Map(
+        current.filter((n) => ids.has(n.id)).map((n): [string, Position] => [n.id, n.position]),
+      );
+      const op = moveNodesOp(doc, positions);
+      if (op) commit([op]);
     },
     [commit],
   );

@@ -2,7 +2,9 @@
  * The open workflow's sync session (graph/syncSession.ts) wired to the GraphQL API, the browser's
  * timers and the stores, and `useGraphCommit`, the canvas's one way to edit: `commit(ops)`
  * applies a batch at once and queues it for the server, as one undo step; `undoLast` and
- * `redoLast` send this user's own steps back.
+ * `redoLast` send this user's own steps back. An edit the canvas holds back until its gesture
+ * ends (arrow-key moves, useArrowNudges.ts) registers with `registerPendingEdit` and is
+ * committed first.
  *
  * One session is on screen at a time, for the workflow the store has open; it starts when the
  * workflow is loaded (useWorkflowChanges) or with the first edit, whichever comes first. A
@@ -108,12 +110,34 @@ function current(): WorkflowSession | null {
   return openSession(workflowId);
 }
 
+/**
+ * Edits the canvas shows but has not committed yet (a burst of arrow-key moves): each is
+ * committed before any other edit, undo or redo, so the history keeps the order the user made
+ * them in and undo takes back what the user just did.
+ */
+const pendingEdits = new Set<() => void>();
+
+/** Register the commit of an edit still pending; returns the unregistration. */
+export function registerPendingEdit(flush: () => void): () => void {
+  pendingEdits.add(flush);
+  return () => pendingEdits.delete(flush);
+}
+
+function commitPendingEdits(): void {
+  for (const flush of pendingEdits) flush();
+}
+
 export function useGraphCommit() {
-  const commit = useCallback<Commit>((ops) => current()?.edit(ops) ?? false, []);
+  const commit = useCallback<Commit>((ops) => {
+    commitPendingEdits();
+    return current()?.edit(ops) ?? false;
+  }, []);
   const undoLast = useCallback(() => {
+    commitPendingEdits();
     if (canUndo(useWorkflowStore.getState().history)) current()?.undo();
   }, []);
   const redoLast = useCallback(() => {
+    commitPendingEdits();
     if (canRedo(useWorkflowStore.getState().history)) current()?.redo();
   }, []);
   return { commit, undoLast, redoLast };

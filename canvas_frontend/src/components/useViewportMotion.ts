@@ -1,16 +1,19 @@
 /**
- * The viewport: how it fits a workflow, and what it is doing (idle, panning or zooming). The minimap shows only while panning and
- * the grid hides while zooming; both re-raster on every frame of a zoom (bench/bench_canvas.py
- * measured them as the whole of the app's zoom cost over a bare React Flow page at 500 nodes).
- * React Flow calls `onMove` on every frame of a gesture; the state changes at most once per
- * gesture.
+ * The viewport: how "fit view" (F, the controls' button) shows the whole workflow, and what the
+ * viewport is doing (idle, panning or zooming). The first view of a workflow follows its own rule
+ * (graph/viewport.ts, FirstView.tsx). The minimap shows only while panning and the grid hides
+ * while zooming; both re-raster on every frame of a zoom (bench/bench_canvas.py measured them as
+ * the whole of the app's zoom cost over a bare React Flow page at 500 nodes). React Flow calls
+ * `onMove` on every frame of a gesture; the state changes at most once per gesture.
  */
 
 import type { OnMove, OnMoveEnd, OnMoveStart } from "@xyflow/react";
 import { useCallback, useRef, useState } from "react";
+import { FIRST_VIEW_MAX_ZOOM } from "../graph/viewport";
 
-// Never zoom in past 100 % to fit: one or two nodes would otherwise fill the screen.
-export const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.15 };
+// Never zoom in past 100 % to fit: one or two nodes would otherwise fill the screen. Asked for
+// explicitly, a fit shows the whole graph however small it gets.
+export const FIT_VIEW_OPTIONS = { maxZoom: FIRST_VIEW_MAX_ZOOM, padding: 0.15 };
 
 export type ViewportMotion = "idle" | "pan" | "zoom";
 

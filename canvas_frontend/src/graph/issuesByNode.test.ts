@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  foldProblems,
+  FOLDED_PROBLEMS,
   groupIssuesByNode,
   issuesLookup,
   sortProblems,
@@ -65,5 +67,34 @@ describe("sortProblems", () => {
       ["a", "b", "c"],
     );
     expect(sorted.map((i) => i.message)).toEqual(["w", "a-err", "c-err", "b-warn"]);
+  });
+});
+
+describe("foldProblems", () => {
+  it("stays folded for the problems a workflow opens with", () => {
+    const opened = foldProblems(FOLDED_PROBLEMS, null);
+    expect(opened).toBe(FOLDED_PROBLEMS);
+    expect(foldProblems(opened, 3)).toEqual({ open: false, seen: 3 });
+  });
+
+  it("opens when an edit adds problems, and folds when none is left", () => {
+    let fold = foldProblems(FOLDED_PROBLEMS, 0);
+    fold = foldProblems(fold, 1);
+    expect(fold).toEqual({ open: true, seen: 1 });
+    fold = foldProblems(fold, 2);
+    expect(fold).toEqual({ open: true, seen: 2 });
+    fold = foldProblems({ ...fold, open: false }, 1); // folded by hand, one fixed: stays folded
+    expect(fold).toEqual({ open: false, seen: 1 });
+    expect(foldProblems({ open: true, seen: 1 }, 0)).toEqual({ open: false, seen: 0 });
+  });
+
+  it("keeps the same state object while the count does not change", () => {
+    const fold = { open: true, seen: 2 };
+    expect(foldProblems(fold, 2)).toBe(fold);
+  });
+
+  it("starts over when the workflow is reloaded (no validation yet)", () => {
+    expect(foldProblems({ open: true, seen: 2 }, null)).toEqual({ open: true, seen: null });
+    expect(foldProblems({ open: true, seen: null }, 5)).toEqual({ open: true, seen: 5 });
   });
 });

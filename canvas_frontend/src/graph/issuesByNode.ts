@@ -123,3 +123,26 @@ export function sortProblems<I extends IssueLike>(
     )
     .map((x) => x.issue);
 }
+
+/** Whether the problems list is open, and the number of problems it last counted (null until
+ * the opened workflow's first validation). */
+export interface ProblemsFold {
+  open: boolean;
+  seen: number | null;
+}
+
+export const FOLDED_PROBLEMS: ProblemsFold = { open: false, seen: null };
+
+/**
+ * The problems list after a validation counting `count` problems (null: none yet, the workflow
+ * is opening). The problems a workflow opens with only set the count (the strip shows it and its
+ * severity; the list stays as it was, folded, so the canvas keeps its room); more problems after
+ * an edit open the list, so they do not go unnoticed; none left folds it away.
+ */
+export function foldProblems(fold: ProblemsFold, count: number | null): ProblemsFold {
+  if (count === null) return fold.seen === null ? fold : { ...fold, seen: null };
+  if (fold.seen === null) return { ...fold, seen: count };
+  if (count === fold.seen) return fold;
+  if (count === 0) return { open: false, seen: 0 };
+  return { open: count > fold.seen ? true : fold.open, seen: count };
+}

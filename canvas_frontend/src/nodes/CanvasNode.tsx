@@ -4,7 +4,8 @@
  * the reason, missing, queued, running with progress, a ticking time and an estimate of the time
  * left, succeeded with duration, rows in → out and peak memory, failed with the error and
  * "Re-run from here", skipped and why), its validation issues
- * and whether it is deterministic. It reads its spec, run state, freshness and issues through
+ * and whether it is deterministic. Zoomed far out, CSS alone draws it as its title and status
+ * colour (styles.css .simple-look). It reads its spec, run state, freshness and issues through
  * narrow selectors, so a status change re-renders this node only; only a running node subscribes
  * to the shared 1 s ticker.
  */
@@ -39,6 +40,8 @@ const STATE_TEXT: Readonly<Record<string, string>> = {
 
 function stateTitle(state: string, fresh: Freshness | undefined, run: NodeRun | undefined) {
   if (state === "stale") return `Stale: ${fresh?.reason || "its inputs or params changed"}`;
+  // blocked by its own error or an upstream node's: the reason names which and what to fix
+  if (state === "invalid") return `Cannot run: ${fresh?.reason || "it has errors"}`;
   if ((state === "failed" || state === "skipped") && run?.message) {
     return `${STATE_TEXT[state]}: ${run.message}`;
   }
@@ -208,7 +211,10 @@ function CanvasNodeView({ id, data, selected }: NodeProps<CanvasFlowNode>) {
       title={spec?.description ?? ""}
     >
       <div className="node-header">
-        <span className="node-title">{title}</span>
+        {/* data-title: drawn large when zoomed far out (styles.css .simple-look) */}
+        <span className="node-title" data-title={title}>
+          {title}
+        </span>
         <span className="node-marks">
           {!deterministic && (
             <span

@@ -1,14 +1,23 @@
 /**
  * A Plotly figure, drawn by plotly.js loaded on first use (its own chunk: the canvas does not pay
  * for it until a chart is shown). `Plotly.react` redraws in place when the figure or the theme
- * changes, the plot follows its container's size, and it is purged on unmount. In the dark theme
- * the figure takes the app's theme colours (graph/resultsPlot.ts).
+ * changes, and it is purged on unmount. The chart is sized from the room the results panel gives
+ * it and the figure's shape (graph/resultsPlot.ts: at least 280 px high, curves at 4:3 so a ROC
+ * curve is never squashed into a strip; the panel scrolls when it is lower than that). In the
+ * dark theme the figure takes the app's theme colours.
  */
 
 import type PlotlyDefault from "plotly.js-dist-min";
 import type { Config, Data, Layout } from "plotly.js-dist-min";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
-import { asFigure, themedLayout, type PlotPalette } from "../../graph/resultsPlot";
+import {
+  asFigure,
+  plotShape,
+  plotSize,
+  themedLayout,
+  type PlotBox,
+  type PlotPalette,
+} from "../../graph/resultsPlot";
 import { useColorMode } from "../../store/useThemeStore";
 
 type PlotlyApi = typeof PlotlyDefault;
@@ -41,13 +50,36 @@ const CONFIG: Partial<Config> = { responsive: true, displaylogo: false };
 
 export const PlotView = memo(function PlotView({ figure }: { figure: unknown }) {
   const ref = useRef<HTMLDivElement>(null);
+  const roomRef = useRef<HTMLDivElement>(null);
   const theme = useColorMode();
   const [failure, setFailure] = useState<string | null>(null);
+  const [room, setRoom] = useState<PlotBox | null>(null);
   const parsed = useMemo(() => asFigure(figure), [figure]);
+  const size = room && parsed ? plotSize(room, plotShape(parsed)) : null;
 
+  // The room the panel gives the chart (this view fills the panel's body; the chart may be
+  // taller, and the body then scrolls).
+  useEffect(() => {
+    const element = roomRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      const { width, height } = entry.contentRect;
+      setRoom((old) =>
+        old && old.width === Math.floor(width) && old.height === Math.floor(height)
+          ? old
+          : { width: Math.floor(width), height: Math.floor(height) },
+      );
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  // Drawn once the chart has its size (drawn before, it would show at the wrong shape first).
+  const sized = size !== null;
   useEffect(() => {
     const element = ref.current;
-    if (!element || !parsed) return;
+    if (!element || !parsed || !sized) return;
     let live = true;
     const layout = themedLayout(parsed.layout, theme === "dark" ? darkPalette() : null);
     loadPlotly()
@@ -60,7 +92,7 @@ export const PlotView = memo(function PlotView({ figure }: { figure: unknown }) 
     return () => {
       live = false;
     };
-  }, [parsed, theme]);
+  }, [parsed, sized, theme]);
 
   useEffect(() => {
     const element = ref.current;
@@ -92,13 +124,18 @@ export const PlotView = memo(function PlotView({ figure }: { figure: unknown }) 
     );
   }
   return (
-    <div className="plot-view">
+    <div className="plot-view" ref={roomRef}>
       {failure && (
         <p className="results-note error" role="alert">
           Could not draw the chart: {failure}
         </p>
       )}
-      <div ref={ref} className="plot-host" data-testid="plot-host" />
+      <div
+        ref={ref}
+        className="plot-host"
+        data-testid="plot-host"
+        style={size ? { width: size.width, height: size.height } : undefined}
+      />
     </div>
   );
 });

@@ -21,6 +21,7 @@ import {
 import { downloadResult, type OutputPreview } from "../../api/outputsApi";
 import { formatBytes, formatNumber, formatRowCount } from "../../graph/gridFormat";
 import { NO_SORT, type SortState } from "../../graph/gridPaging";
+import { MIN_PLOT_HEIGHT } from "../../graph/resultsPlot";
 import {
   DEFAULT_PANEL_HEIGHT,
   MIN_PANEL_HEIGHT,
@@ -43,6 +44,10 @@ import { useNodeOutput } from "./useNodeOutput";
 import "./results.css";
 
 const HEIGHT_KEY = "mlcanvas.results.height";
+/** The header over the body (results.css: 38 px, its border and the panel's). */
+const HEADER_PX = 40;
+/** A panel the user has not sized yet shows a whole chart without scrolling. */
+const FIRST_HEIGHT = Math.max(DEFAULT_PANEL_HEIGHT, MIN_PLOT_HEIGHT + HEADER_PX);
 const COLLAPSED_KEY = "mlcanvas.results.collapsed";
 const SEP = "\u0000";
 
@@ -94,7 +99,7 @@ export const ResultsPanel = memo(function ResultsPanel() {
 
   const [collapsed, setCollapsed] = useState(() => readStored(COLLAPSED_KEY) === "1");
   const [height, setHeight] = useState(() =>
-    clampPanelHeight(Number(readStored(HEIGHT_KEY) ?? DEFAULT_PANEL_HEIGHT), window.innerHeight),
+    clampPanelHeight(Number(readStored(HEIGHT_KEY) ?? FIRST_HEIGHT), window.innerHeight),
   );
   const [portByNode, setPortByNode] = useState<Record<string, string>>({});
   const [views, setViews] = useState<Record<string, View>>({});
