@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 from collections.abc import Iterator, Mapping
@@ -402,9 +403,13 @@ def test_up_prints_the_canvas_url_first_with_a_note_while_it_is_not_built() -> N
 
 def _make_chromium(**variables: str) -> subprocess.CompletedProcess[str]:
     overrides = [f"{k}={v}" for k, v in variables.items()]
+    # a make of its own: under `make test` the suite inherits the outer make's jobserver
+    # settings, and a nested make warns about them on stderr
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     return subprocess.run(
         ["make", "--no-print-directory", "chromium", *overrides],
         cwd=REPO,
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,

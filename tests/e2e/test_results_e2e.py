@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from tests.e2e.conftest import REPO, CanvasServer
-from tests.e2e.pages import shot, wait_until
+from tests.e2e.pages import shot, show_whole_workflow, wait_until
 
 EXAMPLE = REPO / "canvas_assets" / "examples" / "sales_by_region.json"
 SALES = REPO / "data" / "examples" / "sales.csv"
@@ -218,6 +218,7 @@ def test_a_stale_node_shows_its_earlier_result_marked_as_such(
     services.store.save(type(current.workflow).model_validate(document), current.revision)
 
     page.goto(f"{canvas_server.url}/#/w/{stored.workflow.id}")
+    show_whole_workflow(page)  # the chart is the rightmost node: off screen at the first zoom
     page.locator('.react-flow__node[data-id="chart"] .node-header').click()
     panel = page.locator("section.results-panel")
     expect(panel.locator(".results-badge")).to_have_text("earlier result")
