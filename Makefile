@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(HOME_DIR)
 export CANVAS_HOME ?= $(HOME_DIR)
 export CANVAS_DATA_ROOTS ?= $(CURDIR)/data
 
-.PHONY: install run test test-fast suite checks lint typecheck bench clean frontend frontend-test \
+.PHONY: install run test test-fast suite lint typecheck bench clean frontend frontend-test \
 	chromium
 
 # The browser canvas (canvas_frontend/): npm ci only when package-lock.json changed, a build only
@@ -68,14 +68,10 @@ typecheck: install
 # canvas's build are done (the browser tests serve the build), while ruff, mypy and the canvas's
 # lint, typecheck and unit tests go on. The suite runs in PYTEST_WORKERS processes (more than the
 # cores: many tests wait on servers and subprocesses); a module's tests stay in one process, so
-# module fixtures are built once. Each target's output is printed whole when it ends.
+# module fixtures are built once. Each target's output is printed whole when it ends. The installs
+# run side by side too: lint, typecheck and the suite wait for pip, the canvas's targets for npm ci.
 PYTEST_WORKERS ?= 4
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
-
-# pip and npm installs run side by side too: lint, typecheck and the suite wait for pip, the
-# canvas's targets for npm ci
-checks:
-	$(MAKE) --no-print-directory -j 3 --output-sync=target lint typecheck frontend-test frontend
 
 # the browser tests (tests/e2e) drive Debian's Chromium at this path, never a browser that
 # playwright downloads: as root with apt-get it is installed the way .ci/run does, otherwise make

@@ -123,8 +123,7 @@ def wake_engine(dagster_home: Path | str) -> None:
     within IDLE_POLL_SECONDS."""
     path = Path(dagster_home) / WAKE_FILE
     try:
-        path.touch()
-        os.utime(path)  # touch keeps the time of an existing file on some file systems
+        path.touch()  # creates it, or sets an existing file's time to now
     except OSError as exc:
         log.debug("could not wake the engine through %s: %s", path, exc)
 

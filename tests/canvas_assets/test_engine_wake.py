@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -60,7 +59,7 @@ def test_an_idle_engine_reads_the_queue_only_when_woken(
 
 
 def test_recording_and_canceling_a_run_wake_the_engine(
-    idle_engine: CountingEngine, toy_services: CanvasServices, tmp_path: Path
+    idle_engine: CountingEngine, toy_services: CanvasServices
 ) -> None:
     store_workflow(toy_services, chain_workflow())
     stop, thread = _serve(idle_engine)
