@@ -4,7 +4,10 @@ and every stored schedule into a Dagster schedule.
 The Dagster webserver and daemon load this module through workspace.yaml. The workflow set and
 the schedules are read from the store once per code-location load and pinned into reconstruction
 metadata, so runs launched from the Dagster UI or by a schedule execute the graph versions the
-code location showed.
+code location showed. Each asset's code_version is its node's code version; loaded in the code
+server of `mlcanvas up`, the module also records in Dagster the stored results the canvas
+reuses (an edit undone after a run), so the Dagster UI calls synced what the canvas calls fresh
+(orchestration/dagster_versions.py).
 
 Schedules (orchestration/schedules.py holds the records): each becomes `canvas_<workflow
 slug>_<first 8 characters of its id>`, targeting the workflow's asset group or the node with its
@@ -20,15 +23,23 @@ launcher (runs/dagster_run_launcher.py) hands it to the warm engine.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import logging
+import os
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 
-from canvas_assets.orchestration.dagster_adapter import pinned_snapshot, with_snapshot
+from canvas_assets.orchestration.code_server import CODE_SERVER_ENV
+from canvas_assets.orchestration.dagster_adapter import (
+    loading_for_a_run,
+    pinned_snapshot,
+    with_snapshot,
+)
+from canvas_assets.orchestration.dagster_versions import sync_reused_results
 from canvas_assets.orchestration.schedules import Schedule
 from canvas_assets.outputs.io_manager import CanvasIOManager
 from canvas_assets.planning.compiler import build_workflow_assets, output_keys
@@ -259,4 +270,24 @@ def _stale_nodes(
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return build_definitions(CanvasServices.from_env())
+    services = CanvasServices.from_env()
+    definitions = build_definitions(services)
+    if os.environ.get(CODE_SERVER_ENV) == "1" and not loading_for_a_run():
+        settle_in_code_server(services, definitions)
+    return definitions
+
+
+def settle_in_code_server(services: CanvasServices, definitions: dg.Definitions) -> None:
+    """In the code server of `mlcanvas up` (orchestration/code_server.py), once per load: record
+    the results the canvas reuses, so the Dagster UI agrees with the canvas about what is
+    current (orchestration/dagster_versions.py), then freeze the loaded heap, which nothing
+    frees until this process is replaced, so that its exit does not spend seconds collecting
+    it. A failure to record is logged: the code location loads regardless."""
+    try:
+        sync_reused_results(services, definitions.resolve_asset_graph())
+    except Exception:  # the Dagster UI must load even when the store or the sources fail
+        log.exception(
+            "could not record the reused results in Dagster; the Dagster UI may call"
+            " some assets Unsynced that the canvas calls fresh"
+        )
+    gc.freeze()

@@ -1,12 +1,16 @@
 """The one place that touches Dagster's internal/preview APIs: pinning the workflow
 snapshot a code location was built from into reconstruction metadata, so run workers that
 re-import the code location rebuild exactly the graphs the run was launched against, even if the
-store changed in between. An upgrade of Dagster that moves these APIs touches this file only."""
+store changed in between; and the tags in which a materialization records its data provenance
+(code version, data version, input data versions), which dagster_versions.py reads and writes.
+An upgrade of Dagster that moves these APIs touches this file only (and code_server.py, which
+runs Dagster's code-server proxy)."""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +31,74 @@ def pinned_snapshot(key: str, load: Callable[[], str]) -> str:
     snapshot = load()
     context.add_to_pending_reconstruction_metadata(key, snapshot)
     return snapshot
+
+
+def loading_for_a_run() -> bool:
+    """True while a run worker re-imports the code location (a reconstruction load)."""
+    return DefinitionsLoadContext.get().load_type == DefinitionsLoadType.RECONSTRUCTION
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a materialization's tags say it was made from, as Dagster's staleness reads them."""
+
+    code_version: str | None
+    data_version: str | None
+    input_data_versions: Mapping[dg.AssetKey, str]
+    user_provided: bool  # the data version came with the output, not computed by Dagster
+
+
+def provenance_of(tags: Mapping[str, str] | None) -> Provenance:
+    from dagster._core.definitions.data_version import DATA_VERSION_TAG, DataProvenance
+
+    tags = tags or {}
+    found = DataProvenance.from_tags(tags)
+    return Provenance(
+        code_version=found.code_version if found else None,
+        data_version=tags.get(DATA_VERSION_TAG),
+        input_data_versions=(
+            {key: version.value for key, version in found.input_data_versions.items()}
+            if found
+            else {}
+        ),
+        user_provided=bool(found and found.is_user_provided),
+    )
+
+
+def provenance_tags(
+    code_version: str,
+    data_version: str,
+    inputs: Mapping[dg.AssetKey, tuple[str, int | None]],
+    user_provided: bool,
+) -> dict[str, str]:
+    """The tags a run's materialization carries (dagster 1.13 execute_step.py) for this code
+    version, data version and inputs (asset key -> (data version, its event's storage id))."""
+    from dagster._core.definitions.data_version import (
+        CODE_VERSION_TAG,
+        DATA_VERSION_IS_USER_PROVIDED_TAG,
+        DATA_VERSION_TAG,
+        NULL_EVENT_POINTER,
+        get_input_data_version_tag,
+        get_input_event_pointer_tag,
+    )
+
+    tags = {CODE_VERSION_TAG: code_version, DATA_VERSION_TAG: data_version}
+    for key, (version, storage_id) in inputs.items():
+        tags[get_input_data_version_tag(key)] = version
+        tags[get_input_event_pointer_tag(key)] = (
+            str(storage_id) if storage_id else NULL_EVENT_POINTER
+        )
+    if user_provided:
+        tags[DATA_VERSION_IS_USER_PROVIDED_TAG] = "true"
+    return tags
+
+
+def logical_data_version(code_version: str, inputs: Mapping[dg.AssetKey, str]) -> str:
+    """The data version Dagster gives an output that brings none of its own."""
+    from dagster._core.definitions.data_version import compute_logical_data_version
+
+    versions = {key: dg.DataVersion(version) for key, version in inputs.items()}
+    return compute_logical_data_version(code_version, versions).value
 
 
 def with_snapshot(defs: dg.Definitions, key: str, snapshot: str) -> dg.Definitions:

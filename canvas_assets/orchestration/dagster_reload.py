@@ -7,11 +7,13 @@ its GraphQL mutation `reloadRepositoryLocation(repositoryLocationName: "visual_m
 Under `mlcanvas up` the webserver listens on a Unix socket (dagster_ui.py) named by
 CANVAS_DAGSTER_SOCKET, under the path prefix /dagster; CANVAS_DAGSTER_URL names a webserver on TCP
 instead (default http://127.0.0.1:3000). The webserver reloads the one code server `up` runs,
-which replaces its child process, so reloads no longer add processes. One reload at a time:
-requests that arrive during a reload (3 s at 10 assets, 10 s at 1000 here) cause exactly one
-more afterwards. A webserver that is down or answers with an error is logged, never raised:
-the canvas does not depend on the Dagster UI. Nothing here is on the click-to-run path (runs go
-to the engine, which plans from the store, not from the code location).
+which replaces its child process and answers once the replaced child is gone (code_server.py),
+so reloads no longer add processes. One reload at a time: requests that arrive during a reload
+(3 s at 10 assets, 10 s at 1000 here) cause exactly one more afterwards; with the code server's
+own one-at-a-time reloads, at most two children are alive at any moment. A webserver that is
+down or answers with an error is logged, never raised: the canvas does not depend on the Dagster
+UI. Nothing here is on the click-to-run path (runs go to the engine, which plans from the store,
+not from the code location).
 
 How the dagster-daemon picks up new definitions (read in dagster 1.13 `_daemon/controller.py` and
 confirmed on dagster-io/dagster PRs #6077, #14637 and #26268):

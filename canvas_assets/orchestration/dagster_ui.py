@@ -3,9 +3,10 @@
 The Dagster webserver has no authentication and executes GraphQL mutations sent as GET from any
 origin, so a browser page must not be able to reach it. `mlcanvas up` therefore runs:
 
-- ONE code server (`dagster code-server start --socket ...`): a small proxy process that loads
-  canvas_assets.definitions in one child process and, on a reload, starts a fresh child and stops
-  the old one. The webserver and the daemon both reach it through the generated workspace file
+- ONE code server (`python -P .../code_server.py code-server start --socket ...`,
+  code_server.py): Dagster's small proxy process that loads canvas_assets.definitions in one child
+  process and, on a reload, starts a fresh child and stops the old one, answering once the old
+  one has exited. The webserver and the daemon both reach it through the generated workspace file
   (`grpc_server: {socket, location_name}`), so they start no code servers of their own: before,
   each reload of the webserver started another 240-660 MB process, and the daemon ran its own.
 - the Dagster webserver (`python -m canvas_assets.orchestration.dagster_ui`), built the way
@@ -31,10 +32,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from canvas_assets.orchestration import code_server
+from canvas_assets.orchestration.code_server import DEFINITIONS_MODULE
 from canvas_assets.orchestration.dagster_reload import LOCATION_NAME
 from canvas_assets.orchestration.dagster_reload import SOCKET_PATH_PREFIX as PATH_PREFIX
 
-DEFINITIONS_MODULE = "canvas_assets.definitions"
 _MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes with its terminator; leave room
 
 
@@ -88,8 +90,8 @@ def write_workspace(sockets: DagsterSockets) -> Path:
 def code_server_command(python: str, sockets: DagsterSockets) -> list[str]:
     return [
         python,
-        "-m",
-        "dagster",
+        "-P",  # run as a script, importing Dagster only (code_server.py)
+        code_server.__file__,
         "code-server",
         "start",
         "-m",

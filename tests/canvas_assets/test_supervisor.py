@@ -1,6 +1,8 @@
 """`mlcanvas up` supervises its processes: the restart policy with a fake clock and fake
-processes, then the real stack (a killed engine comes back while the API answers, reloads keep
-one code server, the Dagster UI has no TCP port, SIGTERM stops every child)."""
+processes, then the real stack: a killed engine comes back while the API answers, the Dagster UI
+has no TCP port, edits never leave more than two code server children alive and exactly one once
+the Dagster UI shows the last edit, an edit that was run and then undone shows as synced in the
+Dagster UI, and SIGTERM stops every child."""
 
 from __future__ import annotations
 
@@ -10,18 +12,21 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from canvas_assets.orchestration.dagster_reload import DagsterReloader
 from canvas_assets.orchestration.dagster_ui import sockets_for
 from canvas_assets.orchestration.supervisor import ChildSpec, Supervisor, describe_exit
+from canvas_assets.planning.plan import code_version
+from node_library.registry import NodeRegistry
 from tests.services import REPO, free_port
 
 pytestmark = pytest.mark.integration  # starts engines and other product processes
@@ -284,21 +289,185 @@ def test_up_serves_the_dagster_ui_through_the_api_and_the_webserver_has_no_tcp_p
     assert not inodes & listening, "the Dagster webserver or code server listens on TCP"
 
 
-def test_reloads_replace_the_one_code_server_instead_of_adding_processes(stack: UpStack) -> None:
-    reloader = DagsterReloader(socket=str(sockets_for(stack.home).webserver))
-    dagster_servers = ("dagster api grpc", "code-server start")
-    counts = []
-    for _ in range(3):
-        reloader._reload()  # the call the debounced thread makes
-        assert reloader.last_result == "ok"
-        counts.append(len([p for m in dagster_servers for p in stack.pids(m)]))
-    assert max(counts) <= 3  # the proxy, its child, and for a moment the child being replaced
-    _wait(
-        lambda: len([p for m in dagster_servers for p in stack.pids(m)]) <= 2,
-        30,
-        "the replaced code servers to exit",
-        stack,
+class Sampler:
+    """Counts processes every 0.1 s in a thread: the largest count seen and the series."""
+
+    def __init__(self, count: Callable[[], int]) -> None:
+        self.count = count
+        self.series: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        while not self._stop.is_set():
+            self.series.append((round(time.monotonic() - started, 1), self.count()))
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join(10)
+        return max(n for _, n in self.series)
+
+
+PROBE = {
+    "slug": "reload_probe",
+    "name": "Reload probe",
+    "nodes": [
+        {"id": "flowers", "type": "sources.sample_dataset", "params": {"dataset": "iris"}},
+        {"id": "split", "type": "split.train_test_split", "params": {"test_size": 0.25}},
+    ],
+    "edges": [
+        {
+            "id": "e1",
+            "source": "flowers",
+            "source_port": "data",
+            "target": "split",
+            "target_port": "data",
+        },
+    ],
+}
+APPLY = """mutation($i: ApplyGraphOpsInput!) { applyGraphOps(input: $i) {
+    __typename ... on OpsApplied { revision } } }"""
+ASSETS = """query($keys: [AssetKeyInput!]) { assetNodes(assetKeys: $keys) {
+    assetKey { path } opVersion staleStatus staleCauses { reason } } }"""
+SPLIT_TRAIN = {"path": ["reload_probe", "split", "train"]}
+
+
+class Canvas:
+    """`mlcanvas up` on a temporary home, driven over its API like the canvas does."""
+
+    def __init__(self, stack: UpStack) -> None:
+        self.stack, self.api = stack, stack.api
+        imported = self.gql(
+            "mutation($d: JSON!) { importWorkflow(document: $d) {"
+            " ... on Workflow { id revision } } }",
+            {"d": PROBE},
+        )["importWorkflow"]
+        self.workflow_id, self.revision = imported["id"], imported["revision"]
+
+    def gql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = httpx.post(
+            f"{self.api}/graphql", json={"query": query, "variables": variables or {}}, timeout=60
+        ).json()
+        assert "errors" not in body, body
+        return dict(body["data"])
+
+    def dagster(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = httpx.post(
+            f"{self.api}/dagster/graphql",
+            json={"query": query, "variables": variables or {}},
+            timeout=60,
+        ).json()
+        assert "errors" not in body, body
+        return dict(body["data"])
+
+    def set_test_size(self, value: float) -> None:
+        op = {"op": "update_params", "node_id": "split", "params": {"test_size": value}}
+        applied = self.gql(
+            APPLY,
+            {"i": {"workflowId": self.workflow_id, "baseRevision": self.revision, "ops": [op]}},
+        )["applyGraphOps"]
+        assert applied["__typename"] == "OpsApplied", applied
+        self.revision = applied["revision"]
+
+    def run_stale(self) -> None:
+        launched = self.gql(
+            "mutation($i: LaunchRunInput!) { launchRun(input: $i) {"
+            " ... on RunLaunched { runId } } }",
+            {"i": {"workflowId": self.workflow_id, "selection": "STALE"}},
+        )["launchRun"]
+        run_id = launched["runId"]
+        deadline = time.monotonic() + 120
+        while True:
+            run = self.gql(
+                "query($id: ID!) { run(id: $id) { ... on Run { status } } }", {"id": run_id}
+            )["run"]
+            if run["status"] in ("SUCCESS", "FAILURE", "CANCELED"):
+                break
+            assert time.monotonic() < deadline, f"run {run_id} still {run['status']}"
+            time.sleep(0.3)
+        assert run["status"] == "SUCCESS", self.stack.output()[-3000:]
+
+    def split_train(self) -> dict[str, Any]:
+        """The split node's train asset in the Dagster UI ({} until the UI shows it)."""
+        nodes = self.dagster(ASSETS, {"keys": [SPLIT_TRAIN]})["assetNodes"]
+        return dict(nodes[0]) if nodes else {}
+
+    def wait_for_dagster_version(self, test_size: float, timeout: float = 120) -> float:
+        """Seconds until the Dagster UI shows split's code version for `test_size`."""
+        split = NodeRegistry.from_entry_points().get("split.train_test_split")
+        assert split is not None
+        wanted = code_version(split, split.Params.model_validate({"test_size": test_size}))
+        started = time.monotonic()
+        while self.split_train().get("opVersion") != wanted:
+            assert self.stack.proc.poll() is None, self.stack.output()[-3000:]
+            assert time.monotonic() - started < timeout, "the Dagster UI never showed the edit"
+            time.sleep(0.2)
+        return time.monotonic() - started
+
+    def code_server_children(self) -> int:
+        return len([p for p, cmd in self.stack.children().items() if "api grpc" in cmd])
+
+    def wait_for_one_code_server(self, timeout: float) -> float:
+        """Seconds until exactly one code server child is alive."""
+        started = time.monotonic()
+        while (count := self.code_server_children()) != 1:
+            assert time.monotonic() - started < timeout, f"{count} code server children"
+            time.sleep(0.1)
+        return time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def canvas(stack: UpStack) -> Canvas:
+    canvas = Canvas(stack)
+    canvas.wait_for_dagster_version(0.25)
+    return canvas
+
+
+def test_editing_keeps_at_most_two_code_servers_and_one_once_the_ui_shows_the_last_edit(
+    canvas: Canvas,
+) -> None:
+    canvas.wait_for_one_code_server(20)
+    sampler = Sampler(canvas.code_server_children)
+    # edits 2.2 s apart, just over the API's 2 s debounce: each one asks for a reload while the
+    # one before is running, so reloads go back to back (before, three children were alive at
+    # such times, and replaced ones lingered for seconds after each reload)
+    values = [0.2, 0.21, 0.22, 0.23, 0.24, 0.33]
+    for value in values:
+        canvas.set_test_size(value)
+        time.sleep(2.2)
+    shown = canvas.wait_for_dagster_version(0.33) + 2.2  # the trailing reload shows it
+    # the UI shows a new child's definitions as soon as it serves; its reload answers once the
+    # child it replaced is gone, and the trailing reload may still be starting one more
+    one = shown + canvas.wait_for_one_code_server(20)
+    most = sampler.stop()
+    assert most <= 2, sampler.series
+    print(
+        f"last edit shown in the Dagster UI after {shown:.1f} s, one code server after {one:.1f} s"
     )
+
+
+def test_an_edit_run_and_undone_shows_as_synced_in_the_dagster_ui(canvas: Canvas) -> None:
+    canvas.set_test_size(0.25)
+    canvas.run_stale()
+    canvas.set_test_size(0.3)
+    canvas.run_stale()
+    canvas.wait_for_dagster_version(0.3)
+    assert canvas.split_train()["staleStatus"] == "FRESH"
+
+    canvas.set_test_size(0.25)  # the undo: the canvas reuses the first run's result
+    statuses = canvas.gql(
+        "query($id: ID!) { nodeStatuses(workflowId: $id) {"
+        " ... on NodeStatuses { nodes { nodeId state } } } }",
+        {"id": canvas.workflow_id},
+    )["nodeStatuses"]["nodes"]
+    assert {n["nodeId"]: n["state"] for n in statuses} == {"flowers": "fresh", "split": "fresh"}
+    canvas.wait_for_dagster_version(0.25)
+
+    node = canvas.split_train()
+    assert node["staleStatus"] == "FRESH", node  # before: STALE, "has a new code version"
 
 
 def test_a_killed_engine_is_restarted_while_the_api_answers_and_sigterm_stops_every_child(
