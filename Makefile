@@ -72,6 +72,9 @@ typecheck: install
 # run side by side too: lint, typecheck and the suite wait for pip, the canvas's targets for npm ci.
 PYTEST_WORKERS ?= 4
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+# one compute thread per process: four workers on two cores with a thread per core each made
+# the OpenMP runtimes spin-wait for cores (tests/conftest.py says more)
+SUITE_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 # the browser tests (tests/e2e) drive Debian's Chromium at this path, never a browser that
 # playwright downloads: as root with apt-get it is installed the way .ci/run does, otherwise make
@@ -98,11 +101,11 @@ test: chromium
 	$(MAKE) --no-print-directory -j 4 --output-sync=target lint typecheck frontend-test suite
 
 suite: install frontend chromium
-	$(BIN)/pytest -q $(PYTEST_PARALLEL)
+	$(SUITE_ENV) $(BIN)/pytest -q $(PYTEST_PARALLEL)
 
 # the inner loop: no browser, no product processes, no lint (`make test` before pushing)
 test-fast: install
-	$(BIN)/pytest -q $(PYTEST_PARALLEL) -m "not e2e and not integration"
+	$(SUITE_ENV) $(BIN)/pytest -q $(PYTEST_PARALLEL) -m "not e2e and not integration"
 
 bench: install $(FRONTEND_STAMP)
 	$(BIN)/python bench/bench_validation.py

@@ -13,14 +13,22 @@
   `settings_for(root, **overrides)` in tests.services to build NodeSettings around it.
 
 With CI=true an unavailable service fails the test; otherwise the test is skipped.
+
+Every process of the suite computes on one thread (OpenMP, OpenBLAS, MKL): the suite runs four
+workers on two cores, and with a thread per core in each worker (and in each engine a worker
+starts) the OpenMP runtimes of scikit-learn, XGBoost and LightGBM spin-waited for cores the other
+workers held. tests/node_library/test_evaluate.py took 107 s of CPU that way and 16 s on one
+thread. Results do not depend on it: each test compares runs made under the same setting.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import threadpoolctl
 
 from tests.services import (
     POSTGRES_HOW,
@@ -34,6 +42,15 @@ from tests.services import (
     service_unavailable,
     start_seaweedfs,
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One compute thread per process (the module doc says why). `make test` sets the variables
+    too; this covers a bare `pytest` (the variables reach libraries loaded later and every
+    subprocess, threadpoolctl the runtimes already loaded, as numpy by pytest-randomly)."""
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    threadpoolctl.threadpool_limits(1)
 
 
 @pytest.fixture

@@ -479,6 +479,8 @@ def canvas_env(services: Any, node_modules: str = "") -> dict[str, str]:
         "CANVAS_DATA_ROOTS": os.pathsep.join(str(r) for r in settings.data_roots),
         "CANVAS_NODE_MODULES": node_modules,
     }
+    if node_modules:  # toy nodes: the engine need not import scikit-learn, skops and plotly
+        env["CANVAS_ENGINE_WARM_MODULES"] = "pandas"
     if config.s3_endpoint_url:
         env["CANVAS_S3_ENDPOINT_URL"] = config.s3_endpoint_url
     return env

@@ -68,6 +68,10 @@ CANCELED_BY_USER = "canceled by a user: the run's worker processes were stopped"
 log = logging.getLogger(__name__)
 
 # What a warm worker has in memory before it forks: everything a node may import on first use.
+# CANVAS_ENGINE_WARM_MODULES (comma-separated) replaces the libraries in this list, for a
+# deployment whose nodes need fewer (skops.io alone costs seconds: it imports every
+# scikit-learn module, and torch when it is installed) or more; RUN_MODULES, which every run
+# executes, are always imported. A node imports what was left out itself, in each run.
 WARM_MODULES = (
     "pandas",
     "pyarrow.parquet",
@@ -79,11 +83,21 @@ WARM_MODULES = (
     "sklearn.metrics",
     "skops.io",
     "plotly.graph_objects",
+)
+RUN_MODULES = (
     "dagster._core.execution.api",
     "dagster._core.executor.multiprocess",
     "canvas_assets.runs.jobs",
     "canvas_assets.planning.compiler",
 )
+WARM_MODULES_ENV = "CANVAS_ENGINE_WARM_MODULES"
+
+
+def warm_modules() -> tuple[str, ...]:
+    chosen = os.environ.get(WARM_MODULES_ENV)
+    if chosen is None:
+        return WARM_MODULES + RUN_MODULES
+    return tuple(m.strip() for m in chosen.split(",") if m.strip()) + RUN_MODULES
 
 
 def host() -> str:
@@ -154,7 +168,7 @@ def warm_up(services: CanvasServices) -> float:
     import importlib
 
     started = time.perf_counter()
-    for module in WARM_MODULES:
+    for module in warm_modules():
         try:
             importlib.import_module(module)
         except ImportError:  # an optional library: the node that needs it imports it itself

@@ -11,7 +11,7 @@ import time
 import dagster as dg
 import pytest
 
-from canvas_assets.runs.engine import WORKER_TAG
+from canvas_assets.runs.engine import RUN_MODULES, WARM_MODULES, WORKER_TAG, warm_modules
 from canvas_assets.runs.events import RunEventKind, run_details
 from canvas_assets.runs.launcher import EXECUTOR_TAG, RunLauncher
 from canvas_assets.services import CanvasServices, RunRefused, Selection
@@ -188,3 +188,14 @@ def _alive_group(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_the_engine_warms_the_listed_libraries_and_always_what_runs_execute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CANVAS_ENGINE_WARM_MODULES", raising=False)
+    assert warm_modules() == WARM_MODULES + RUN_MODULES and "skops.io" in WARM_MODULES
+    monkeypatch.setenv("CANVAS_ENGINE_WARM_MODULES", " pandas, polars ,")
+    assert warm_modules() == ("pandas", "polars", *RUN_MODULES)
+    monkeypatch.setenv("CANVAS_ENGINE_WARM_MODULES", "")
+    assert warm_modules() == RUN_MODULES
