@@ -2,8 +2,8 @@
 the typed artifact storage and IO manager, planning (cache keys, fresh/stale/missing) and runs.
 
 graphql_api and the CLI use the façade exported here, never the internals. The sub-packages:
-- storage/: the workflow store (tables, operation log, rebase), tokens, artifacts, uploads, and
-  the Alembic migrations of the store's database.
+- storage/: the workflow store (tables, operation log, rebase), tokens, artifacts, uploads, the
+  data files the canvas browses, and the Alembic migrations of the store's database.
 - planning/: plans (code versions, cache keys), node status, the compiler to Dagster assets.
 - runs/: launching, the warm engine, the job a run rebuilds, run events and metrics, Celery.
 - outputs/: the IO manager that stores node outputs; previews and downloads of them.
@@ -48,6 +48,14 @@ from canvas_assets.services import (
     RunReport,
     Selection,
 )
+from canvas_assets.storage.data_files import (
+    DataFileEntry,
+    DataFileError,
+    DataFilePreview,
+    DataFolder,
+    list_data_folder,
+    preview_data_file,
+)
 from canvas_assets.storage.errors import Conflict, NotFound, StoreError
 from canvas_assets.storage.operation_log import OpsBatch
 from canvas_assets.storage.tokens import Principal, Role, TokenError, TokenInfo, TokenStore
@@ -67,6 +75,10 @@ __all__ = [
     "ColumnSummary",
     "Conflict",
     "DagsterReloader",
+    "DataFileEntry",
+    "DataFileError",
+    "DataFilePreview",
+    "DataFolder",
     "Download",
     "FileInfo",
     "Launch",
@@ -111,7 +123,9 @@ __all__ = [
     "ValuePreview",
     "WorkflowStore",
     "download_output",
+    "list_data_folder",
     "node_output",
+    "preview_data_file",
     "run_details",
     "run_metrics",
     "run_nodes",

@@ -3,7 +3,9 @@ settings and the Dagster instance, with the operations the CLI and the API call.
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
@@ -253,8 +255,10 @@ class CanvasServices:
         return self.store.save(renamed, stored.revision)
 
     def duplicate_workflow(self, ref: str, name: str | None = None) -> StoredWorkflow:
+        """A copy under a fresh id and slug, named `name` or, by default, a name no workflow has
+        yet: "Wine quality (copy)", then "Wine quality (copy 2)", ..."""
         source = self.store.get(ref).workflow
-        new_name = name or f"{source.name} (copy)"
+        new_name = name.strip() if name and name.strip() else self._copy_name(source.name, True)
         copy = source.model_copy(
             update={"id": "", "name": new_name, "slug": self._free_slug(slugify(new_name))}
         )
@@ -267,17 +271,19 @@ class CanvasServices:
 
     def create_from_template(self, template_id: str, name: str | None = None) -> StoredWorkflow:
         """A new workflow copied from a template, under a fresh id and a free slug (so the same
-        template can be used again)."""
+        template can be used again), named `name` or the template's name while no workflow has
+        it, else "<name> (copy)", "<name> (copy 2)", ..."""
         templates = {t.slug: t for t in self.templates()}
         template = templates.get(template_id)
         if template is None:
             raise NotFound(
                 f"no template {template_id!r}; the templates are: " + ", ".join(sorted(templates))
             )
-        new_name = name.strip() if name and name.strip() else template.name
-        copy = template.model_copy(
-            update={"id": "", "name": new_name, "slug": self._free_slug(slugify(new_name))}
-        )
+        chosen = name.strip() if name else ""
+        new_name = chosen or self._copy_name(template.name, False)
+        # the slug follows the name given, else the template's (sales_by_region_2, not ..._copy)
+        slug = self._free_slug(slugify(chosen or template.name))
+        copy = template.model_copy(update={"id": "", "name": new_name, "slug": slug})
         return self.store.create(copy)
 
     def apply_graph_ops(
@@ -306,6 +312,11 @@ class CanvasServices:
         if result.validation is None:
             result = replace(result, validation=self.validate(result.stored.workflow))
         return result
+
+    def _copy_name(self, name: str, always_mark: bool) -> str:
+        base = copy_base(name)
+        taken = {s.workflow.name for s in self.store.list(search=base, limit=10_000)}
+        return copy_name(name, taken, always_mark=always_mark)
 
     def _free_slug(self, slug: str) -> str:
         taken = {s.workflow.slug for s in self.store.list(search=slug[:40], limit=10_000)}
@@ -379,3 +390,26 @@ def _duration(stat: Any) -> float | None:
     if stat is None or stat.start_time is None or stat.end_time is None:
         return None
     return float(stat.end_time - stat.start_time)
+
+
+_COPY_SUFFIX = re.compile(r" \(copy(?: (\d+))?\)$")
+
+
+def copy_base(name: str) -> str:
+    """`name` without a trailing " (copy)" or " (copy N)"."""
+    return _COPY_SUFFIX.sub("", name.strip())
+
+
+def copy_name(name: str, taken: Iterable[str], *, always_mark: bool = True) -> str:
+    """The name of a copy of a workflow called `name` that no workflow in `taken` has (compared
+    without regard to case): "<base> (copy)", then "<base> (copy 2)", ..., where base is `name`
+    without its own copy mark, so a copy of a copy is not "X (copy) (copy)". Without
+    `always_mark`, `name` itself while it is free (a template's first copy keeps its name)."""
+    used = {t.strip().casefold() for t in taken}
+    if not always_mark and name.strip().casefold() not in used:
+        return name.strip()
+    base = copy_base(name)
+    candidate, n = f"{base} (copy)", 2
+    while candidate.casefold() in used:
+        candidate, n = f"{base} (copy {n})", n + 1
+    return candidate

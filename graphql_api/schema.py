@@ -10,6 +10,7 @@ from strawberry.extensions import SchemaExtension
 
 from graphql_api.extensions import Limits, schema_extensions
 from graphql_api.files.mutations import FileMutations
+from graphql_api.files.queries import FileQueries
 from graphql_api.node_types.queries import NodeTypeQueries
 from graphql_api.outputs.queries import OutputQueries
 from graphql_api.runs.mutations import RunMutations
@@ -25,7 +26,9 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 @strawberry.type
-class Query(NodeTypeQueries, WorkflowQueries, RunQueries, OutputQueries, ScheduleQueries):
+class Query(
+    NodeTypeQueries, WorkflowQueries, RunQueries, OutputQueries, ScheduleQueries, FileQueries
+):
     pass
 
 

@@ -19,6 +19,16 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
 
 def missing_column(name: str, schema: TableSchema, *, param: str, port: str = "") -> Issue:
+    where = f" of input {port!r}" if port else ""
+    if not name.strip():  # an empty picker (or an empty entry of a list): nothing to quote
+        choices = ", ".join(schema.names[:20])
+        return error(
+            "missing_column",
+            f"Pick a column{where}: the column name is empty",
+            f"the columns are: {choices}" if choices else "the input has no columns",
+            param=param,
+            port=port or None,
+        )
     suggestion = did_you_mean(name, schema.names)
     hint = (
         f"did you mean {suggestion!r}?"
@@ -27,7 +37,6 @@ def missing_column(name: str, schema: TableSchema, *, param: str, port: str = ""
         if schema.names
         else "the input has no columns"
     )
-    where = f" of input {port!r}" if port else ""
     return error(
         "missing_column",
         f"column {name!r} is not in the columns{where}",

@@ -12,6 +12,8 @@ class DataType(StrEnum):
     DATAFRAME = "dataframe"
     SERIES = "series"
     MODEL = "model"
+    # an unfitted model: the model node and params that build its estimator (node_library.ml.spec)
+    MODEL_SPEC = "model_spec"
     METRICS = "metrics"
     PLOT = "plot"
     JSON = "json"
@@ -25,6 +27,9 @@ CONNECTION_TABLE: frozenset[tuple[DataType, DataType]] = frozenset(
     {
         # metrics are a JSON object of named numbers: anything that takes JSON can read them.
         (DataType.METRICS, DataType.JSON),
+        # a fitted model carries its settings: nodes that re-fit (cross-validation, tuning,
+        # comparison) take either, so workflows wired before specs existed keep working
+        (DataType.MODEL, DataType.MODEL_SPEC),
     }
 )
 

@@ -5,7 +5,10 @@ checked against each node's Params model (one issue per field), literal secrets 
 node's params (`secret_in_params`, node_library.secrets.find_secrets: one check for all node types,
 so no node can take a credential in clear text), then the node's own `validate` and `infer_schema`
 with the schemas of its inputs. A node with errors yields unknown output schemas, so
-one mistake is reported once and not again on every node downstream.
+one mistake is reported once and not again on every node downstream. Last, the workflow-level
+leakage and misuse checks (node_library.leakage: a transformer fitted before the split, test rows
+reaching a fit, the target among a model's features, a stratified split on a continuous column)
+add warnings, which never block a run.
 
 Before its checks, each node's params get their role-dependent defaults made explicit
 (`NodeType.resolve_params`: the target-role column for an empty `target`, the target and id
@@ -29,6 +32,7 @@ from node_library.checks import did_you_mean
 from node_library.contract import Issue, NodeType, Port, PortSchema, Severity, error
 from node_library.datatypes import DataType, can_connect, connection_refusal
 from node_library.graph import Node, Workflow
+from node_library.leakage import WorkflowFacts, leakage_issues
 from node_library.registry import NodeRegistry
 from node_library.roles import blame_in_workflow, merged_roles, node_title
 from node_library.schema import Role
@@ -315,6 +319,18 @@ def validate_workflow(
                 roles_out[(node_id, port.name)] = schema.roles
             elif _tabular(port):
                 roles_out[(node_id, port.name)] = carried
+    issues.extend(
+        leakage_issues(
+            WorkflowFacts(
+                order=result.order,
+                nodes=nodes_by_id,
+                node_types=node_types,
+                wiring=wiring,
+                schemas=result.schemas,
+                params=result.params,
+            )
+        )
+    )
     return result
 
 

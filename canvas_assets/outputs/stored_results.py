@@ -15,7 +15,7 @@ from canvas_assets.outputs.errors import OutputNotFound
 from canvas_assets.storage.artifacts import ArtifactError, ArtifactRef, ArtifactStore, LocalBackend
 
 TABLE_TYPES = ("dataframe", "series")
-VALUE_TYPES = ("metrics", "plot", "json")
+VALUE_TYPES = ("metrics", "plot", "json", "model_spec")
 
 
 def read_meta(artifacts: ArtifactStore, ref: ArtifactRef) -> dict[str, Any]:

@@ -2,14 +2,18 @@
 workflow, keys [workflow slug, node id] (plus the port for nodes with several outputs).
 
 Each node becomes a multi_asset whose outputs carry the node's code_version and typed metadata;
-the compute function runs the node's `execute` with its inputs loaded by the typed IO manager and
-attaches the cache-key record that status explanations read back later.
+keys hold ids only, so each asset's description, metadata (`canvas/node_label`,
+`canvas/node_type`, `canvas/port_label`) and tags (category, type id) say which node of the
+canvas it is, as labelled there. The compute function runs the node's `execute` with its
+inputs loaded by the typed IO manager and attaches the cache-key record that status
+explanations read back later.
 
 No `from __future__ import annotations` here: Dagster inspects the compute function's context
 annotation at runtime.
 """
 
 import json
+import re
 import resource
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -22,7 +26,7 @@ import pandas as pd
 
 from canvas_assets.planning.plan import Plan, code_version
 from canvas_assets.planning.plan_source import PlanSource
-from node_library.contract import LineageNode, NodeError, NodeType, WorkflowInfo
+from node_library.contract import LineageNode, NodeError, NodeType, Port, WorkflowInfo
 from node_library.graph import Node, Workflow
 from node_library.registry import NodeRegistry
 from node_library.secrets import mask_secrets
@@ -37,6 +41,35 @@ DATA_TYPE = "canvas/data_type"
 RECORD = "canvas/record"
 CANCELED_MESSAGE = "the run was canceled before this node started"
 CANCELED_TAG = "canvas/canceled"  # runs canceled before the engine existed carry it
+
+
+NODE_LABEL = "canvas/node_label"  # the label the canvas shows (the type's name when none)
+NODE_TYPE_NAME = "canvas/node_type"  # the node type's display name
+PORT_LABEL = "canvas/port_label"
+# tag values Dagster accepts (strict: letters, digits, '_', '-', '.', at most 63 characters)
+_TAG_VALUE = re.compile(r"^[A-Za-z0-9_.-]{0,63}$")
+
+
+def node_label(node: Node, node_type: NodeType[Any]) -> str:
+    return node.label.strip() or node_type.display_name
+
+
+def asset_description(node: Node, node_type: NodeType[Any], port: Port) -> str:
+    """What the Dagster UI shows for an asset, whose key holds only ids: the node as the canvas
+    labels it, its type and the output port, e.g. "Standardise (Scaling), output Train: The
+    transformed training rows."."""
+    label = node_label(node, node_type)
+    who = label if label == node_type.display_name else f"{label} ({node_type.display_name})"
+    what = f", output {port.label or port.name}" if len(node_type.outputs) > 1 else ""
+    detail = port.description or node_type.description
+    return f"{who}{what}: {detail}" if detail else f"{who}{what}"
+
+
+def asset_tags(node_type: NodeType[Any]) -> dict[str, str]:
+    """Tags to filter assets by in the Dagster UI (e.g. `tag:canvas/category=models`). Labels
+    are free text, which tag values cannot hold: they go in the metadata and description."""
+    tags = {"canvas/category": node_type.category, "canvas/type_id": node_type.type_id}
+    return {k: v for k, v in tags.items() if _TAG_VALUE.match(v)}
 
 
 def asset_key(slug: str, node_id: str, port: str, single_output: bool) -> dg.AssetKey:
@@ -153,7 +186,7 @@ def _node_asset(
     outs = {
         port.name: dg.AssetOut(
             key=keys[(node_id, port.name)],
-            description=port.description or f"{node_type.display_name}: {port.name}",
+            description=asset_description(node, node_type, port),
             code_version=version,
             is_required=True,
             metadata={
@@ -162,7 +195,11 @@ def _node_asset(
                 PORT: port.name,
                 DATA_TYPE: port.data_type.value,
                 "canvas/type_id": node_type.type_id,
+                NODE_LABEL: node_label(node, node_type),
+                NODE_TYPE_NAME: node_type.display_name,
+                PORT_LABEL: port.label or port.name,
             },
+            tags=asset_tags(node_type),
             kinds={_kind(port.data_type.value)},
         )
         for port in node_type.outputs

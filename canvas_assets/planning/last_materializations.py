@@ -30,6 +30,7 @@ def latest_records(
             if record:
                 record["run_id"] = entry.run_id if entry else None
                 record["timestamp"] = entry.timestamp if entry else None
+                record["asset_key"] = list(key.path)  # where the Dagster UI shows it
                 for name in LAST_FACTS:  # what the last run measured: estimates, node stats
                     value = getattr(metadata.get(f"canvas/{name}"), "value", None)
                     record[name] = value if isinstance(value, (int, float)) else None

@@ -3,9 +3,10 @@
 Layout: `<workflow slug>/<node id>/<cache key>/<port>.<ext>` plus `<port>.meta.json`, written
 last, so a result exists exactly when its meta file does. Objects are never overwritten in place:
 the same cache key always holds the same result, which is what makes "change a param back and get
-the old result instantly" safe. Formats: Parquet for dataframes and series, JSON for metrics, json
-and plots, native formats for XGBoost (.ubj) and LightGBM (.txt) and skops for scikit-learn models,
-raw bytes for files. Nothing is ever unpickled: skops loads only types it is told to trust.
+the old result instantly" safe. Formats: Parquet for dataframes and series, JSON for metrics, json,
+plots, model specs and the empty model of a model node without training data, native formats for
+XGBoost (.ubj) and LightGBM (.txt) and skops for scikit-learn models, raw bytes for files.
+Nothing is ever unpickled: skops loads only types it is told to trust.
 
 Backends also list and delete objects, for retention (maintenance/retention.py): listing pages
 through the whole store with each object's size and modification time, deleting goes in the order
@@ -323,8 +324,12 @@ def encode(data_type: DataType, value: Any) -> tuple[bytes, dict[str, Any]]:
             "schema": schema_of_frame(frame).model_dump(mode="json"),
             "series_name": str(value.name) if isinstance(value, pd.Series) else None,
         }
-    if data_type in (DataType.METRICS, DataType.JSON, DataType.PLOT):
+    if data_type in (DataType.METRICS, DataType.JSON, DataType.PLOT, DataType.MODEL_SPEC):
         return json.dumps(value, default=_json_default).encode(), {"format": "json", "ext": "json"}
+    if data_type is DataType.MODEL and value is None:
+        # a model node without training data outputs its spec only (node_library.node_kinds.
+        # models); its empty model reads back as None, which the nodes after it refuse
+        return b"null", {"format": "json", "ext": "json", "empty": True}
     if data_type is DataType.FILE:
         if not isinstance(value, FileValue):
             raise ArtifactError(f"expected a FileValue, got {type(value).__name__}")

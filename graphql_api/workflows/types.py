@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated
 
@@ -210,6 +210,16 @@ class NodeStatus:
     last_memory_mb: float | None = strawberry.field(
         description="peak memory the node's latest run added, MB"
     )
+    last_run_id: strawberry.ID | None = strawberry.field(
+        description="the Dagster run that made the node's latest stored result"
+    )
+    last_run_at: datetime | None = strawberry.field(
+        description="when the node's latest result was stored"
+    )
+    asset_key: list[str] | None = strawberry.field(
+        description="the Dagster asset key of the node's latest result (its first output), as"
+        " the Dagster UI shows it; null before the node was first run"
+    )
     issues: list[Issue] = strawberry.field(
         description="why an invalid node cannot run: its own errors first, then an"
         " upstream_invalid issue per upstream node whose errors block it; empty otherwise"
@@ -232,6 +242,11 @@ class NodeStatus:
             last_duration_s=last.get("duration_s"),
             last_rows_out=int(rows) if rows is not None else None,
             last_memory_mb=last.get("memory_mb"),
+            last_run_id=strawberry.ID(last["run_id"]) if last.get("run_id") else None,
+            last_run_at=(
+                datetime.fromtimestamp(last["timestamp"], UTC) if last.get("timestamp") else None
+            ),
+            asset_key=[str(part) for part in last["asset_key"]] if last.get("asset_key") else None,
             issues=[Issue.of(i) for i in status.issues],
             blocked_by=[NodeName(node_id=n.node_id, label=n.label) for n in status.blocked_by],
         )

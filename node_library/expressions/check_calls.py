@@ -45,9 +45,13 @@ def call(checker: Checker, node: ast.Call) -> Typed:
                 if method in FUNCTIONS
                 else REFUSED[ast.Attribute][1]
             )
-            checker.refuse("attribute access", checker.end_index(node.func.value) + 1, hint)
+            checker.refuse(REFUSED[ast.Attribute][0], checker.end_index(node.func.value) + 1, hint)
         checker.visit(node.func)  # refuses whatever else was called
-        checker.refuse("call of a computed function", position, "call a function by its name")
+        checker.refuse(
+            "calling the result of an expression",
+            position,
+            "call a function by its name, e.g. abs(x)",
+        )
     name = node.func.id
     spec = FUNCTIONS.get(name)
     if spec is None:
@@ -69,7 +73,7 @@ def _bind(checker: Checker, spec: FunctionSpec, node: ast.Call, position: int) -
     for argument in node.args:
         if isinstance(argument, ast.Starred):
             checker.refuse(
-                "starred argument", checker.position(argument), "pass arguments one by one"
+                REFUSED[ast.Starred][0], checker.position(argument), REFUSED[ast.Starred][1]
             )
     given: dict[str, ast.AST] = {}
     if len(node.args) > len(spec.params):
@@ -83,19 +87,19 @@ def _bind(checker: Checker, spec: FunctionSpec, node: ast.Call, position: int) -
     given.update(zip(spec.params, node.args, strict=False))
     for named in node.keywords:
         if named.arg is None:
-            checker.refuse("keyword unpacking '**'", checker.position(named), usage)
+            checker.refuse("'**' before an argument", checker.position(named), usage)
         if named.arg not in spec.keywords:
             checker.fail(
-                f"{spec.name}() has no keyword argument {named.arg!r}",
+                f"{spec.name}() has no argument named {named.arg!r}",
                 checker.position(named),
-                f"keyword argument {named.arg!r}",
+                f"argument {named.arg!r}",
                 usage,
             )
         if named.arg in given:
             checker.fail(
                 f"{spec.name}() got {named.arg!r} twice",
                 checker.position(named),
-                f"keyword argument {named.arg!r}",
+                f"argument {named.arg!r}",
                 usage,
             )
         given[named.arg] = named.value

@@ -14,7 +14,7 @@ from typing import NoReturn
 from node_library.expressions import check_arith, check_calls, check_compare, check_logic
 from node_library.expressions.columns import unknown_column
 from node_library.expressions.errors import ExpressionError, line_starts, located_at
-from node_library.expressions.grammar import REFUSED
+from node_library.expressions.grammar import REFUSED, UNKNOWN_CONSTRUCT
 from node_library.expressions.typed import Typed, constant
 from node_library.expressions.values import INT64_MAX, INT64_MIN, constant_runner, read_column
 from node_library.schema import Dtype, TableSchema
@@ -87,7 +87,7 @@ class Checker:
             return check_compare.compare(self, node)
         if isinstance(node, ast.Call):
             return check_calls.call(self, node)
-        construct, hint = REFUSED.get(type(node), (type(node).__name__, "not supported"))
+        construct, hint = REFUSED.get(type(node), UNKNOWN_CONSTRUCT)
         position = self.position(node)
         if isinstance(node, ast.Attribute | ast.Subscript):
             position = self.end_index(node.value) + 1  # the '.' or the '['
@@ -114,15 +114,17 @@ class Checker:
             return constant(value, Dtype.FLOAT, position, text)
         if isinstance(value, str):
             return constant(value, Dtype.STRING, position, text)
-        kind = {bytes: "bytes literal", complex: "complex number"}.get(type(value), "'...'")
-        self.refuse(kind, position, "use integers, floats, strings, True, False or None")
+        kind = {bytes: "text with a b prefix", complex: "a complex number"}.get(
+            type(value), "'...'"
+        )
+        self.refuse(kind, position, 'use numbers, text in quotes ("..."), True, False or None')
 
     def name(self, node: ast.Name) -> Typed:
         if node.id.startswith("__") and node.id.endswith("__"):
             self.refuse(
-                f"dunder name {node.id!r}",
+                f"the name {node.id!r}",
                 self.position(node),
-                'names with double underscores are reserved; for such a column write col("...")',
+                'names that start and end with __ are reserved; for such a column write col("...")',
             )
         return self.column(node.id, node)
 

@@ -58,7 +58,10 @@ def compile_expression(text: str, schema: TableSchema | None) -> CompiledExpress
     """Parse and check `text` against `schema` (None: not known yet). Raises ExpressionError."""
     if not isinstance(text, str):
         raise ExpressionError(
-            f"an expression must be text, not {type(text).__name__}", None, "input"
+            f"an expression must be text, not {_kind_of(text)}",
+            None,
+            "input",
+            'write the expression as text, e.g. "price > 10"',
         )
     return _compile(text, schema, recheck=True)
 
@@ -129,7 +132,7 @@ def _compile(text: str, schema: TableSchema | None, *, recheck: bool) -> Compile
         ) from exc
     except Exception as exc:  # a checker bug must still come out as an ExpressionError
         raise ExpressionError(
-            f"the expression could not be checked ({type(exc).__name__}: {exc})",
+            f"the expression could not be checked ({exc})",
             None,
             "internal error",
             "simplify the expression, and report this as a bug",
@@ -145,3 +148,18 @@ def _compile(text: str, schema: TableSchema | None, *, recheck: bool) -> Compile
         _run=result.run,
         _recheck=recheck and checker.has_unknown_dtypes,
     )
+
+
+def _kind_of(value: object) -> str:
+    """What a value that is not text is, in the words of the canvas (not Python's type names)."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "True or False"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "another kind of value"

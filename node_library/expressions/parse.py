@@ -3,7 +3,8 @@
 The size limits are checked before parsing (length, bracket nesting) and after it (syntax nodes,
 tree depth), so that hostile text cannot exhaust the parser, the checker or the compiled closures.
 Names with a character that Python would silently fold onto another one are refused here, and
-syntax errors come back as ExpressionErrors naming the culprit and its position.
+syntax errors come back as ExpressionErrors naming the culprit and its position, in the
+language's own words (syntax_errors.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import tokenize
 import unicodedata
 
 from node_library.expressions.errors import ExpressionError, line_starts, located_at
+from node_library.expressions.syntax_errors import syntax_error
 
 MAX_LENGTH = 2000
 MAX_NESTING = 50
@@ -46,7 +48,7 @@ def parse(text: str) -> tuple[ast.Expression, int]:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        raise _syntax_error(text, lead, exc) from None
+        raise syntax_error(text, lead, exc) from None
     except (ValueError, UnicodeError) as exc:  # e.g. NUL characters, lone surrogates
         raise ExpressionError(
             f"the expression contains characters that are not allowed ({exc})",
@@ -83,7 +85,7 @@ def _check_identifier_characters(text: str, lead: int) -> None:
                 name = unicodedata.name(char, f"U+{ord(char):04X}")
                 raise ExpressionError(
                     f"the name {token.string!r} has the character {char!r} "
-                    f"(U+{ord(char):04X} {name}), which Python reads as {folded!r}"
+                    f"(U+{ord(char):04X} {name}), a lookalike that would be read as {folded!r}"
                     f"{located_at(position, text)}",
                     position,
                     f"character U+{ord(char):04X}",
@@ -162,64 +164,3 @@ def _check_tree_size(tree: ast.AST) -> None:
             "nesting",
             "long chains like a + b + c + ... count as nesting; split it into computed columns",
         )
-
-
-_SYNTAX_CHARACTERS = {
-    "@": (
-        "operator '@'",
-        "'@' is not part of the language; write a column by its name (price) or col(\"name\")",
-    ),
-    "$": ("character '$'", 'write a column by its name (price) or col("name")'),
-    "`": ("character '`'", 'quote text with "..." and write odd column names as col("...")'),
-    "=": ("assignment '='", "to compare write =="),
-    "!": ("character '!'", "write not x, or != to compare"),
-    "?": ("character '?'", "write if_else(cond, a, b)"),
-    ";": ("character ';'", "an expression is one formula; use and / or to combine conditions"),
-}
-
-
-_STRAY_TOKENS = frozenset(c for c in _SYNTAX_CHARACTERS if c != "=")
-
-
-def _syntax_error(text: str, lead: int, exc: SyntaxError) -> ExpressionError:
-    reason = exc.msg or "invalid syntax"
-    if "\0" in text:
-        nul = text.index("\0") + 1
-        return ExpressionError(
-            f"the NUL character is not allowed{located_at(nul, text)}",
-            nul,
-            "character NUL",
-            "remove control characters from the text",
-        )
-    position: int | None = None
-    if exc.lineno is not None:
-        starts = line_starts(text[lead:])
-        line = min(max(exc.lineno, 1), len(starts)) - 1
-        position = min(lead + starts[line] + max(exc.offset or 1, 1), len(text))
-    char = text[position - 1] if position is not None else ""
-    if char not in _SYNTAX_CHARACTERS:
-        # Python sometimes points next to the culprit (e.g. at the line start before '@').
-        stray = _stray_character(text)
-        if stray is not None:
-            position, char = stray
-    construct, hint = _SYNTAX_CHARACTERS.get(
-        char, ("syntax", "check the brackets, quotes and operators around this place")
-    )
-    if char in _SYNTAX_CHARACTERS:
-        message = f"{construct} is not allowed{located_at(position, text)}"
-    else:
-        message = f"syntax error: {reason}{located_at(position, text)}"
-    return ExpressionError(message, position, construct, hint)
-
-
-def _stray_character(text: str) -> tuple[int, str] | None:
-    """The position and text of the first token that is never valid in the language."""
-    starts = line_starts(text)
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.string in _STRAY_TOKENS and token.type in (tokenize.OP, tokenize.ERRORTOKEN):
-                row, col = token.start
-                return starts[min(row, len(starts)) - 1] + col + 1, token.string
-    except (tokenize.TokenError, SyntaxError):
-        return None
-    return None

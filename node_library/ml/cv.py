@@ -9,7 +9,9 @@ random_state, group_column.
   training and a test fold; needs `group_column` and at least n_splits groups); time_series:
   `TimeSeriesSplit` (each test fold follows its training rows in frame order; never shuffled).
 - scikit-learn refuses a `random_state` when `shuffle` is off, so the seed is only passed on when
-  shuffling; the param keeps its value so turning shuffle back on restores the same folds.
+  shuffling; the param keeps its value so turning shuffle back on restores the same folds. A
+  seed other than the default with shuffle off (or with time_series folds) is a warning
+  (`unused_seed`) rather than silently ignored: whoever typed it expected shuffled folds.
 
 `scheme_issues` finds what the schemas show before a run; `fold_issues` what only the data shows
 (class and group counts). Both name the param to fix.
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CVKind = Literal["kfold", "stratified_kfold", "group_kfold", "time_series"]
+DEFAULT_SEED = 0  # `random_state` at its default counts as "no seed given"
 
 
 class CVScheme(BaseModel):
@@ -53,7 +56,10 @@ class CVScheme(BaseModel):
         description="Shuffle rows before splitting (kfold, stratified and group k-fold only).",
     )
     random_state: int = Field(
-        0, ge=0, le=2**32 - 1, description="Seed of the shuffle, so the folds are repeatable."
+        DEFAULT_SEED,
+        ge=0,
+        le=2**32 - 1,
+        description="Seed of the shuffle, so the folds are repeatable (used with shuffle on).",
     )
     group_column: str | None = Field(
         None,
@@ -111,7 +117,25 @@ def scheme_issues(scheme: CVScheme, schema: TableSchema | None, *, port: str) ->
                 param="shuffle",
             ).model_copy(update={"severity": Severity.WARNING})
         )
+    if scheme.random_state != DEFAULT_SEED and (scheme.kind == "time_series" or not scheme.shuffle):
+        issues.append(unused_seed_issue(scheme.random_state, scheme.kind))
     return issues
+
+
+def unused_seed_issue(seed: int, kind: str) -> Issue:
+    """The warning for a seed that changes nothing: the folds are only shuffled (and the seed
+    only used) with shuffle on, and time_series folds never are."""
+    if kind == "time_series":
+        why, fix = "time_series folds are never shuffled", "set random_state back to 0"
+    else:
+        why = "shuffle is off, so the folds follow the row order"
+        fix = "turn shuffle on for shuffled folds with this seed, or set random_state back to 0"
+    return error(
+        "unused_seed",
+        f"random_state {seed} is not used: {why}",
+        fix,
+        param="random_state",
+    ).model_copy(update={"severity": Severity.WARNING})
 
 
 def fold_issues(scheme: CVScheme, target: pd.Series, groups: pd.Series | None) -> list[Issue]:

@@ -54,6 +54,9 @@ class ModelMeta:
     # classifiers fitted on label codes 0..k-1 (XGBoost needs them): predictions are codes that
     # map back through `classes` (node_library.ml.prediction does it)
     encoded_labels: bool = False
+    # what fitting showed beyond the params, e.g. a boosting model's rounds trained and used
+    # with early stopping ({"rounds_trained": 57, "rounds_used": 47, ...}); empty for most models
+    training: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +72,7 @@ class ModelMeta:
             "training_rows": self.training_rows,
             "training_fingerprint": self.training_fingerprint,
             "encoded_labels": self.encoded_labels,
+            "training": {k: _plain(v) for k, v in self.training.items()},
         }
 
     @classmethod
@@ -86,6 +90,7 @@ class ModelMeta:
             training_rows=int(data.get("training_rows") or 0),
             training_fingerprint=str(data.get("training_fingerprint") or ""),
             encoded_labels=bool(data.get("encoded_labels", False)),
+            training=dict(data.get("training") or {}),
         )
 
 

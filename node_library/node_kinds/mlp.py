@@ -81,7 +81,9 @@ class MLPNode(ModelNode[MLPParams]):
             raise NodeError(missing_extra())
         return super().make_estimator(params)
 
-    def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
+    def fit(
+        self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any, **options: Any
+    ) -> None:
         """Fit with one progress report per epoch (at most about a hundred) and the final loss
         in the log."""
         step = max(1, estimator.epochs // 100)

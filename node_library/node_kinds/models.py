@@ -13,6 +13,16 @@ Classifiers learn the target's labels as they are (`classes` in the sorted order
 uses); XGBoost needs label codes 0..k-1, so its node fits on codes and records `encoded_labels`,
 and predictions map back to the labels.
 
+Classifiers and regressors also output their `spec` (node_library.ml.spec): the unfitted model,
+i.e. the node type and its params, which cross-validation, learning curves, tuning and model
+comparison re-fit on their own folds. Their `train` input is optional: a node runs as one step
+that computes all its outputs, so the only way to get a spec without fitting a model nobody uses
+is a node without training data. Such a node fits nothing, its spec names the target and
+features its params list (empty: the re-fitting node's data decides), and its `model` output is
+empty (None), which nodes that need a fitted model refuse with a message saying to connect the
+training data. This is Orange's learner/model split: a learner widget without data still outputs
+the learner.
+
 Clusterers have no target; they output the model and `clustered`, the training frame with a
 `cluster` column (DBSCAN and agglomerative clustering cannot assign new rows, so that output is
 how their result is used).
@@ -25,11 +35,12 @@ from __future__ import annotations
 
 import importlib
 import warnings
-from collections.abc import Mapping
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from collections.abc import Collection, Mapping
+from dataclasses import replace
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from node_library import widgets
 from node_library.contract import ExecutionContext, Issue, NodeParams, NodeType, Port, PortSchema
@@ -42,13 +53,45 @@ from node_library.ml.fitted import (
     library_versions,
 )
 from node_library.ml.prediction import CLUSTER
-from node_library.ml.training import Task, TrainingData, training_data, training_issues
+from node_library.ml.spec import ModelSpec
+from node_library.ml.training import (
+    Task,
+    TrainingData,
+    feature_names,
+    training_data,
+    training_issues,
+)
 from node_library.roles import default_target, left_alone, missing_target_hint
-from node_library.schema import Dtype, Role
+from node_library.schema import Column, Dtype, Role, TableSchema
 from node_library.settings import NodeSettings
 
 # Params every model node keeps out of the estimator's keyword arguments.
 _DATA_PARAMS = {"target", "features"}
+
+
+def _jobs(value: int | None) -> int | None:
+    if value == 0:
+        raise ValueError(
+            "0 jobs would run nothing: leave it empty for the default, give a number of "
+            "parallel jobs, or -1 for every core"
+        )
+    return value
+
+
+# scikit-learn's `n_jobs` (and the boosting libraries' thread count): None keeps the library's
+# default, -1 means every core, -2 every core but one (joblib's rule)
+NJobs = Annotated[int | None, AfterValidator(_jobs)]
+
+
+def n_jobs_field(default_means: str) -> Any:
+    """The `n_jobs` param of a model node; `default_means` says what empty does."""
+    return Field(
+        None,
+        ge=-64,
+        le=1024,
+        description=f"Parallel jobs (threads): empty means {default_means}; -1 means every core. "
+        "Results are the same for any count.",
+    )
 
 
 class ClusterParams(NodeParams):
@@ -91,25 +134,33 @@ class ModelNode(NodeType[P], Generic[P]):
     allows_nan: ClassVar[bool] = False
     # keyword arguments always passed to the estimator besides the params (quieting a library)
     estimator_options: ClassVar[Mapping[str, Any]] = {}
-    inputs = (Port("train", DataType.DATAFRAME, "Training data"),)
+    # params that go to `fit` rather than to the estimator (boosting: early stopping rounds)
+    fit_params: ClassVar[frozenset[str]] = frozenset()
+    inputs: ClassVar[tuple[Port, ...]] = (Port("train", DataType.DATAFRAME, "Training data"),)
     outputs: ClassVar[tuple[Port, ...]] = (Port("model", DataType.MODEL, "Model"),)
 
     def make_estimator(self, params: P) -> Any:
         """A new, unfitted estimator: the `algorithm` class called with the hyperparameters."""
         module, _, name = self.algorithm.rpartition(".")
         estimator_class = getattr(importlib.import_module(module), name)
-        return estimator_class(**estimator_kwargs(params), **self.estimator_options)
+        kwargs = estimator_kwargs(params, skip=self.fit_params)
+        return estimator_class(**kwargs, **self.estimator_options)
 
-    def fit_logged(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
+    def fit_logged(
+        self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any, **options: Any
+    ) -> None:
         """`fit`, with the library's warnings (no convergence, ...) passed to the run's log."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            self.fit(ctx, estimator, X, y)
+            self.fit(ctx, estimator, X, y, **options)
         for warning in dict.fromkeys(str(w.message).strip() for w in caught):
             ctx.log(f"{warning.splitlines()[0] if warning else 'warning'}")
 
-    def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
-        """Fit in place; boosting nodes override this to report progress per round."""
+    def fit(
+        self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any, **options: Any
+    ) -> None:
+        """Fit in place; boosting nodes override this to report progress per round and to stop
+        early on their validation input (`options`, from `fit_options`)."""
         ctx.progress(0, 1, "fitting")
         estimator.fit(X, y) if y is not None else estimator.fit(X)
         ctx.progress(1, 1, "fitted")
@@ -154,20 +205,6 @@ class ModelNode(NodeType[P], Generic[P]):
             ]
         return issues
 
-    def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
-        frame: pd.DataFrame = inputs["train"]
-        data = training_data(
-            frame,
-            self._target(params),
-            params.features,
-            task=self.task,
-            allows_nan=self.allows_nan,
-        )
-        estimator = self.make_estimator(params)
-        y, classes, encoded = self.prepare_target(data)
-        self.fit_logged(ctx, estimator, data.X, y)
-        return {"model": FittedModel(estimator, self.meta(params, frame, data, classes, encoded))}
-
     def prepare_target(self, data: TrainingData) -> tuple[Any, list[Any] | None, bool]:
         """The y the estimator is fitted on, the class labels (classifiers) and whether y holds
         label codes instead of the labels."""
@@ -202,16 +239,141 @@ class ModelNode(NodeType[P], Generic[P]):
         )
 
 
-def estimator_kwargs(params: BaseModel) -> dict[str, Any]:
-    """The params that are estimator keyword arguments (all but target and features)."""
-    return {k: v for k, v in params.model_dump().items() if k not in _DATA_PARAMS}
+def estimator_kwargs(params: BaseModel, skip: Collection[str] = ()) -> dict[str, Any]:
+    """The params that are estimator keyword arguments (all but target, features and `skip`)."""
+    left_out = _DATA_PARAMS | set(skip)
+    return {k: v for k, v in params.model_dump().items() if k not in left_out}
 
 
-class ClassifierNode(ModelNode[P], Generic[P]):
+TRAIN_PORT = Port(
+    "train",
+    DataType.DATAFRAME,
+    "Training data",
+    required=False,
+    description="Rows the model is fitted on; without them the node fits nothing and outputs "
+    "its spec only.",
+)
+SUPERVISED_OUTPUTS = (
+    Port("model", DataType.MODEL, "Model", description="Fitted on the training data."),
+    Port(
+        "spec",
+        DataType.MODEL_SPEC,
+        "Spec",
+        description="The unfitted model (its settings) for cross-validation, tuning and "
+        "comparison; needs no fitting.",
+    ),
+)
+
+
+class SupervisedNode(ModelNode[P], Generic[P]):
+    """Base of the classifiers and regressors: the `model` and `spec` outputs, and the spec-only
+    run of a node without training data (see the module docstring)."""
+
+    inputs: ClassVar[tuple[Port, ...]] = (TRAIN_PORT,)
+    outputs = SUPERVISED_OUTPUTS
+    # True where the estimator learns label codes 0..k-1 instead of the labels (XGBoost)
+    label_codes: ClassVar[bool] = False
+
+    def resolve_params(
+        self, params: P, inputs: Mapping[str, PortSchema], roles: Mapping[str, Mapping[str, Role]]
+    ) -> P:
+        if "train" not in inputs:  # a spec only: the data it is fitted on later decides
+            return params
+        return super().resolve_params(params, inputs, roles)
+
+    def validate(
+        self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        if "train" not in inputs:
+            return training_issues(None, self._target(params) or None, params.features)
+        return super().validate(params, inputs, settings)
+
+    def infer_schema(
+        self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> dict[str, PortSchema]:
+        return {"model": None, "spec": self.spec_schema(params, inputs)}
+
+    def spec_schema(self, params: P, inputs: Mapping[str, PortSchema]) -> PortSchema:
+        """The columns the spec learns from and predicts, as known before a run: features with
+        the feature role and the target with the target role. The re-fitting nodes read it to
+        tell a spec from a fitted model (whose port has no schema) and to know whether the
+        spec names its target. Without training data, the columns the params name (dtype
+        unknown); with training data of unknown columns, None (the run will know them)."""
+        target = self._target(params) or None
+        if "train" not in inputs:
+            names = [f for f in dict.fromkeys(params.features) if f != target]
+            columns = [Column(name=n, dtype=Dtype.UNKNOWN) for n in names]
+            if target is not None:
+                columns.append(Column(name=target, dtype=Dtype.UNKNOWN, role=Role.TARGET))
+            return TableSchema(columns=tuple(columns))
+        schema = inputs.get("train")
+        if schema is None:
+            return None
+        features = [n for n in feature_names(schema.names, target, params.features) if n in schema]
+        roles = dict.fromkeys(features, Role.FEATURE)
+        if target is not None and target in schema:
+            roles[target] = Role.TARGET
+        return schema.select([n for n in schema.names if n in roles]).with_roles(roles)
+
+    def make_spec(self, params: P, data: TrainingData | None) -> ModelSpec:
+        """The spec of this node with `params`; `data` (when fitting) gives the exact features."""
+        return ModelSpec(
+            type_id=self.type_id,
+            type_version=self.version,
+            kind="classifier" if self.task == "classifier" else "regressor",
+            algorithm=self.algorithm,
+            params=params.model_dump(mode="json"),
+            target=self._target(params) or None,
+            features=list(data.features) if data is not None else list(params.features),
+            encoded_labels=self.label_codes,
+        )
+
+    def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
+        frame: pd.DataFrame | None = inputs.get("train")
+        if frame is None:
+            ctx.log("no training data connected: the spec only, no model fitted")
+            return {"model": None, "spec": self.make_spec(params, None).to_json()}
+        data = training_data(
+            frame,
+            self._target(params),
+            params.features,
+            task=self.task,
+            allows_nan=self.allows_nan,
+        )
+        spec = self.make_spec(params, data)
+        estimator = self.make_estimator(params)
+        y, classes, encoded = self.prepare_target(data)
+        options = self.fit_options(params, inputs, data, classes)
+        self.fit_logged(ctx, estimator, data.X, y, **options)
+        meta = self.meta(params, frame, data, classes, encoded)
+        facts = self.training_facts(ctx, estimator, options)
+        if facts:
+            meta = replace(meta, training=facts)
+        return {"model": FittedModel(estimator, meta), "spec": spec.to_json()}
+
+    def fit_options(
+        self,
+        params: P,
+        inputs: Mapping[str, Any],
+        data: TrainingData,
+        classes: list[Any] | None,
+    ) -> dict[str, Any]:
+        """Keyword arguments of `fit` drawn from the other inputs (boosting: the validation
+        set and early stopping); none by default."""
+        return {}
+
+    def training_facts(
+        self, ctx: ExecutionContext, estimator: Any, options: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """What the fit showed, kept in the model's meta (`ModelMeta.training`); none here."""
+        return {}
+
+
+class ClassifierNode(SupervisedNode[P], Generic[P]):
     task = "classifier"
 
 
-class RegressorNode(ModelNode[P], Generic[P]):
+class RegressorNode(SupervisedNode[P], Generic[P]):
     task = "regressor"
 
 
@@ -249,12 +411,16 @@ def _plain(value: Any) -> Any:
 
 
 __all__ = [
+    "TRAIN_PORT",
     "ClassWeight",
     "ClassifierNode",
     "ClusterNode",
     "ClusterParams",
     "ModelNode",
+    "NJobs",
     "RegressorNode",
+    "SupervisedNode",
     "SupervisedParams",
     "estimator_kwargs",
+    "n_jobs_field",
 ]

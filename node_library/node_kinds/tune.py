@@ -1,9 +1,11 @@
 """What the tuning nodes share: the `model` and `train` inputs, the CV scheme and scoring params,
 the candidate loop with progress, the refit of the best candidate and the outputs.
 
-The model input gives the estimator and its hyperparameters (the starting point): each candidate
-fits `clone(model.estimator).set_params(**candidate)` on every training fold and scores the test
-fold, exactly as `GridSearchCV` / `RandomizedSearchCV` do with the same splitter, scorer and space
+The model input is a model spec (a model node's `spec` output, nothing fitted to make it) or a
+fitted model; either gives the estimator and its hyperparameters, the starting point
+(node_library.node_kinds.model_data): each candidate fits
+`clone(estimator).set_params(**candidate)` on every training fold and scores the test fold,
+exactly as `GridSearchCV` / `RandomizedSearchCV` do with the same splitter, scorer and space
 (tests check equal mean and std scores, ranks, best params and refit predictions). The loop runs
 here rather than inside scikit-learn so that every fold reports progress ("candidate 40/100").
 
@@ -13,7 +15,9 @@ Rules shared with scikit-learn (`error_score=nan`, `refit=True`):
   scores NaN and ranks last, with the reason in the log; when every candidate is refused or
   fails, the node stops with an error naming the `space` param (or the data problem behind it);
 - rank 1 is the best mean score (ties share a rank, `rankdata(method="min")`); the best candidate
-  is the first of rank 1; it is re-fitted on all the train rows and output as the `model`.
+  is the first of rank 1; it is re-fitted on all the train rows and output as the `model`, with
+  the facts of a model node's model (features, target, classes; its params are the model
+  node's with the best candidate's values).
 
 Scores use the metric names of the evaluation nodes (`rmse` is a positive error: lower ranks
 better, as scikit-learn's `neg_root_mean_squared_error` ranks higher). `fit_time` (mean seconds
@@ -45,7 +49,7 @@ from node_library.contract import (
 )
 from node_library.datatypes import DataType
 from node_library.ml.cv import CVScheme, fold_issues, iter_folds, scheme_issues
-from node_library.ml.fitted import FittedModel, frame_fingerprint
+from node_library.ml.fitted import FittedModel, ModelMeta, frame_fingerprint, library_versions
 from node_library.ml.search_space import (
     Entry,
     as_warning,
@@ -67,9 +71,11 @@ from node_library.node_kinds.model_data import (
     fit_failure,
     fold_failure,
     model_data,
+    resolve_spec_target,
     scorer,
+    spec_issues,
 )
-from node_library.schema import Dtype, TableSchema, schema_of_frame
+from node_library.schema import Dtype, Role, TableSchema, schema_of_frame
 from node_library.settings import NodeSettings
 from node_library.values import Metrics
 
@@ -87,7 +93,8 @@ LARGE_SEARCH_FITS = 2_000
 class TuneParams(CVScheme):
     target: str | None = Field(
         None,
-        description="Column of true values; empty means the target the model was trained on.",
+        description="Column of true values; empty means the model's target (for a spec that "
+        "names none, the data's target-role column).",
         json_schema_extra=widgets.column("train"),
     )
     scoring: Scoring | None = Field(
@@ -110,9 +117,10 @@ class TuneNode(NodeType[P], Generic[P]):
     inputs = (
         Port(
             "model",
-            DataType.MODEL,
+            DataType.MODEL_SPEC,
             "Model",
-            description="A classifier or regressor: its hyperparameters are the starting point.",
+            description="A classifier's or regressor's spec (or fitted model): its "
+            "hyperparameters are the starting point.",
         ),
         Port("train", DataType.DATAFRAME, "Training data", description="Features and target."),
     )
@@ -132,6 +140,14 @@ class TuneNode(NodeType[P], Generic[P]):
 
     def seed_of(self, params: P) -> int:
         return 0
+
+    def resolve_params(
+        self, params: P, inputs: Mapping[str, PortSchema], roles: Mapping[str, Mapping[str, Role]]
+    ) -> P:
+        target = resolve_spec_target(
+            params.target, [inputs.get("model")], inputs.get("train"), roles.get("train", {})
+        )
+        return params if target == params.target else params.model_copy(update={"target": target})
 
     def validate(
         self, params: P, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -158,6 +174,9 @@ class TuneNode(NodeType[P], Generic[P]):
             issues
             + data_issues(schema, params.target)
             + scheme_issues(params, schema, port="train")
+            + spec_issues(
+                inputs.get("model"), schema, params.target, port="model", data_port="train"
+            )
         )
 
     def infer_schema(
@@ -172,10 +191,9 @@ class TuneNode(NodeType[P], Generic[P]):
 
     def compute(self, ctx: ExecutionContext, params: P, **inputs: Any) -> dict[str, Any]:
         train: pd.DataFrame = inputs["train"]
-        model = inputs["model"]
-        checked = _port_model_data(model, train, params.target)
+        checked = _port_model_data(inputs["model"], train, params.target)
         space = self.space_of(params)
-        estimator = model.estimator
+        estimator = checked.model.estimator
         valid = list(estimator.get_params(deep=False))
         unknown = name_issue(space, valid, type(estimator).__name__)
         if unknown is not None:
@@ -213,7 +231,7 @@ class TuneNode(NodeType[P], Generic[P]):
         mean, std, rank = _summary(search.scores)
         best = int(np.argmin(rank))
         ctx.progress(len(found) * len(folds), len(found) * len(folds) + 1, "refitting the best")
-        refit = _refit(model, checked.features, checked.target, found[best], train)
+        refit = _refit(checked, found[best], train)
         ctx.progress(len(found) * len(folds) + 1, len(found) * len(folds) + 1, "done")
 
         results = pd.DataFrame(
@@ -331,15 +349,10 @@ def _summary(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mean, std, rank
 
 
-def _refit(
-    model: FittedModel,
-    X: pd.DataFrame,
-    y: pd.Series,
-    best: dict[str, Any],
-    train: pd.DataFrame,
-) -> FittedModel:
+def _refit(checked: ModelData, best: dict[str, Any], train: pd.DataFrame) -> FittedModel:
     from sklearn.base import clone
 
+    X, y, model = checked.features, checked.target, checked.model
     fitted = clone(model.estimator).set_params(**clone(best, safe=False))
     try:
         with warnings.catch_warnings():
@@ -347,23 +360,37 @@ def _refit(
             fitted.fit(X, y)
     except (ValueError, TypeError) as exc:
         raise fit_failure("refitting the best candidate", exc, X, param="space") from exc
-    meta = model.meta
-    classes = meta.classes
-    if meta.kind == "classifier" and not meta.encoded_labels and hasattr(fitted, "classes_"):
+    classes = checked.classes if model.encoded_labels else model.classes
+    if model.kind == "classifier" and not model.encoded_labels and hasattr(fitted, "classes_"):
         classes = [c.item() if hasattr(c, "item") else c for c in fitted.classes_]
     schema = schema_of_frame(X)
-    return FittedModel(
-        fitted,
-        replace(
-            meta,
-            target=str(y.name) if y.name is not None else meta.target,
-            classes=classes,
-            params={**meta.params, **{k: _json_value(v) for k, v in best.items()}},
-            feature_dtypes={c.name: c.dtype.value for c in schema.columns},
-            training_rows=len(train),
-            training_fingerprint=frame_fingerprint(train),
-        ),
+    params = {**model.params, **{k: _json_value(v) for k, v in best.items()}}
+    facts: dict[str, Any] = {
+        "target": str(y.name) if y.name is not None else model.target,
+        "classes": classes,
+        "params": params,
+        "feature_dtypes": {c.name: c.dtype.value for c in schema.columns},
+        "training_rows": len(train),
+        "training_fingerprint": frame_fingerprint(train),
+    }
+    if model.fitted is not None:
+        return FittedModel(fitted, replace(model.fitted.meta, **facts))
+    assert model.spec is not None  # a ModelInput is a fitted model or a spec
+    node = model.spec.node_type()
+    if "target" in params:
+        params["target"] = facts["target"]
+    if "features" in params:
+        params["features"] = list(X.columns)
+    facts["params"] = params
+    meta = ModelMeta(
+        kind=model.spec.kind,
+        algorithm=model.algorithm,
+        features=list(X.columns),
+        library_versions=library_versions(*node.libraries),
+        encoded_labels=model.encoded_labels,
+        **facts,
     )
+    return FittedModel(fitted, meta)
 
 
 def _json_value(value: Any) -> Any:

@@ -80,10 +80,7 @@ def resolve_data_path(relative: str, settings: NodeSettings) -> Path:
     for folders and special files.
     """
     roots = resolved_roots(settings)
-    _check_text(relative, relative, roots, decoded=False)
-    decoded = unquote(relative)
-    if decoded != relative:
-        _check_text(relative, decoded, roots, decoded=True)
+    check_path_text(relative, roots)
     if not roots:
         raise UnsafePathError(
             relative,
@@ -133,6 +130,15 @@ def require_data_path(relative: str, settings: NodeSettings, param: str = "path"
         return resolve_data_path(relative, settings)
     except DataPathError as exc:
         raise NodeError(exc.to_issue(param)) from None
+
+
+def check_path_text(relative: str, roots: Sequence[Path]) -> None:
+    """The checks of `relative` as text that `resolve_data_path` makes first (UnsafePathError),
+    for callers that resolve something other than a file themselves (a folder to list)."""
+    _check_text(relative, relative, roots, decoded=False)
+    decoded = unquote(relative)
+    if decoded != relative:
+        _check_text(relative, decoded, roots, decoded=True)
 
 
 def resolved_roots(settings: NodeSettings) -> tuple[Path, ...]:

@@ -122,7 +122,7 @@ def test_nodes_lists_each_category_in_palette_order_with_ports_and_params(capsys
     )
     assert re.search(r"^    test_size\s+no\s+0\.25\s+float$", block, re.M)
     # an optional input port says so
-    assert "model_c (model, optional)" in out
+    assert "model_c (model_spec, optional)" in out
 
 
 def test_nodes_filters_by_category_and_an_unknown_one_lists_the_categories(capsys) -> None:

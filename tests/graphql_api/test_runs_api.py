@@ -100,6 +100,15 @@ def test_a_run_launched_over_the_api_streams_its_events_in_order(s3_api, s3_serv
     again = api.gql(LAUNCH, {"i": {"workflowId": "sales_by_region"}}, role="editor")
     assert again["data"]["launchRun"]["nothingToDo"] is True
     assert {s["state"] for s in again["data"]["launchRun"]["statuses"]} == {"fresh"}
+    # each status names the run and asset of its latest result (the canvas links to the Dagster UI)
+    statuses = api.gql(
+        """{ nodeStatuses(workflowId: "sales_by_region") { ... on NodeStatuses {
+        nodes { nodeId lastRunId lastRunAt assetKey } } } }""",
+        role="viewer",
+    )["data"]["nodeStatuses"]["nodes"]
+    totals_status = next(s for s in statuses if s["nodeId"] == "totals")
+    assert totals_status["lastRunId"] == run_id and totals_status["lastRunAt"]
+    assert totals_status["assetKey"] == ["sales_by_region", "totals"]
 
     cancel = api.gql(
         "mutation($id: ID!) { cancelRun(id: $id) { __typename ... on UserError { message } } }",

@@ -38,10 +38,16 @@ def test_a_series_feeds_a_dataframe_port_only_when_the_port_accepts_it() -> None
     assert not can_connect(DataType.DATAFRAME, DataType.SERIES)
 
 
-def test_the_connection_table_is_exactly_the_identities_plus_metrics_to_json() -> None:
+def test_the_connection_table_is_the_identities_metrics_to_json_and_model_to_spec() -> None:
     allowed = {(s, t) for s, t in itertools.product(DataType, DataType) if can_connect(s, t)}
     identities = {(d, d) for d in DataType}
-    assert allowed - identities == {(DataType.METRICS, DataType.JSON)} == set(CONNECTION_TABLE)
+    expected = {(DataType.METRICS, DataType.JSON), (DataType.MODEL, DataType.MODEL_SPEC)}
+    assert allowed - identities == expected == set(CONNECTION_TABLE)
+
+
+def test_a_fitted_model_feeds_a_spec_port_but_a_spec_never_feeds_a_model_port() -> None:
+    assert can_connect(DataType.MODEL, DataType.MODEL_SPEC)
+    assert not can_connect(DataType.MODEL_SPEC, DataType.MODEL)
 
 
 @pytest.mark.parametrize(
@@ -74,6 +80,7 @@ def test_data_types_are_their_wire_strings() -> None:
         "dataframe",
         "series",
         "model",
+        "model_spec",
         "metrics",
         "plot",
         "json",

@@ -14,6 +14,7 @@ from node_library import default_registry
 from node_library.contract import NodeType, RecordingContext
 from node_library.datatypes import DataType
 from node_library.ml.fitted import FittedModel
+from node_library.ml.spec import ModelSpec
 from node_library.schema import Role, TableSchema, schema_of_frame
 from node_library.values import FileValue
 from tests.node_library.node_cases import CaseEnv, NodeCase, all_cases
@@ -202,5 +203,7 @@ def _assert_value_type(data_type: DataType, value: object, where: str) -> None:
         DataType.FILE: lambda v: isinstance(v, FileValue) and bool(v.content),
         # a FittedModel (node_library/ml/fitted.py) wraps the estimator with its facts
         DataType.MODEL: lambda v: isinstance(v, FittedModel),
+        # a JSON object naming the model node type and its params (node_library/ml/spec.py)
+        DataType.MODEL_SPEC: lambda v: ModelSpec.from_json(json.loads(json.dumps(v))) is not None,
     }
     assert checks[data_type](value), f"{where}: {type(value).__name__} is not a {data_type.value}"

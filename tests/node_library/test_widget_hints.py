@@ -1,6 +1,7 @@
 """Widget hints in the params JSON schemas (node_library/widgets.py): every param that names
 columns of the input is marked, expressions are marked, hints fit the param's type and name real
-input ports, and a hint never changes a node's code_version."""
+input ports, visibility conditions name real params and values they can take, and a hint never
+changes a node's code_version."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from typing import Any
 import pytest
 
 from canvas_assets.planning.plan import code_version
+from node_library import widgets
 from node_library.contract import NodeType
 from node_library.nodes.transforms.aggregate import AggregateParams
 from node_library.registry import default_registry
-from node_library.widgets import WIDGETS
+from node_library.widgets import VISIBLE_WHEN, WIDGETS
 
 REGISTRY = default_registry()
 TYPE_IDS = REGISTRY.type_ids
@@ -61,6 +63,8 @@ def _widget_shape_ok(widget: str, shape: dict[str, Any]) -> bool:
         return kind == "array" and isinstance(items, dict) and items.get("type") == "string"
     if widget == "column_map":
         return kind == "object" and isinstance(shape.get("additionalProperties"), dict)
+    if widget == "search_space":
+        return kind == "array" and isinstance(items, dict) and "$ref" in items
     return False
 
 
@@ -153,3 +157,80 @@ def test_a_widget_hint_does_not_change_the_code_version() -> None:
     assert (
         code_version(node_type, params) == "00cbbec640fb4fcb"
     )  # computed on the commit before the hints
+
+
+def test_search_spaces_are_marked_and_only_random_search_offers_ranges() -> None:
+    def space(type_id: str) -> dict[str, Any]:
+        node_type = REGISTRY.get(type_id)
+        assert node_type is not None
+        prop: dict[str, Any] = node_type.Params.model_json_schema()["properties"]["space"]
+        return prop
+
+    assert space("tune.grid_search")["x-widget"] == "search_space"
+    assert "x-search-ranges" not in space("tune.grid_search")
+    assert space("tune.random_search")["x-widget"] == "search_space"
+    assert space("tune.random_search")["x-search-ranges"] is True
+
+
+def _allowed_values(schema: dict[str, Any], root: dict[str, Any]) -> list[Any] | None:
+    """The values an enum-like param can take (enum, Literal, bool, nullable), None if open."""
+    schema = _resolve(schema, root)
+    if "enum" in schema:
+        return list(schema["enum"])
+    if "const" in schema:
+        return [schema["const"]]
+    if schema.get("type") == "boolean":
+        return [True, False]
+    if schema.get("type") == "null":
+        return [None]
+    if "anyOf" in schema:
+        values: list[Any] = []
+        for option in schema["anyOf"]:
+            allowed = _allowed_values(option, root)
+            if allowed is None:
+                return None
+            values += allowed
+        return values
+    return None
+
+
+@pytest.mark.parametrize("type_id", TYPE_IDS)
+def test_visibility_conditions_name_params_of_the_node_and_values_they_can_take(
+    type_id: str,
+) -> None:
+    node_type = REGISTRY.get(type_id)
+    assert node_type is not None
+    root = node_type.Params.model_json_schema()
+    properties = root.get("properties", {})
+    for name, prop in properties.items():
+        conditions = prop.get(VISIBLE_WHEN)
+        if conditions is None:
+            continue
+        assert isinstance(conditions, dict) and conditions, f"{type_id}.{name}: {conditions!r}"
+        for other, values in conditions.items():
+            assert other in properties, f"{type_id}.{name}: shown by unknown param {other!r}"
+            assert other != name, f"{type_id}.{name}: shown by itself"
+            assert VISIBLE_WHEN not in properties[other], (
+                f"{type_id}.{name}: shown by {other!r}, which may itself be hidden"
+            )
+            allowed = _allowed_values(properties[other], root)
+            assert allowed is not None, f"{type_id}.{name}: {other!r} is not a choice"
+            unknown = [v for v in values if v not in allowed]
+            assert not unknown, f"{type_id}.{name}: {other!r} is never {unknown!r}"
+
+
+def test_the_split_shows_each_column_only_for_the_method_that_uses_it() -> None:
+    node_type = REGISTRY.get("split.train_test_split")
+    assert node_type is not None
+    properties = node_type.Params.model_json_schema()["properties"]
+    assert properties["time_column"][VISIBLE_WHEN] == {"method": ["time-ordered"]}
+    assert properties["stratify_column"][VISIBLE_WHEN] == {"method": ["stratified"]}
+    assert properties["time_column"]["x-widget"] == "column"  # combined with the column hint
+    assert VISIBLE_WHEN not in properties["test_size"]
+
+
+def test_visible_when_refuses_a_condition_without_values() -> None:
+    with pytest.raises(ValueError, match="method=\\['random'\\]"):
+        widgets.visible_when(method="random")
+    with pytest.raises(ValueError, match="at least one condition"):
+        widgets.visible_when()

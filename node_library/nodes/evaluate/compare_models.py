@@ -1,10 +1,12 @@
 """Compare two to four models by cross-validating each on the SAME folds, with a significance test
 and a plain-language verdict.
 
-Every model re-fits `clone(model.estimator)` on each training fold and is scored on the held-out
-fold, as evaluate.cross_validate does; the folds are cut once (from the data's target and group
-column) and shared, so the scores are paired fold by fold. `n_repeats` > 1 repeats k-fold with a
-new shuffle each time (`RepeatedKFold` / `RepeatedStratifiedKFold`, seed `random_state`).
+Every model (a model spec, or a fitted model whose hyperparameters are re-used:
+node_library.node_kinds.model_data) re-fits a clone of its estimator on each training fold and
+is scored on the held-out fold, as evaluate.cross_validate does; the folds are cut once (from
+the data's target and group column) and shared, so the scores are paired fold by fold.
+`n_repeats` > 1 repeats k-fold with a new shuffle each time (`RepeatedKFold` /
+`RepeatedStratifiedKFold`, seed `random_state`).
 
 The test is Nadeau and Bengio's corrected resampled t-test (Machine Learning 52, 2003), which
 accounts for the overlap of training sets between folds that makes the plain paired t-test far
@@ -54,21 +56,27 @@ from node_library.contract import (
 from node_library.datatypes import DataType
 from node_library.ml.charts import fold_scores_figure
 from node_library.ml.cv import CVScheme, build_splitter, fold_issues, scheme_issues
+from node_library.ml.fitted import FittedModel
 from node_library.node_kinds.model_data import (
     SCORERS,
     ModelData,
+    ModelInput,
     Scoring,
     chosen_scores,
     data_issues,
     fit_failure,
     model_data,
+    model_input,
+    resolve_spec_target,
     scorer,
+    spec_issues,
 )
-from node_library.schema import Dtype, TableSchema
+from node_library.schema import Dtype, Role, TableSchema
 from node_library.settings import NodeSettings
 from node_library.values import Metrics
 
 MODEL_PORTS = ("model_a", "model_b", "model_c", "model_d")
+_MODEL_PORT = "A model spec, or a fitted model: its hyperparameters are re-fitted."
 DEFAULT_SCORING = {"classifier": "accuracy", "regressor": "rmse"}
 
 # class name -> (name in a sentence, simplicity: lower is simpler)
@@ -133,10 +141,10 @@ class CompareModelsNode(NodeType[CompareModelsParams]):
     tags = ("compare", "comparison", "t-test", "significance", "cv", "benchmark", "evaluate")
     Params = CompareModelsParams
     inputs = (
-        Port("model_a", DataType.MODEL, "Model A"),
-        Port("model_b", DataType.MODEL, "Model B"),
-        Port("model_c", DataType.MODEL, "Model C", required=False),
-        Port("model_d", DataType.MODEL, "Model D", required=False),
+        Port("model_a", DataType.MODEL_SPEC, "Model A", description=_MODEL_PORT),
+        Port("model_b", DataType.MODEL_SPEC, "Model B", description=_MODEL_PORT),
+        Port("model_c", DataType.MODEL_SPEC, "Model C", required=False, description=_MODEL_PORT),
+        Port("model_d", DataType.MODEL_SPEC, "Model D", required=False, description=_MODEL_PORT),
         Port("data", DataType.DATAFRAME, "Data", description="Features and target."),
     )
     outputs = (
@@ -146,11 +154,27 @@ class CompareModelsNode(NodeType[CompareModelsParams]):
         Port("comparison", DataType.JSON, "Comparison", description="Models, tests, verdict."),
     )
 
+    def resolve_params(
+        self,
+        params: CompareModelsParams,
+        inputs: Mapping[str, PortSchema],
+        roles: Mapping[str, Mapping[str, Role]],
+    ) -> CompareModelsParams:
+        models = [inputs.get(p) for p in MODEL_PORTS]
+        target = resolve_spec_target(
+            params.target, models, inputs.get("data"), roles.get("data", {})
+        )
+        return params if target == params.target else params.model_copy(update={"target": target})
+
     def validate(
         self, params: CompareModelsParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
         schema = inputs.get("data")
         issues = data_issues(schema, params.target) + scheme_issues(params, schema, port="data")
+        if params.n_repeats > 1:  # repeated folds are always shuffled with the seed
+            issues = [i for i in issues if i.code != "unused_seed"]
+        for port in MODEL_PORTS:
+            issues += spec_issues(inputs.get(port), schema, params.target, port=port)
         if params.n_repeats > 1 and params.kind in ("group_kfold", "time_series"):
             issues.append(
                 error(
@@ -181,7 +205,7 @@ class CompareModelsNode(NodeType[CompareModelsParams]):
         self, ctx: ExecutionContext, params: CompareModelsParams, **inputs: Any
     ) -> dict[str, Any]:
         data: pd.DataFrame = inputs["data"]
-        models = {p: inputs[p] for p in MODEL_PORTS if inputs.get(p) is not None}
+        models = {p: _input(p, inputs[p]) for p in MODEL_PORTS if p in inputs}
         checked = {
             port: _checked(port, model, data, params.target) for port, model in models.items()
         }
@@ -190,7 +214,7 @@ class CompareModelsNode(NodeType[CompareModelsParams]):
             _same_features(checked)
         metric = params.scoring or DEFAULT_SCORING[kind]
         chosen_scores([metric], kind)
-        target_name = params.target or next(iter(models.values())).meta.target
+        target_name = checked[next(iter(checked))].target.name
         groups = data[params.group_column] if params.kind == "group_kfold" else None
         raise_first_error(fold_issues(params, data[target_name], groups))
         splitter = _splitter(params)
@@ -250,7 +274,7 @@ def corrected_resampled_t_test(
 def compare(
     scores: Mapping[str, np.ndarray],
     names: Mapping[str, str],
-    models: Mapping[str, Any],
+    models: Mapping[str, ModelInput | FittedModel],
     metric: str,
     higher_is_better: bool,
     n_train: float,
@@ -297,7 +321,7 @@ def compare(
             {
                 "port": port,
                 "name": names[port],
-                "algorithm": models[port].meta.algorithm,
+                "algorithm": _algorithm(models[port]),
                 "mean": means[port],
                 "std": float(np.std(values)),
                 "scores": [float(v) for v in values],
@@ -362,22 +386,35 @@ def _p(value: float) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.2g}"
 
 
-def _class_name(model: Any) -> str:
-    return str(model.meta.algorithm).rsplit(".", 1)[-1]
+def _algorithm(model: ModelInput | FittedModel) -> str:
+    return model.meta.algorithm if isinstance(model, FittedModel) else model.algorithm
 
 
-def _simplicity(model: Any) -> int:
+def _class_name(model: ModelInput | FittedModel) -> str:
+    return _algorithm(model).rsplit(".", 1)[-1]
+
+
+def _simplicity(model: ModelInput | FittedModel) -> int:
     return _ALGORITHMS.get(_class_name(model), ("", _UNKNOWN_SIMPLICITY))[1]
 
 
-def _names(models: Mapping[str, Any]) -> dict[str, str]:
+def _names(models: Mapping[str, ModelInput | FittedModel]) -> dict[str, str]:
     """A readable name per model; the port is added where two models would share a name."""
     plain = {p: _ALGORITHMS.get(_class_name(m), (_class_name(m), 0))[0] for p, m in models.items()}
     counts = pd.Series(list(plain.values())).value_counts()
     return {p: (f"{n} ({p})" if counts[n] > 1 else n) for p, n in plain.items()}
 
 
-def _checked(port: str, model: Any, data: pd.DataFrame, target: str | None) -> ModelData:
+def _input(port: str, value: Any) -> ModelInput:
+    """model_input, with the model's port named in the error."""
+    try:
+        return model_input(value, port)
+    except NodeError as exc:
+        issue = exc.issue
+        raise NodeError(issue.model_copy(update={"message": f"{port}: {issue.message}"})) from exc
+
+
+def _checked(port: str, model: ModelInput, data: pd.DataFrame, target: str | None) -> ModelData:
     """model_data, with the model's port named in the error."""
     try:
         return model_data(model, data, target)
@@ -389,7 +426,9 @@ def _checked(port: str, model: Any, data: pd.DataFrame, target: str | None) -> M
         raise NodeError(issue.model_copy(update=update)) from exc
 
 
-def _same_kind_and_target(models: Mapping[str, Any], checked: Mapping[str, ModelData]) -> str:
+def _same_kind_and_target(
+    models: Mapping[str, ModelInput], checked: Mapping[str, ModelData]
+) -> str:
     kinds = {port: c.kind for port, c in checked.items()}
     if len(set(kinds.values())) > 1:
         listed = ", ".join(f"{port} is a {kind}" for port, kind in kinds.items())
@@ -401,7 +440,8 @@ def _same_kind_and_target(models: Mapping[str, Any], checked: Mapping[str, Model
                 port=next(p for p in kinds if kinds[p] != next(iter(kinds.values()))),
             )
         )
-    targets = {port: m.meta.target for port, m in models.items()}
+    # the models' own targets (a spec may name none: it learns the data's)
+    targets = {port: m.target for port, m in models.items() if m.target is not None}
     if len(set(targets.values())) > 1:
         listed = ", ".join(f"{port} predicts {target!r}" for port, target in targets.items())
         first = next(iter(targets.values()))
@@ -456,7 +496,7 @@ def _splitter(params: CompareModelsParams) -> Any:
 
 def _fold_scores(
     ctx: ExecutionContext,
-    models: Mapping[str, Any],
+    models: Mapping[str, ModelInput],
     checked: Mapping[str, ModelData],
     folds: list[tuple[np.ndarray, np.ndarray]],
     metric: str,

@@ -1,7 +1,8 @@
 """Cross-validate a model: re-fit a fresh copy of it on each training fold, score each test fold.
 
-The model input gives its hyperparameters, not its fitted state: every fold fits
-`sklearn.base.clone(model.estimator)` on the fold's training rows, exactly as
+The model input is a model spec (a model node's `spec` output: nothing is fitted to make it) or
+a fitted model, which gives its hyperparameters, not its fitted state (node_library.node_kinds.
+model_data): every fold fits a clone of the estimator on the fold's training rows, exactly as
 `sklearn.model_selection.cross_validate` does with the same splitter and scorers (a test checks
 the scores are equal). The folds run here one by one, rather than inside `cross_validate`, so
 that each finished fold reports progress; fit and score times go to the log, not to the outputs,
@@ -40,9 +41,11 @@ from node_library.node_kinds.model_data import (
     data_issues,
     fit_failure,
     model_data,
+    resolve_spec_target,
     scorer,
+    spec_issues,
 )
-from node_library.schema import Dtype, TableSchema
+from node_library.schema import Dtype, Role, TableSchema
 from node_library.settings import NodeSettings
 from node_library.values import Metrics
 
@@ -50,8 +53,9 @@ from node_library.values import Metrics
 class CrossValidateParams(CVScheme):
     target: str | None = Field(
         None,
-        description="Column of true values; empty means the target the model was trained on.",
-        json_schema_extra=widgets.column(),
+        description="Column of true values; empty means the model's target (for a spec that "
+        "names none, the data's target-role column).",
+        json_schema_extra=widgets.column("data"),
     )
     scoring: list[Scoring] = Field(
         default_factory=list,
@@ -70,7 +74,12 @@ class CrossValidateNode(NodeType[CrossValidateParams]):
     tags = ("cv", "k-fold", "folds", "validation", "score", "evaluate")
     Params = CrossValidateParams
     inputs = (
-        Port("model", DataType.MODEL, "Model", description="Its hyperparameters are re-used."),
+        Port(
+            "model",
+            DataType.MODEL_SPEC,
+            "Model",
+            description="A model spec, or a fitted model: its hyperparameters are re-fitted.",
+        ),
         Port("data", DataType.DATAFRAME, "Data", description="Features and target."),
     )
     outputs = (
@@ -79,11 +88,26 @@ class CrossValidateNode(NodeType[CrossValidateParams]):
         Port("plot", DataType.PLOT, "Plot"),
     )
 
+    def resolve_params(
+        self,
+        params: CrossValidateParams,
+        inputs: Mapping[str, PortSchema],
+        roles: Mapping[str, Mapping[str, Role]],
+    ) -> CrossValidateParams:
+        target = resolve_spec_target(
+            params.target, [inputs.get("model")], inputs.get("data"), roles.get("data", {})
+        )
+        return params if target == params.target else params.model_copy(update={"target": target})
+
     def validate(
         self, params: CrossValidateParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
         schema = inputs.get("data")
-        return data_issues(schema, params.target) + scheme_issues(params, schema, port="data")
+        return (
+            data_issues(schema, params.target)
+            + scheme_issues(params, schema, port="data")
+            + spec_issues(inputs.get("model"), schema, params.target, port="model")
+        )
 
     def infer_schema(
         self, params: CrossValidateParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -102,7 +126,7 @@ class CrossValidateNode(NodeType[CrossValidateParams]):
         groups = data[params.group_column] if params.kind == "group_kfold" else None
         raise_first_error(fold_issues(params, checked.target, groups))
         scores = cross_validate_scores(
-            inputs["model"].estimator, checked.features, checked.target, groups, params, names, ctx
+            checked.model.estimator, checked.features, checked.target, groups, params, names, ctx
         )
         summary: Metrics = {"folds": len(scores)}
         for name in names:

@@ -36,13 +36,13 @@ from node_library.contract import (
 )
 from node_library.datatypes import DataType
 from node_library.ml.charts import importance_figure
-from node_library.ml.fitted import FittedModel
 from node_library.node_kinds.model_data import (
     SCORERS,
     Scoring,
     chosen_scores,
     data_issues,
     fit_failure,
+    fitted_model,
     model_data,
 )
 from node_library.schema import TableSchema
@@ -152,16 +152,8 @@ class FeatureImportanceNode(NodeType[FeatureImportanceParams]):
         return {"plot": figure, "importances": table}
 
 
-def native_importances(model: Any) -> pd.DataFrame:
-    if not isinstance(model, FittedModel):
-        raise NodeError(
-            error(
-                "not_a_fitted_model",
-                f"input 'model' is a {type(model).__name__}, not a model from a model node",
-                "connect the model output of a model node",
-                port="model",
-            )
-        )
+def native_importances(value: Any) -> pd.DataFrame:
+    model = fitted_model(value)
     estimator = model.estimator
     if hasattr(estimator, "feature_importances_"):
         values = np.asarray(estimator.feature_importances_, dtype=np.float64)
@@ -195,6 +187,7 @@ def permutation_importances(
 ) -> pd.DataFrame:
     from sklearn.inspection import permutation_importance
 
+    model = fitted_model(model)
     checked = model_data(model, data, params.target)
     scoring = None
     if params.scoring is not None:

@@ -1,7 +1,8 @@
 """Learning curve: training and test scores of the model re-fitted on growing training sets.
 
-`sklearn.model_selection.learning_curve` with a clone of the model's estimator (its
-hyperparameters, not its fitted state), the CV scheme's splitter and one metric; `train_sizes`
+`sklearn.model_selection.learning_curve` with a clone of the model's estimator (a model spec,
+or a fitted model's hyperparameters, not its fitted state: node_library.node_kinds.model_data),
+the CV scheme's splitter and one metric; `train_sizes`
 are fractions of the largest training fold. Outputs: `curve` (one row per training size and
 fold: train_rows, fold, train_score, test_score) and `plot` (mean score per size with a band of
 one standard deviation over folds). The folds run inside scikit-learn, so progress is reported
@@ -36,8 +37,10 @@ from node_library.node_kinds.model_data import (
     data_issues,
     fit_failure,
     model_data,
+    resolve_spec_target,
+    spec_issues,
 )
-from node_library.schema import TableSchema
+from node_library.schema import Role, TableSchema
 from node_library.settings import NodeSettings
 
 CURVE_SCHEMA = TableSchema.of(
@@ -48,8 +51,9 @@ CURVE_SCHEMA = TableSchema.of(
 class LearningCurveParams(CVScheme):
     target: str | None = Field(
         None,
-        description="Column of true values; empty means the target the model was trained on.",
-        json_schema_extra=widgets.column(),
+        description="Column of true values; empty means the model's target (for a spec that "
+        "names none, the data's target-role column).",
+        json_schema_extra=widgets.column("data"),
     )
     scoring: Scoring | None = Field(
         None, description="Metric on the vertical axis; empty means accuracy or rmse."
@@ -78,7 +82,12 @@ class LearningCurveNode(NodeType[LearningCurveParams]):
     tags = ("learning curve", "bias", "variance", "overfitting", "cv", "evaluate")
     Params = LearningCurveParams
     inputs = (
-        Port("model", DataType.MODEL, "Model", description="Its hyperparameters are re-used."),
+        Port(
+            "model",
+            DataType.MODEL_SPEC,
+            "Model",
+            description="A model spec, or a fitted model: its hyperparameters are re-fitted.",
+        ),
         Port("data", DataType.DATAFRAME, "Data", description="Features and target."),
     )
     outputs = (
@@ -86,11 +95,26 @@ class LearningCurveNode(NodeType[LearningCurveParams]):
         Port("curve", DataType.DATAFRAME, "Scores"),
     )
 
+    def resolve_params(
+        self,
+        params: LearningCurveParams,
+        inputs: Mapping[str, PortSchema],
+        roles: Mapping[str, Mapping[str, Role]],
+    ) -> LearningCurveParams:
+        target = resolve_spec_target(
+            params.target, [inputs.get("model")], inputs.get("data"), roles.get("data", {})
+        )
+        return params if target == params.target else params.model_copy(update={"target": target})
+
     def validate(
         self, params: LearningCurveParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
     ) -> list[Issue]:
         schema = inputs.get("data")
-        return data_issues(schema, params.target) + scheme_issues(params, schema, port="data")
+        return (
+            data_issues(schema, params.target)
+            + scheme_issues(params, schema, port="data")
+            + spec_issues(inputs.get("model"), schema, params.target, port="model")
+        )
 
     def infer_schema(
         self, params: LearningCurveParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
@@ -104,8 +128,7 @@ class LearningCurveNode(NodeType[LearningCurveParams]):
         from sklearn.model_selection import learning_curve
 
         data: pd.DataFrame = inputs["data"]
-        model = inputs["model"]
-        checked = model_data(model, data, params.target)
+        checked = model_data(inputs["model"], data, params.target)
         metric = chosen_scores([params.scoring] if params.scoring else [], checked.kind)[0]
         sk_name, sign = SCORERS[metric]
         groups = data[params.group_column] if params.kind == "group_kfold" else None
@@ -113,7 +136,7 @@ class LearningCurveNode(NodeType[LearningCurveParams]):
         ctx.progress(0, 1, "fitting on growing training sets")
         try:
             sizes, train, test = learning_curve(
-                clone(model.estimator),
+                clone(checked.model.estimator),
                 checked.features,
                 checked.target,
                 groups=None if groups is None else groups.to_numpy(),

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import ExecutionContext
 from node_library.node_kinds.features import FeatureParams, FittedFeatureNode
 from node_library.schema import Dtype, TableSchema
@@ -32,9 +33,16 @@ class ImputeParams(FeatureParams):
     text_strategy: Literal["most_frequent", "constant"] = Field(
         "most_frequent", description="How text and category columns are filled."
     )
-    fill_number: float = Field(0.0, description="The constant for numeric columns (constant).")
+    fill_number: float = Field(
+        0.0,
+        description="The constant for numeric columns (constant).",
+        json_schema_extra=widgets.visible_when(numeric_strategy=["constant"]),
+    )
     fill_text: str = Field(
-        "missing", max_length=200, description="The constant for text columns (constant)."
+        "missing",
+        max_length=200,
+        description="The constant for text columns (constant).",
+        json_schema_extra=widgets.visible_when(text_strategy=["constant"]),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import ExecutionContext
 from node_library.node_kinds.features import FittedFeatureNode, SupervisedFeatureParams
 from node_library.schema import Dtype, TableSchema
@@ -29,7 +30,10 @@ class SelectFromModelParams(SupervisedFeatureParams):
         "mean", description="Keep columns with importance >= the mean, the median, or a value."
     )
     threshold_value: float = Field(
-        0.0, ge=0.0, description="The importance threshold when threshold is 'value'."
+        0.0,
+        ge=0.0,
+        description="The importance threshold when threshold is 'value'.",
+        json_schema_extra=widgets.visible_when(threshold=["value"]),
     )
     random_state: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the forest.")
 

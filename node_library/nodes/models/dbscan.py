@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from node_library.node_kinds.models import ClusterNode, ClusterParams
+from node_library.node_kinds.models import ClusterNode, ClusterParams, NJobs, n_jobs_field
 
 
 class DBSCANParams(ClusterParams):
@@ -16,6 +16,7 @@ class DBSCANParams(ClusterParams):
     metric: Literal["euclidean", "manhattan", "chebyshev", "cosine"] = Field(
         "euclidean", description="Distance between rows."
     )
+    n_jobs: NJobs = n_jobs_field("1 (scikit-learn's default)")
 
 
 class DBSCANNode(ClusterNode[DBSCANParams]):
@@ -24,4 +25,6 @@ class DBSCANNode(ClusterNode[DBSCANParams]):
     description = "Density-based clusters of any shape, with noise as cluster -1 (scikit-learn)."
     tags = ("clustering", "density", "unsupervised", "sklearn")
     Params = DBSCANParams
+    version = 2
+    migrations = {1: dict}  # 1 -> 2 added n_jobs (empty: as before)
     algorithm = "sklearn.cluster.DBSCAN"

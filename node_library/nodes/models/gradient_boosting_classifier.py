@@ -35,5 +35,7 @@ class GradientBoostingClassifierNode(ClassifierNode[GradientBoostingClassifierPa
     Params = GradientBoostingClassifierParams
     algorithm = "sklearn.ensemble.GradientBoostingClassifier"
 
-    def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
+    def fit(
+        self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any, **options: Any
+    ) -> None:
         fit_sklearn_boosting(ctx, estimator, X, y)

@@ -36,5 +36,7 @@ class GradientBoostingRegressorNode(RegressorNode[GradientBoostingRegressorParam
     Params = GradientBoostingRegressorParams
     algorithm = "sklearn.ensemble.GradientBoostingRegressor"
 
-    def fit(self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any) -> None:
+    def fit(
+        self, ctx: ExecutionContext, estimator: Any, X: pd.DataFrame, y: Any, **options: Any
+    ) -> None:
         fit_sklearn_boosting(ctx, estimator, X, y)

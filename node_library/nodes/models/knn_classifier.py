@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from node_library.node_kinds.models import ClassifierNode, SupervisedParams
+from node_library.node_kinds.models import ClassifierNode, NJobs, SupervisedParams, n_jobs_field
 
 
 class KNNClassifierParams(SupervisedParams):
@@ -18,6 +18,7 @@ class KNNClassifierParams(SupervisedParams):
     algorithm: Literal["auto", "ball_tree", "kd_tree", "brute"] = Field(
         "auto", description="Neighbour search structure (same result, different speed)."
     )
+    n_jobs: NJobs = n_jobs_field("1 (scikit-learn's default)")
 
 
 class KNNClassifierNode(ClassifierNode[KNNClassifierParams]):
@@ -26,4 +27,6 @@ class KNNClassifierNode(ClassifierNode[KNNClassifierParams]):
     description = "Classify by the majority of the nearest training rows (scikit-learn)."
     tags = ("classification", "knn", "neighbors", "sklearn")
     Params = KNNClassifierParams
+    version = 2
+    migrations = {1: dict}  # 1 -> 2 added n_jobs (empty: as before)
     algorithm = "sklearn.neighbors.KNeighborsClassifier"

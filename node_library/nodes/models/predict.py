@@ -46,6 +46,16 @@ class PredictNode(NodeType[PredictParams]):
     ) -> dict[str, Any]:
         model = inputs["model"]
         frame: pd.DataFrame = inputs["data"]
+        if model is None:
+            raise NodeError(
+                error(
+                    "empty_model",
+                    "the model input is empty: its model node has no training data connected, "
+                    "so it fitted no model (it outputs its spec only)",
+                    "connect training data to the model node",
+                    port="model",
+                )
+            )
         if not isinstance(model, FittedModel):
             raise NodeError(
                 error(

@@ -6,7 +6,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from node_library.node_kinds.models import ClassifierNode, ClassWeight, SupervisedParams
+from node_library.node_kinds.models import (
+    ClassifierNode,
+    ClassWeight,
+    NJobs,
+    SupervisedParams,
+    n_jobs_field,
+)
 
 
 class RandomForestClassifierParams(SupervisedParams):
@@ -27,6 +33,7 @@ class RandomForestClassifierParams(SupervisedParams):
         None, description="'balanced' weights classes inversely to their frequency."
     )
     random_state: int = Field(0, ge=0, description="Seed for bootstrap samples and feature draws.")
+    n_jobs: NJobs = n_jobs_field("1 (scikit-learn's default)")
 
 
 class RandomForestClassifierNode(ClassifierNode[RandomForestClassifierParams]):
@@ -35,5 +42,7 @@ class RandomForestClassifierNode(ClassifierNode[RandomForestClassifierParams]):
     description = "Ensemble of decision trees voting on the class (scikit-learn)."
     tags = ("classification", "trees", "ensemble", "sklearn", "rf")
     Params = RandomForestClassifierParams
+    version = 2
+    migrations = {1: dict}  # 1 -> 2 added n_jobs (empty: as before)
     algorithm = "sklearn.ensemble.RandomForestClassifier"
     allows_nan = True

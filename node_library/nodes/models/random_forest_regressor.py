@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from node_library.node_kinds.models import RegressorNode, SupervisedParams
+from node_library.node_kinds.models import NJobs, RegressorNode, SupervisedParams, n_jobs_field
 
 
 class RandomForestRegressorParams(SupervisedParams):
@@ -24,6 +24,7 @@ class RandomForestRegressorParams(SupervisedParams):
     )
     bootstrap: bool = Field(True, description="Train each tree on a bootstrap sample.")
     random_state: int = Field(0, ge=0, description="Seed for bootstrap samples and feature draws.")
+    n_jobs: NJobs = n_jobs_field("1 (scikit-learn's default)")
 
 
 class RandomForestRegressorNode(RegressorNode[RandomForestRegressorParams]):
@@ -32,5 +33,7 @@ class RandomForestRegressorNode(RegressorNode[RandomForestRegressorParams]):
     description = "Ensemble of decision trees averaging their predictions (scikit-learn)."
     tags = ("regression", "trees", "ensemble", "sklearn", "rf")
     Params = RandomForestRegressorParams
+    version = 2
+    migrations = {1: dict}  # 1 -> 2 added n_jobs (empty: as before)
     algorithm = "sklearn.ensemble.RandomForestRegressor"
     allows_nan = True

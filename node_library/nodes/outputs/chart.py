@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
 from pydantic import Field
+from pydantic.config import JsonDict
 
 from node_library import widgets
 from node_library.checks import require_columns, require_numeric
@@ -66,6 +67,13 @@ USES: dict[str, tuple[ColumnParam, ...]] = {
 }
 
 
+def _shown_for(name: ColumnParam) -> JsonDict:
+    """The form shows a column param only for the kinds of chart that use it."""
+    return widgets.column() | widgets.visible_when(
+        kind=[k for k, used in USES.items() if name in used]
+    )
+
+
 class ChartParams(NodeParams):
     kind: Kind = Field("scatter", description="Type of chart.")
     x: str | None = Field(
@@ -74,29 +82,34 @@ class ChartParams(NodeParams):
     y: str | None = Field(
         None,
         description="Column on the vertical axis (numeric for most kinds).",
-        json_schema_extra=widgets.column(),
+        json_schema_extra=_shown_for("y"),
     )
     color: str | None = Field(
         None,
         description="Column whose values color the marks.",
-        json_schema_extra=widgets.column(),
+        json_schema_extra=_shown_for("color"),
     )
     facet_col: str | None = Field(
         None,
         description="Column whose values split the chart into side-by-side panels.",
-        json_schema_extra=widgets.column(),
+        json_schema_extra=_shown_for("facet_col"),
     )
     value: str | None = Field(
         None,
         description="Heatmap pivot: the numeric column aggregated in each cell.",
-        json_schema_extra=widgets.column(),
+        json_schema_extra=_shown_for("value"),
     )
     aggregate: Aggregate = Field(
         "sum",
         description="Bar and heatmap pivot: how values that share a position are combined.",
+        json_schema_extra=widgets.visible_when(kind=["bar", "heatmap"]),
     )
     bins: int = Field(
-        30, ge=1, le=500, description="Histogram: number of bins for numbers and dates."
+        30,
+        ge=1,
+        le=500,
+        description="Histogram: number of bins for numbers and dates.",
+        json_schema_extra=widgets.visible_when(kind=["histogram"]),
     )
     title: str = Field("", max_length=300, description="Title shown above the chart.")
     max_points: int = Field(
@@ -104,6 +117,7 @@ class ChartParams(NodeParams):
         ge=1_000,
         le=1_000_000,
         description="Most points drawn by scatter, line and box charts, and most bars.",
+        json_schema_extra=widgets.visible_when(kind=["scatter", "line", "box", "bar"]),
     )
 
 

@@ -30,6 +30,7 @@ import pandas as pd
 from pandas.api import types as pdt
 from pydantic import Field
 
+from node_library import widgets
 from node_library.contract import (
     ExecutionContext,
     Issue,
@@ -81,12 +82,17 @@ class ExportParams(NodeParams):
         description="Download name: letters, digits, spaces, . _ -; the extension is added.",
     )
     sheet_name: str = Field(
-        "data", min_length=1, max_length=31, description="Excel only: name of the sheet."
+        "data",
+        min_length=1,
+        max_length=31,
+        description="Excel only: name of the sheet.",
+        json_schema_extra=widgets.visible_when(format=["excel"]),
     )
     raw_values: bool = Field(
         False,
         description="CSV and Excel: write text starting with = + - @ as is. Off, such text is"
         " kept from running as a formula when the file is opened in a spreadsheet.",
+        json_schema_extra=widgets.visible_when(format=["csv", "excel"]),
     )
 
 

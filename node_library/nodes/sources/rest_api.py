@@ -43,6 +43,7 @@ import httpx
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from node_library import widgets
 from node_library.contract import ExecutionContext, Issue, NodeError, NodeParams, PortSchema, error
 from node_library.io.json_records import as_records, dig, records_frame
 from node_library.node_kinds.sources import SourceNode
@@ -128,9 +129,14 @@ class RestApiParams(NodeParams):
         max_length=64,
         description="Name of the server secret for auth (set as CANVAS_SECRET_<NAME> on the "
         "server); never the secret itself.",
-        json_schema_extra=SECRET_NAME_HINT,
+        json_schema_extra=SECRET_NAME_HINT | widgets.visible_when(auth=["bearer", "basic"]),
     )
-    auth_username: str = Field("", max_length=200, description="User name for basic auth.")
+    auth_username: str = Field(
+        "",
+        max_length=200,
+        description="User name for basic auth.",
+        json_schema_extra=widgets.visible_when(auth=["basic"]),
+    )
     headers: dict[str, str] = Field(
         default_factory=dict,
         description="Plain request headers, e.g. Accept. Credentials go in secret_headers.",
@@ -151,7 +157,11 @@ class RestApiParams(NodeParams):
         "name, e.g. api_key -> weather.",
         json_schema_extra=SECRET_NAME_HINT,
     )
-    body: dict[str, Any] | list[Any] | None = Field(None, description="JSON body (POST only).")
+    body: dict[str, Any] | list[Any] | None = Field(
+        None,
+        description="JSON body (POST only).",
+        json_schema_extra=widgets.visible_when(method=["POST"]),
+    )
     records_path: str = Field(
         "",
         max_length=500,

@@ -9,6 +9,9 @@
   `test_size` share is the test set, so the model is tested on the future. `shuffle` and
   `random_state` are not used.
 
+A `random_state` other than 0 where no rows are drawn at random (random without shuffle,
+time-ordered) is a warning naming the param, not silently ignored.
+
 The test part has ceil(test_size * rows) rows, as in scikit-learn. Both outputs have the input's
 columns and a fresh 0..n-1 index; rows keep the order scikit-learn (or the time sort) gives them.
 """
@@ -32,6 +35,7 @@ from node_library.contract import (
     NodeType,
     Port,
     PortSchema,
+    Severity,
     error,
 )
 from node_library.datatypes import DataType
@@ -51,22 +55,47 @@ class TrainTestSplitParams(NodeParams):
         "",
         description="stratified: the column whose classes keep their shares; empty means the "
         "column with the target role.",
-        json_schema_extra=widgets.column(),
+        json_schema_extra=widgets.column() | widgets.visible_when(method=["stratified"]),
     )
     time_column: str = Field(
         "",
         description="time-ordered: the date/time (or numeric) column that orders the rows.",
-        json_schema_extra=widgets.column(),
+        json_schema_extra=widgets.column() | widgets.visible_when(method=["time-ordered"]),
     )
     random_state: int = Field(
         0,
         ge=0,
         le=2**32 - 1,
         description="Seed of the shuffle; the same seed gives the same split.",
+        json_schema_extra=widgets.visible_when(method=["random", "stratified"]),
     )
     shuffle: bool = Field(
-        True, description="random: shuffle before splitting (off: the last rows are the test set)."
+        True,
+        description="random: shuffle before splitting (off: the last rows are the test set).",
+        # stratified too: it must stay on there, and an issue says so when it is off
+        json_schema_extra=widgets.visible_when(method=["random", "stratified"]),
     )
+
+
+def _unused_seed(params: TrainTestSplitParams) -> list[Issue]:
+    """A seed that changes nothing is a warning, not silently ignored: without shuffling (and in
+    a time-ordered split) no rows are drawn at random."""
+    if params.random_state == 0:  # the default: no seed was given
+        return []
+    if params.method == "time-ordered":
+        why, fix = "a time-ordered split takes the last rows", "set random_state back to 0"
+    elif params.method == "random" and not params.shuffle:
+        why = "shuffle is off, so the last rows are the test set"
+        fix = "turn shuffle on for a random split with this seed, or set random_state back to 0"
+    else:
+        return []
+    issue = error(
+        "unused_seed",
+        f"random_state {params.random_state} is not used: {why}",
+        fix,
+        param="random_state",
+    )
+    return [issue.model_copy(update={"severity": Severity.WARNING})]
 
 
 def _column_issue(param: str, method: str, what: str) -> Issue:
@@ -107,6 +136,11 @@ class TrainTestSplitNode(NodeType[TrainTestSplitParams]):
 
     def validate(
         self, params: TrainTestSplitParams, inputs: Mapping[str, PortSchema], settings: NodeSettings
+    ) -> list[Issue]:
+        return self._method_issues(params, inputs) + _unused_seed(params)
+
+    def _method_issues(
+        self, params: TrainTestSplitParams, inputs: Mapping[str, PortSchema]
     ) -> list[Issue]:
         schema = inputs.get("data")
         if params.method == "stratified":

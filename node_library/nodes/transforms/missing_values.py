@@ -51,11 +51,14 @@ class MissingValuesParams(NodeParams):
         json_schema_extra=widgets.columns(),
     )
     value: FillValue | None = Field(
-        None, description="The constant that fill_value writes into the gaps."
+        None,
+        description="The constant that fill_value writes into the gaps.",
+        json_schema_extra=widgets.visible_when(strategy=["fill_value"]),
     )
     drop_when: Literal["any", "all"] = Field(
         "any",
         description="drop_rows: drop a row when any, or only when all, of the columns are missing.",
+        json_schema_extra=widgets.visible_when(strategy=["drop_rows"]),
     )
 
 

@@ -33,28 +33,48 @@ Mode = Literal["random_n", "random_fraction", "stratified", "first_n", "time_win
 
 class SampleParams(NodeParams):
     mode: Mode = Field("random_n", description="How rows are chosen.")
-    n: int = Field(1000, ge=1, le=1_000_000_000, description="Number of rows (random_n, first_n).")
+    n: int = Field(
+        1000,
+        ge=1,
+        le=1_000_000_000,
+        description="Number of rows (random_n, first_n).",
+        json_schema_extra=widgets.visible_when(mode=["random_n", "first_n"]),
+    )
     fraction: float = Field(
-        0.1, gt=0.0, le=1.0, description="Share of rows to keep (random_fraction, stratified)."
+        0.1,
+        gt=0.0,
+        le=1.0,
+        description="Share of rows to keep (random_fraction, stratified).",
+        json_schema_extra=widgets.visible_when(mode=["random_fraction", "stratified"]),
     )
     seed: int = Field(
-        0, ge=0, le=2**32 - 1, description="Random seed; the same seed gives the same rows."
+        0,
+        ge=0,
+        le=2**32 - 1,
+        description="Random seed; the same seed gives the same rows.",
+        json_schema_extra=widgets.visible_when(mode=["random_n", "random_fraction", "stratified"]),
     )
     stratify_column: str = Field(
         "",
         description="stratified: column whose groups keep their proportions.",
-        json_schema_extra=widgets.column(),
+        json_schema_extra=widgets.column() | widgets.visible_when(mode=["stratified"]),
     )
     time_column: str = Field(
         "",
         description="time_window: the datetime column to filter on.",
-        json_schema_extra=widgets.column(),
+        json_schema_extra=widgets.column() | widgets.visible_when(mode=["time_window"]),
     )
     start: str = Field(
-        "", max_length=64, description="time_window: first instant kept (ISO date/time), inclusive."
+        "",
+        max_length=64,
+        description="time_window: first instant kept (ISO date/time), inclusive.",
+        json_schema_extra=widgets.visible_when(mode=["time_window"]),
     )
     end: str = Field(
-        "", max_length=64, description="time_window: end of the window (ISO date/time), exclusive."
+        "",
+        max_length=64,
+        description="time_window: end of the window (ISO date/time), exclusive.",
+        json_schema_extra=widgets.visible_when(mode=["time_window"]),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
+from node_library import widgets
 from node_library.ml.search_space import Entry, GridEntry
 from node_library.node_kinds.tune import TuneNode, TuneParams
 
@@ -18,6 +19,7 @@ class GridSearchParams(TuneParams):
             "Hyperparameters of the model and the values to try, e.g. "
             '[{"param": "max_depth", "values": [3, 5, null]}]; every combination is tried.'
         ),
+        json_schema_extra=widgets.search_space(),
     )
 
 

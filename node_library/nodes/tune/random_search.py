@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
+from node_library import widgets
 from node_library.ml.search_space import Entry, RandomEntry
 from node_library.node_kinds.tune import TuneNode, TuneParams
 
@@ -20,6 +21,7 @@ class RandomSearchParams(TuneParams):
             'range, e.g. [{"param": "C", "low": 0.01, "high": 100, "log": true}, '
             '{"param": "max_iter", "low": 100, "high": 1000, "integer": true}].'
         ),
+        json_schema_extra=widgets.search_space(ranges=True),
     )
     n_iter: int = Field(20, ge=1, le=10_000, description="Number of candidates drawn.")
     search_random_state: int = Field(
