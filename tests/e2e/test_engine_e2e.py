@@ -40,7 +40,7 @@ def _wait_all_done(page: Any) -> None:
 
     for node_id in NODES:
         expect(node_at(page, node_id).locator(".node-badge")).to_have_text(
-            re.compile(r"^(succeeded|fresh)$"), timeout=RUN_TIMEOUT_MS
+            "Up to date", timeout=RUN_TIMEOUT_MS
         )
     expect(page.locator(".run-status")).to_have_text("SUCCESS", timeout=RUN_TIMEOUT_MS)
 
@@ -82,22 +82,22 @@ def test_runs_show_stats_history_comparison_and_schedules(
     rows = runs.locator("table.runs-table").first.locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first.locator(".run-trigger")).to_have_text("manual")
-    expect(rows.first.locator(".run-chip")).to_have_text("SUCCESS")
+    expect(rows.first.locator(".run-chip")).to_have_text("Succeeded")
     rows.first.locator(".run-trigger").click()
     steps = runs.locator("table.steps-table tbody tr")
     expect(steps).to_have_count(len(NODES))
-    expect(runs.locator("table.steps-table")).to_contain_text("succeeded")
+    expect(runs.locator("table.steps-table")).to_contain_text("Succeeded")
     shot(page, "engine-02-runs-panel")
 
     # A param change, then Run again: only what it affects re-runs; the history shows both runs.
     node_at(page, "logreg").locator(".node-title").click()
     page.locator("#param-C").fill("0.01")
-    expect(node_at(page, "metrics").locator(".node-badge")).to_have_text("stale")
+    expect(node_at(page, "metrics").locator(".node-badge")).to_have_text("Stale")
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.locator(".run-status")).to_have_text(re.compile("STARTED|QUEUED|SUCCESS"))
     _wait_all_done(page)
     expect(rows).to_have_count(2)
-    expect(rows.first.locator(".run-chip")).to_have_text("SUCCESS")
+    expect(rows.first.locator(".run-chip")).to_have_text("Succeeded")
 
     # Compare the two runs' metrics: accuracy in both, with the difference.
     rows.nth(0).get_by_role("checkbox").check()
@@ -164,7 +164,7 @@ def test_a_failed_run_shows_its_traceback_and_re_executes_from_its_failure(
 
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.locator(".run-status")).to_have_text("FAILURE", timeout=RUN_TIMEOUT_MS)
-    expect(node_at(page, "orders").locator(".node-badge")).to_have_text("failed")
+    expect(node_at(page, "orders").locator(".node-badge")).to_have_text("Failed")
 
     # The status panel: the gist, unfolding to the whole error with its traceback.
     node_at(page, "orders").locator(".node-title").click()
@@ -182,7 +182,7 @@ def test_a_failed_run_shows_its_traceback_and_re_executes_from_its_failure(
     page.locator(".run-controls").get_by_role("button", name="Re-execute from failure").click()
     for node_id in SALES_NODES:
         expect(node_at(page, node_id).locator(".node-badge")).to_have_text(
-            re.compile(r"^(succeeded|fresh)$"), timeout=RUN_TIMEOUT_MS
+            "Up to date", timeout=RUN_TIMEOUT_MS
         )
     expect(page.locator(".run-status")).to_have_text("SUCCESS")
     expect(
@@ -194,8 +194,8 @@ def test_a_failed_run_shows_its_traceback_and_re_executes_from_its_failure(
     runs = page.get_by_role("region", name="Runs")
     rows = runs.locator("table.runs-table").first.locator("tbody tr")
     expect(rows).to_have_count(2)
-    expect(rows.nth(0).locator(".run-chip")).to_have_text("SUCCESS")
-    expect(rows.nth(1).locator(".run-chip")).to_have_text("FAILURE")
+    expect(rows.nth(0).locator(".run-chip")).to_have_text("Succeeded")
+    expect(rows.nth(1).locator(".run-chip")).to_have_text("Failed")
     failed_id = rows.nth(1).get_attribute("data-run-id")
     assert failed_id
     expect(rows.nth(0)).to_contain_text(f"re-executes {failed_id[:8]}")

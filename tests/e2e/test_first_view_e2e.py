@@ -167,7 +167,7 @@ def test_a_long_error_wraps_inside_the_properties_panel(
 
     page.get_by_role("button", name="Run", exact=True).click()
     expect(node_at(page, "orders").locator(".node-badge")).to_have_text(
-        "failed", timeout=RUN_TIMEOUT_MS
+        "Failed", timeout=RUN_TIMEOUT_MS
     )
     node_at(page, "orders").locator(".node-title").click()
     status = panel.get_by_role("region", name="Run status")
@@ -418,9 +418,10 @@ def test_notices_float_over_the_canvas_and_problems_stay_folded_on_load(
 
     # A notice floats over the canvas: nothing on the page moves when it comes or goes.
     _wait_first_view(page)
+    node_at(page, "orders").locator(".node-title").click()  # the results panel opens below
+    expect(page.locator("section.results-panel .results-body")).to_be_visible()
     canvas_before = _box(page.locator(".canvas"))
     node_before = _box(node_at(page, "orders"))
-    node_at(page, "orders").locator(".node-title").click()
     page.keyboard.press("Control+Shift+g")  # ungroup a node that is in no group: a notice
     notice = page.get_by_role("status").filter(has_text="None of the selected nodes is in a group")
     expect(notice).to_be_visible()

@@ -19,7 +19,7 @@ from tests.e2e.pages import node_at, shot, wait_until, watch_errors
 
 SALES = REPO / "data" / "examples" / "sales.csv"
 RUN_TIMEOUT_MS = 120_000
-DONE = re.compile(r"^(succeeded|fresh)$")
+DONE = "Up to date"
 
 
 def _stored(server: CanvasServer, workflow_id: str) -> Workflow:
@@ -175,11 +175,11 @@ def test_a_new_user_builds_csv_filter_chart_runs_edits_and_undoes(
     # CSV stays fresh.
     _select(page, keep)
     _set_param(page, "expression", "units > 8")
-    expect(node_at(page, keep).locator(".node-badge")).to_have_text("stale")
+    expect(node_at(page, keep).locator(".node-badge")).to_have_text("Stale")
     expect(node_at(page, keep).locator(".node-badge")).to_have_attribute(
         "title", re.compile("params changed")
     )
-    expect(node_at(page, chart).locator(".node-badge")).to_have_text("stale")
+    expect(node_at(page, chart).locator(".node-badge")).to_have_text("Stale")
     expect(node_at(page, chart).locator(".node-badge")).to_have_attribute(
         "title", re.compile(f"upstream {keep} changed")
     )
@@ -218,7 +218,7 @@ def test_a_new_user_builds_csv_filter_chart_runs_edits_and_undoes(
         "the undo saved",
     )
     for node_id in (csv, keep, chart):
-        expect(node_at(page, node_id).locator(".node-badge")).to_have_text("fresh")
+        expect(node_at(page, node_id).locator(".node-badge")).to_have_text("Up to date")
     _select(page, keep)
     expect(panel.get_by_test_id("grid-count")).to_have_text(f"{kept:,} rows")
     shot(page, "first-06-undone")
@@ -233,7 +233,7 @@ def test_a_new_user_builds_csv_filter_chart_runs_edits_and_undoes(
         "the redo saved",
     )
     for node_id in (csv, keep, chart):
-        expect(node_at(page, node_id).locator(".node-badge")).to_have_text("fresh")
+        expect(node_at(page, node_id).locator(".node-badge")).to_have_text("Up to date")
     assert len(workflow_runs(server.services.instance, slug, 50)) == runs_before + 1
     shot(page, "first-07-redone")
     assert errors == [], errors

@@ -69,7 +69,7 @@ def test_run_shows_live_status_then_nothing_to_do_and_problems_lead_to_their_nod
     stored = canvas_server.services.import_workflow(EXAMPLE.read_text())
     _open(page, canvas_server, stored.workflow.id)
     for node_id in NODES:
-        expect(node_at(page, node_id).locator(".node-badge")).to_have_text("missing")
+        expect(node_at(page, node_id).locator(".node-badge")).to_have_text("Not run")
     expect(page.get_by_role("button", name=re.compile(r"^Problems \(0\)$"))).to_be_visible()
 
     # Run (= stale): every node ends succeeded with its duration and rows; the run says SUCCESS
@@ -79,7 +79,7 @@ def test_run_shows_live_status_then_nothing_to_do_and_problems_lead_to_their_nod
     run.click()
     for node_id in NODES:
         expect(node_at(page, node_id).locator(".node-badge")).to_have_text(
-            re.compile(r"^(succeeded|fresh)$"), timeout=RUN_TIMEOUT_MS
+            "Up to date", timeout=RUN_TIMEOUT_MS
         )
     expect(page.locator(".run-status")).to_have_text("SUCCESS")
     expect(page.locator(".run-elapsed")).to_have_text(re.compile(r"^(\d+(\.\d+)? s|\d+:\d\d)$"))
@@ -102,8 +102,17 @@ def test_run_shows_live_status_then_nothing_to_do_and_problems_lead_to_their_nod
     # "Run up to this node" also has nothing to do.
     _select(page, "revenue")
     status_block = page.get_by_role("region", name="Run status")
-    expect(status_block.locator(".node-badge")).to_have_text(re.compile(r"^(succeeded|fresh)$"))
+    expect(status_block.locator(".node-badge")).to_have_text("Up to date")
     expect(status_block).to_contain_text("Last run:")
+    # when (the date and time on hover), and the run and the node's asset in the Dagster UI
+    expect(status_block.locator(".status-last time")).to_have_text("just now")
+    expect(status_block.locator(".status-last time")).to_have_attribute("title", re.compile(r"\d"))
+    expect(status_block.get_by_role("link", name="Run in Dagster")).to_have_attribute(
+        "href", re.compile(r"^/dagster/runs/[0-9a-f-]+$")
+    )
+    expect(status_block.get_by_role("link", name="Asset in Dagster")).to_have_attribute(
+        "href", re.compile(r"^/dagster/assets/[^/]+/revenue$")
+    )
     expect(status_block.get_by_role("button", name="Run up to here")).to_be_enabled()
     expect(status_block.get_by_role("button", name="Run only this")).to_be_enabled()
     _run_menu(page, "Run up to this node")
@@ -116,17 +125,15 @@ def test_run_shows_live_status_then_nothing_to_do_and_problems_lead_to_their_nod
     _select(page, "non_empty")
     expression = page.locator("#param-expression")
     expression.fill("units > 1 and discount < 0.2")
-    expect(node_at(page, "non_empty").locator(".node-badge")).to_have_text("stale")
+    expect(node_at(page, "non_empty").locator(".node-badge")).to_have_text("Stale")
     expect(node_at(page, "non_empty").locator(".node-badge")).to_have_attribute(
         "title", re.compile("params changed")
     )
-    expect(node_at(page, "revenue").locator(".node-badge")).to_have_text("stale")
+    expect(node_at(page, "revenue").locator(".node-badge")).to_have_text("Stale")
     expect(node_at(page, "revenue").locator(".node-badge")).to_have_attribute(
         "title", re.compile("upstream non_empty changed")
     )
-    expect(node_at(page, "orders").locator(".node-badge")).to_have_text(
-        re.compile(r"^(succeeded|fresh)$")
-    )
+    expect(node_at(page, "orders").locator(".node-badge")).to_have_text("Up to date")
 
     # Break it: an unknown column. The node gets an issue badge with the message, and the
     # problems list opens with the issue.
@@ -200,7 +207,7 @@ def test_a_node_failing_at_run_time_shows_its_error_skips_downstream_and_reruns_
 
     page.get_by_role("button", name="Run", exact=True).click()
     expect(node_at(page, "orders").locator(".node-badge")).to_have_text(
-        "failed", timeout=RUN_TIMEOUT_MS
+        "Failed", timeout=RUN_TIMEOUT_MS
     )
     expect(page.locator(".run-status")).to_have_text("FAILURE")
     failed = node_at(page, "orders")
@@ -208,7 +215,7 @@ def test_a_node_failing_at_run_time_shows_its_error_skips_downstream_and_reruns_
     expect(failed.locator(".node-error")).to_contain_text("line 30001")
     for node_id in DOWNSTREAM_OF_ORDERS:
         node = node_at(page, node_id)
-        expect(node.locator(".node-badge")).to_have_text("skipped")
+        expect(node.locator(".node-badge")).to_have_text("Skipped")
         expect(node.locator(".node-run-skipped")).to_have_text(
             "not run because an upstream node failed"
         )
@@ -218,7 +225,7 @@ def test_a_node_failing_at_run_time_shows_its_error_skips_downstream_and_reruns_
     # The properties panel shows the error, folded, and offers the re-run too.
     _select(page, "orders")
     status_block = page.get_by_role("region", name="Run status")
-    expect(status_block.locator(".node-badge")).to_have_text("failed")
+    expect(status_block.locator(".node-badge")).to_have_text("Failed")
     error = status_block.locator("details.status-error")
     expect(error.locator("summary")).to_contain_text("not valid CSV")
     expect(error.locator("pre")).not_to_be_visible()
@@ -229,8 +236,8 @@ def test_a_node_failing_at_run_time_shows_its_error_skips_downstream_and_reruns_
 
     # After a reload the last run's failure is still shown.
     page.reload()
-    expect(node_at(page, "orders").locator(".node-badge")).to_have_text("failed")
-    expect(node_at(page, "chart").locator(".node-badge")).to_have_text("skipped")
+    expect(node_at(page, "orders").locator(".node-badge")).to_have_text("Failed")
+    expect(node_at(page, "chart").locator(".node-badge")).to_have_text("Skipped")
     expect(page.locator(".run-status")).to_have_text("FAILURE")
 
     # Fix the file, re-run from the failed node: it and everything downstream succeed.
@@ -238,7 +245,7 @@ def test_a_node_failing_at_run_time_shows_its_error_skips_downstream_and_reruns_
     node_at(page, "orders").get_by_role("button", name="Re-run from here").click()
     for node_id in NODES:
         expect(node_at(page, node_id).locator(".node-badge")).to_have_text(
-            re.compile(r"^(succeeded|fresh)$"), timeout=RUN_TIMEOUT_MS
+            "Up to date", timeout=RUN_TIMEOUT_MS
         )
     expect(page.locator(".run-status")).to_have_text("SUCCESS")
     expect(node_at(page, "orders").locator(".node-run-succeeded")).to_contain_text("45,000 rows")

@@ -1,6 +1,7 @@
 /**
- * The canvas page's toolbar: back to the list, the workflow's name, undo and redo, group, tidy
- * up, the shortcuts overlay, the Dagster link, the live indicator, the theme, the runs panel and
+ * The canvas page's toolbar: the "Skip to canvas" link (the page's first focusable element), back
+ * to the list, the workflow's name, undo and redo, group, tidy up, the shortcuts overlay, the Help
+ * menu (getting started, node reference, the API explorer), the Dagster link, the live indicator, the theme, the runs panel and
  * schedule buttons, and the run controls. It reads the name and the undo history only, so
  * dragging on the canvas does not redraw it.
  */
@@ -10,8 +11,10 @@ import { canRedo, canUndo } from "../graph/history";
 import { useRunPanelsStore } from "../store/useRunPanelsStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { DagsterLink } from "./DagsterLink";
+import { HelpMenu } from "./HelpMenu";
 import { LiveIndicator } from "./LiveIndicator";
 import { RunControls } from "./RunControls";
+import { SkipToCanvas } from "./SkipToCanvas";
 import { ThemeToggle } from "./ThemeToggle";
 
 export interface CanvasToolbarProps {
@@ -35,6 +38,7 @@ export const CanvasToolbar = memo(function CanvasToolbar({
   const history = useWorkflowStore((s) => s.history);
   return (
     <header className="toolbar">
+      <SkipToCanvas />
       <button type="button" onClick={onBack} aria-label="Back to workflows">
         ←
       </button>
@@ -60,6 +64,7 @@ export const CanvasToolbar = memo(function CanvasToolbar({
       <button type="button" onClick={onHelp} title="Keyboard shortcuts (?)" aria-haspopup="dialog">
         Shortcuts
       </button>
+      <HelpMenu onShortcuts={onHelp} />
       <DagsterLink />
       <LiveIndicator />
       <ThemeToggle />

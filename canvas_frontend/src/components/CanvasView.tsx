@@ -30,6 +30,10 @@ import { ShortcutsHelp } from "./ShortcutsHelp";
 import { CanvasToolbar } from "./CanvasToolbar";
 import { CanvasEmptyState } from "./CanvasEmptyState";
 import { ConnectionHintStyles } from "./ConnectionHintStyles";
+import { ConnectTo } from "./ConnectTo";
+import { NodeDocs } from "./NodeDocs";
+import { Onboarding } from "./Onboarding";
+import { usePaletteAdd } from "./usePaletteAdd";
 import { NoticeBar } from "./NoticeBar";
 import { useArrowNudges } from "./useArrowNudges";
 import { useCanvasClipboard } from "./useCanvasClipboard";
@@ -37,6 +41,7 @@ import { useCanvasEdits } from "./useCanvasEdits";
 import { useCanvasPointer } from "./useCanvasPointer";
 import { useCanvasShortcuts } from "./useCanvasShortcuts";
 import { useConnectionHandlers } from "./useConnectionHandlers";
+import { useFileDrop } from "./useFileDrop";
 import { useGraphCommit } from "./useGraphCommit";
 import { usePaletteDrop } from "./usePaletteDrop";
 import { useQuickAdd } from "./useQuickAdd";
@@ -70,8 +75,10 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
   } = useCanvasEdits(commit, flowRef, canvasRef);
   const { quickAdd, openQuickAdd, closeQuickAdd, pickQuickAdd, wireForDrop, onDoubleClick } =
     useQuickAdd(flowRef, canvasRef, addNode);
-  const { onDragOver, onDrop } = usePaletteDrop(flowRef, addNode, wireForDrop);
+  const palette = usePaletteDrop(flowRef, addNode, wireForDrop);
+  const { onDragOver, onDrop } = useFileDrop(flowRef, commitAndSelect, palette);
   const connection = useConnectionHandlers(commit, openQuickAdd);
+  const paletteAdd = usePaletteAdd(addNode, addAtCenter, flowRef, canvasRef);
   const { duplicate } = useCanvasClipboard(commitAndSelect, flowRef, pointerRef);
   useArrowNudges(commit, canvasRef);
   useCanvasShortcuts(
@@ -112,7 +119,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
         onHelp={openHelp}
       />
       <div className="canvas-body">
-        <Palette onAdd={addAtCenter} />
+        <Palette onAdd={paletteAdd} />
         <div className="canvas-center">
           <NoticeBar />
           <div
@@ -134,6 +141,8 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
             />
             <CanvasEmptyState />
             <ConnectionHintStyles scope=".canvas" />
+            <ConnectTo onConnect={connection.onConnect} />
+            <Onboarding />
             {quickAdd && (
               <QuickAdd
                 left={quickAdd.left}
@@ -156,6 +165,7 @@ export function CanvasView({ workflowId, onBack }: { workflowId: string; onBack:
         <PropertiesPanel commit={commit} />
       </div>
       {helpOpen && <ShortcutsHelp onClose={closeHelp} />}
+      <NodeDocs />
       <ScheduleDialog />
     </div>
   );

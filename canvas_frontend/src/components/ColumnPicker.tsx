@@ -1,8 +1,10 @@
 /**
  * Column pickers of the properties form, fed by the columns the server infers for the node's
  * input (graph/paramsForm.ts `inputColumns`): a combobox for one column (type to filter, arrows
- * and Enter to pick, the dtype shown as a badge), and an ordered include list of chips for several
- * (add with the combobox, remove, move up and down: KNIME's column filter, in small). A name that
+ * and Enter to pick, the dtype and the column's role shown as badges), and an ordered include
+ * list of chips for several (add with the combobox, remove, move up and down: KNIME's column
+ * filter, in small). A column's role (node_library/roles.py) shows when it is not the default
+ * `feature`: the target highlighted, id and ignore muted. A name that
  * is not among the input's columns may still be typed (the input may not be known before a run);
  * when the input is known it is flagged "not in the input". Also the suggestion list both these
  * and the expression editor drop down.
@@ -28,6 +30,8 @@ export interface Suggestion {
   detail?: string;
   /** "column", "function", "keyword"...: styles the entry's icon. */
   kind?: string;
+  /** A column's role (target, id, ignore), shown as a badge. */
+  role?: string;
 }
 
 /** A dropped-down list of suggestions; the input keeps the focus (aria-activedescendant). */
@@ -72,6 +76,7 @@ export const SuggestionList = memo(function SuggestionList({
           >
             {item.kind && <span className={`suggest-kind kind-${item.kind}`} aria-hidden />}
             <span className="suggest-label">{item.label}</span>
+            {item.role && <RoleBadge role={item.role} />}
             {item.detail && <span className="suggest-detail">{item.detail}</span>}
           </li>
         ))}
@@ -84,6 +89,23 @@ export const SuggestionList = memo(function SuggestionList({
 /** A column's dtype as a small badge. */
 export function DtypeBadge({ dtype }: { dtype: string }) {
   return dtype ? <span className={`dtype dtype-${dtype}`}>{dtype}</span> : null;
+}
+
+const ROLE_TITLES: Readonly<Record<string, string>> = {
+  target:
+    "Target: the column models predict and metrics score (set by the source or a Set roles node)",
+  id: "Id: names a row; models and feature nodes leave it out",
+  ignore: "Ignore: models and feature nodes leave it out",
+};
+
+/** A column's role as a small badge; nothing for `feature`, every column's role by default. */
+export function RoleBadge({ role }: { role: string | undefined }) {
+  if (!role || role === "feature") return null;
+  return (
+    <span className={`column-role role-${role}`} title={ROLE_TITLES[role] ?? role}>
+      {role}
+    </span>
+  );
 }
 
 /** "not in the input" for a name the known input lacks; nothing otherwise. */
@@ -208,7 +230,7 @@ export const ColumnCombobox = memo(function ColumnCombobox({
       {shown && (
         <SuggestionList
           id={listId}
-          items={items.map((c) => ({ key: c.name, label: c.name, detail: c.dtype }))}
+          items={items.map((c) => ({ key: c.name, label: c.name, detail: c.dtype, role: c.role }))}
           active={current}
           onPick={pick}
           onHover={setActive}
@@ -232,7 +254,8 @@ export const ColumnSelect = memo(function ColumnSelect({
   placeholder?: string;
   onChange: (name: string) => void;
 }) {
-  const dtype = columns.find((c) => c.name === value)?.dtype ?? "";
+  const picked = columns.find((c) => c.name === value);
+  const dtype = picked?.dtype ?? "";
   return (
     <div className="column-select">
       <ColumnCombobox
@@ -247,6 +270,7 @@ export const ColumnSelect = memo(function ColumnSelect({
       {(dtype || (known && value)) && (
         <div className="column-status">
           <DtypeBadge dtype={dtype} />
+          <RoleBadge role={picked?.role} />
           <MissingFlag name={value} columns={columns} known={known} />
         </div>
       )}
@@ -293,6 +317,7 @@ export const ColumnChips = memo(function ColumnChips({
                 {name}
               </span>
               <DtypeBadge dtype={columns.find((c) => c.name === name)?.dtype ?? ""} />
+              <RoleBadge role={columns.find((c) => c.name === name)?.role} />
               <MissingFlag name={name} columns={columns} known={known} />
               <span className="chip-actions">
                 <button

@@ -29,6 +29,7 @@ import type { FlowNode } from "../store/flowModel";
 import { useColorMode } from "../store/useThemeStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { CanvasGrid } from "./CanvasGrid";
+import { ConnectionHintLabel } from "./ConnectionHintStyles";
 import { FirstView } from "./FirstView";
 import { FlowFocus } from "./FlowFocus";
 import { GroupFrame } from "./GroupFrame";
@@ -107,6 +108,7 @@ export const FlowHost = memo(function FlowHost({
       <FlowFocus />
       <FirstView active={fitOnOpen} />
       <SimpleLookSwitch onChange={setSimpleLook} />
+      <ConnectionHintLabel />
     </ReactFlow>
   );
 });

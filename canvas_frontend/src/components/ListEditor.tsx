@@ -15,7 +15,7 @@ import {
   type FieldDescriptor,
   type InputColumns,
 } from "../graph/paramsForm";
-import { ColumnCombobox, DtypeBadge } from "./ColumnPicker";
+import { ColumnCombobox, DtypeBadge, RoleBadge } from "./ColumnPicker";
 import "./properties.css";
 
 /** Draws one property of a row (or a map's value): field, current value, change, element id. */
@@ -318,6 +318,7 @@ function KeyColumn({
         onPick={onChange}
       />
       {info && <DtypeBadge dtype={info.dtype} />}
+      {info && <RoleBadge role={info.role} />}
       {known && value !== "" && !info && <span className="column-missing">not in the input</span>}
     </>
   );

@@ -1,28 +1,38 @@
 /**
- * The selected node's run status in the properties panel: its state and why, progress with the
- * estimate of the time left, the last run's duration, rows in and out and peak memory, the error
- * with its full traceback folded, its log lines, and the per-node run actions (run up to / only
- * this, re-run from here, re-execute the failed run from its failure, schedule this node).
- * `beforeRun` commits the form's pending edits first, so a run sees them.
+ * The selected node's run status in the properties panel: its state and why (in the words of
+ * graph/statusWords.ts), progress with the estimate of the time left, the last run (when, how
+ * long ago on hover the date and time, its outcome, links to the run and the node's asset in the
+ * Dagster UI) with its duration, rows in and out and peak memory, the error with its full
+ * traceback folded, its log lines, and the per-node run actions (run up to / only this, re-run
+ * from here, re-execute the failed run from its failure, schedule this node). `beforeRun` commits
+ * the form's pending edits first, so a run sees them.
  */
 
 import { useState } from "react";
 import { formatDuration } from "../graph/elapsed";
 import { canReexecute } from "../graph/runHistory";
 import { formatMemory, formatRowsFlow } from "../graph/runStats";
+import {
+  lastRunOf,
+  nodeStateLabel,
+  nodeStateMeaning,
+  runOutcomeLabel,
+  whenText,
+} from "../graph/statusWords";
+import { reexecuteAction } from "../graph/runWording";
 import { errorHeadline, shownState } from "../store/runState";
 import { useRunPanelsStore } from "../store/useRunPanelsStore";
 import { selectRunActive, useRunStore } from "../store/useRunStore";
+import { DagsterAssetLink, DagsterRunLink } from "./DagsterLink";
 import { LiveElapsed, LiveEta } from "./Elapsed";
 import { launch, reexecuteFromFailure, rerunFrom } from "./runActions";
+import { useNow } from "./useNow";
 import "./running.css";
 
-const FRESHNESS_TEXT: Readonly<Record<string, string>> = {
-  fresh: "The stored result matches the current params and inputs.",
-  missing: "Not computed yet for these params and inputs.",
-  queued: "Waiting for its turn in this run.",
-  running: "Running now.",
-};
+/** "the stored result matches..." -> "The stored result matches....": a line of its own. */
+function sentence(text: string): string {
+  return text ? `${text.charAt(0).toUpperCase()}${text.slice(1)}.` : "";
+}
 
 /** The node's state and why, its last run (duration, rows, error, log) and its run actions. */
 export function NodeRunStatus({
@@ -45,13 +55,16 @@ export function NodeRunStatus({
   const current = run && state === run.state ? run : undefined;
   const why =
     current?.state === "skipped" || current?.state === "running"
-      ? current.message
-      : current?.state === "failed" || current?.state === "succeeded"
+      ? current.message || sentence(nodeStateMeaning(current.state))
+      : current?.state === "failed"
         ? ""
-        : fresh?.reason ||
-          (state
-            ? (FRESHNESS_TEXT[state] ?? "")
-            : "Not known while the workflow has problems: fix them to see it.");
+        : current?.state === "succeeded"
+          ? sentence(nodeStateMeaning("succeeded"))
+          : fresh?.reason ||
+            (state
+              ? sentence(nodeStateMeaning(state))
+              : "Not known while the workflow has problems: fix them to see it.");
+  const last = lastRunOf(current, runId, fresh, lastDurationS);
   const settled = current && (current.state === "succeeded" || current.state === "failed");
   const stats = settled
     ? [
@@ -59,12 +72,14 @@ export function NodeRunStatus({
         ["Rows", formatRowsFlow(current.rowsIn, current.rows)],
         ["Peak memory", formatMemory(current.memoryMb)],
       ].filter(([, value]) => value)
-    : [];
+    : // the run that stored the latest result: how long it took (the next run's estimate)
+      [["Duration", formatDuration(last?.durationS ?? null)]].filter(([, value]) => value);
   const reexecutable =
     runId !== null &&
     runStatus !== null &&
     canReexecute(runStatus) &&
     (current?.state === "failed" || current?.state === "skipped" || current?.state === "queued");
+  const reexecute = reexecuteAction(runStatus);
   const error = current?.state === "failed" ? errorHeadline(current.message || "failed") : null;
 
   function start(request: Parameters<typeof launch>[0]) {
@@ -76,7 +91,9 @@ export function NodeRunStatus({
     <section className="node-status-block" aria-label="Run status">
       <h3>Status</h3>
       <div className="status-line">
-        <span className={`node-badge badge-${state ?? "unknown"}`}>{state ?? "not checked"}</span>
+        <span className={`node-badge badge-${state ?? "unknown"}`} data-state={state ?? "unknown"}>
+          {nodeStateLabel(state)}
+        </span>
         {why && <span className="status-why">{why}</span>}
       </div>
       {current?.state === "running" && (
@@ -96,7 +113,7 @@ export function NodeRunStatus({
           )}
         </div>
       )}
-      {stats.length > 0 && <div className="status-last muted small">Last run:</div>}
+      {(last || fresh?.assetKey) && <LastRunLine last={last} assetKey={fresh?.assetKey ?? null} />}
       {stats.length > 0 && (
         <dl className="status-stats" aria-label="Last run">
           {stats.map(([name, value]) => (
@@ -116,8 +133,8 @@ export function NodeRunStatus({
       )}
       {!deterministic && (
         <p className="muted small">
-          ≈ Not deterministic: its data can change outside the workflow, so a fresh result may not
-          be current; run it again to re-read.
+          ≈ Not deterministic: its data can change outside the workflow, so an up-to-date result may
+          not be current; run it again to re-read.
         </p>
       )}
       {logs && logs.length > 0 && (
@@ -133,7 +150,7 @@ export function NodeRunStatus({
           type="button"
           disabled={busy}
           onClick={() => start({ selection: "UPSTREAM", node: nodeId })}
-          title="Run what this node needs that is not fresh, then this node"
+          title="Run what this node needs that is not up to date, then this node"
         >
           Run up to here
         </button>
@@ -158,7 +175,7 @@ export function NodeRunStatus({
             Re-run from here
           </button>
         )}
-        {reexecutable && runId && (
+        {reexecutable && runId && reexecute && (
           <button
             type="button"
             disabled={busy}
@@ -166,9 +183,9 @@ export function NodeRunStatus({
               beforeRun();
               void reexecuteFromFailure(runId);
             }}
-            title="Run the failed and unrun nodes of this run again, reusing the results of those that succeeded"
+            title={reexecute.title}
           >
-            Re-execute from failure
+            {reexecute.label}
           </button>
         )}
         <button
@@ -181,6 +198,46 @@ export function NodeRunStatus({
         </button>
       </div>
     </section>
+  );
+}
+
+/** "Last run: 3 min ago (the date and time on hover) · Succeeded", with the Dagster UI's pages
+ * of the run and of the node's asset. */
+function LastRunLine({
+  last,
+  assetKey,
+}: {
+  last: ReturnType<typeof lastRunOf>;
+  assetKey: readonly string[] | null;
+}) {
+  const now = useNow();
+  const when = last ? whenText(last.atMs, now) : null;
+  return (
+    <div className="status-last small">
+      {last && (
+        <span className="status-last-run">
+          <span className="muted">Last run: </span>
+          {when ? (
+            <time
+              dateTime={last.atMs !== null ? new Date(last.atMs).toISOString() : undefined}
+              title={when.absolute}
+            >
+              {when.relative}
+            </time>
+          ) : (
+            <span className="muted">time not known</span>
+          )}
+          {" · "}
+          <span className={`status-outcome outcome-${last.outcome}`}>
+            {runOutcomeLabel(last.outcome)}
+          </span>
+        </span>
+      )}
+      <span className="status-links">
+        {last?.runId && <DagsterRunLink runId={last.runId}>Run in Dagster</DagsterRunLink>}
+        {assetKey && assetKey.length > 0 && <DagsterAssetLink assetKey={assetKey} />}
+      </span>
+    </div>
   );
 }
 

@@ -1,12 +1,14 @@
 /**
  * The node palette: the registry's node types grouped by category, with a typo-tolerant search
  * (graph/search.ts). An entry is dragged onto the canvas (the drop point places it) or added
- * with its "add" button (at the centre of the view).
+ * with its "add" button or a double-click on its name (`onAdd`: wired to the selected node when
+ * it fits, usePaletteAdd.ts); its round "i" button opens the type's documentation (NodeDocs.tsx).
  */
 
 import { memo, useMemo, useState, type DragEvent } from "react";
 import { groupByCategory, searchEntries } from "../graph/search";
 import { useRegistryStore } from "../store/useRegistryStore";
+import { LearnMoreButton } from "./NodeDocs";
 
 /** The drag payload's MIME type: the node type id. */
 export const NODE_TYPE_MIME = "application/x-mlcanvas-node-type";
@@ -49,12 +51,20 @@ export const Palette = memo(function Palette({ onAdd }: { onAdd: (typeId: string
                 onDragStart={(e) => onDragStart(e, spec.typeId)}
                 title={spec.description}
               >
-                <span className="palette-name">{spec.displayName}</span>
+                <span
+                  className="palette-name"
+                  onDoubleClick={() => onAdd(spec.typeId)}
+                  title={`${spec.description} (double-click to add)`}
+                >
+                  {spec.displayName}
+                </span>
+                <LearnMoreButton typeId={spec.typeId} name={spec.displayName} compact />
                 <button
                   type="button"
                   className="palette-add"
                   onClick={() => onAdd(spec.typeId)}
                   aria-label={`Add ${spec.displayName}`}
+                  title="Add it: wired to the selected node when it fits, else in the middle of the view"
                 >
                   add
                 </button>

@@ -1,14 +1,15 @@
 /**
  * The toolbar's run controls: a split button (Run = run what is stale; its menu runs everything,
  * up to the selected node or only it, or schedules that node), Cancel while a run is going, the
- * run's status with its elapsed time, "Re-execute from failure" after a failed or canceled run,
+ * run's status with its elapsed time, "Re-execute from failure" after a failed run ("Resume" after
+ * a cancelled one: graph/runWording.ts),
  * and why a launch was refused. Also keeps freshness current after edits, picks up the
  * workflow's latest run when it opens and loads each node's last duration (for the running
  * estimate). The actions live in runActions.ts.
  */
 
 import { memo, useEffect, useRef, useState } from "react";
-import { canReexecute } from "../graph/runHistory";
+import { reexecuteAction } from "../graph/runWording";
 import { singleSelectedId } from "../graph/selection";
 import { useRunPanelsStore } from "../store/useRunPanelsStore";
 import { selectRunActive, useRunStore } from "../store/useRunStore";
@@ -66,6 +67,7 @@ export const RunControls = memo(function RunControls() {
   const runId = useRunStore((s) => s.runId);
   const active = useRunStore(selectRunActive);
   const busy = launching || active;
+  const rest = runStatus ? reexecuteAction(runStatus) : null;
 
   useEffect(() => {
     if (!workflowId) return;
@@ -101,14 +103,14 @@ export const RunControls = memo(function RunControls() {
           <Elapsed since={startedAt} until={endedAt} />
         </span>
       )}
-      {!busy && runId && runStatus && canReexecute(runStatus) && (
+      {!busy && runId && rest && (
         <button
           type="button"
           className="run-reexecute"
           onClick={() => void reexecuteFromFailure(runId)}
-          title="Run the failed and unrun nodes of the last run again, reusing the results of those that succeeded"
+          title={rest.title}
         >
-          Re-execute from failure
+          {rest.label}
         </button>
       )}
       <LaunchProblemPopover />

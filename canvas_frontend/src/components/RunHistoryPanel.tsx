@@ -1,8 +1,9 @@
 /**
  * The workflow's runs ("Runs" in the toolbar), below the canvas: a table of runs newest first
- * (status, trigger, selection, executor, started, duration, steps, the run it re-executes),
- * refreshed live while a run is going. Clicking a run shows its steps (duration, rows in → out,
- * peak memory, error) with "Re-execute from failure" for a failed or canceled run; ticking two
+ * (outcome in the words of graph/statusWords.ts, trigger, selection, executor, started,
+ * duration, steps, the run it re-executes), refreshed live while a run is going. Clicking a run
+ * shows its steps (outcome, duration, rows in → out, peak memory, error), a link to the run in
+ * the Dagster UI and "Re-execute from failure" for a failed run ("Resume" for a canceled one); ticking two
  * runs and "Compare" shows their metrics side by side (node · metric, run A, run B, B − A).
  *
  * memo'd and prop-less: canvas renders (pan, drag) skip it; it reads only the workflow id, its
@@ -23,15 +24,18 @@ import {
   stepCounts,
 } from "../graph/runHistory";
 import { formatMemory, formatRowsFlow } from "../graph/runStats";
+import { runOutcomeLabel } from "../graph/statusWords";
 import { useRunPanelsStore } from "../store/useRunPanelsStore";
 import { selectRunActive, useRunStore } from "../store/useRunStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
+import { DagsterRunLink } from "./DagsterLink";
 import { Elapsed } from "./Elapsed";
 import { reexecuteFromFailure } from "./runActions";
 import { useGraphCommit } from "./useGraphCommit";
 import { useComparedMetrics, useRunHistory, useRunSteps } from "./useRunHistory";
 import { useNow } from "./useNow";
 import "./runHistory.css";
+import { reexecuteAction } from "../graph/runWording";
 
 function shortId(id: string): string {
   return id.slice(0, 8);
@@ -42,7 +46,11 @@ function startedMs(run: { startedAt: string | null; createdAt: string | null }):
 }
 
 function StatusChip({ status }: { status: string }) {
-  return <span className={`run-chip run-chip-${status.toLowerCase()}`}>{status}</span>;
+  return (
+    <span className={`run-chip run-chip-${status.toLowerCase()}`} data-status={status}>
+      {runOutcomeLabel(status)}
+    </span>
+  );
 }
 
 function RunDuration({ run }: { run: RunHistoryEntry }) {
@@ -235,6 +243,7 @@ function RunsTable({
 function RunStepsView({ run }: { run: RunHistoryEntry }) {
   const details = useRunSteps(run.id, `${run.status}|${run.steps.length}`);
   const busy = useRunStore((s) => s.launching || selectRunActive(s));
+  const reexecute = reexecuteAction(run.status);
   const labels = useWorkflowStore((s) => s.doc?.nodes);
   const labelOf = (id: string) => labels?.find((n) => n.id === id)?.label || id;
   return (
@@ -247,14 +256,15 @@ function RunStepsView({ run }: { run: RunHistoryEntry }) {
           {details && details.steps.length > 0 && ` · ${stepCounts(details.steps)}`}
         </span>
         <span className="spacer" />
-        {canReexecute(run.status) && (
+        <DagsterRunLink runId={run.id}>Open in Dagster</DagsterRunLink>
+        {canReexecute(run.status) && reexecute && (
           <button
             type="button"
             disabled={busy}
             onClick={() => void reexecuteFromFailure(run.id)}
-            title="Run the failed and unrun nodes of this run again, reusing the results of those that succeeded"
+            title={reexecute.title}
           >
-            Re-execute from failure
+            {reexecute.label}
           </button>
         )}
       </div>
@@ -281,7 +291,7 @@ function StepsTable({ run, labelOf }: { run: RunWithSteps; labelOf: (id: string)
         {run.steps.map((step) => (
           <tr key={step.nodeId} className={`step-${step.status}`}>
             <td title={step.nodeId}>{labelOf(step.nodeId)}</td>
-            <td>{step.status}</td>
+            <td>{runOutcomeLabel(step.status)}</td>
             <td className="num">{formatDuration(step.durationS)}</td>
             <td className="num">{formatRowsFlow(step.rowsIn ?? null, step.rowsOut)}</td>
             <td className="num">{formatMemory(step.memoryMb ?? null)}</td>

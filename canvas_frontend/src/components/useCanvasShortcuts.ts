@@ -1,18 +1,43 @@
 /**
  * The canvas's keyboard shortcuts, from the table in graph/shortcuts.ts (which the "?" overlay
- * lists). Copy and paste are the clipboard's (useCanvasClipboard.ts) and delete is React Flow's;
- * a key typed into a field keeps its own meaning (undo, copy, select all...).
+ * lists). Copy and paste are the clipboard's (useCanvasClipboard.ts); delete, Tab between nodes
+ * and edges, selecting the focused one and arrow-key moves are React Flow's; a key typed into a
+ * field keeps its own meaning (undo, copy, select all...). C opens "Connect to…" (ConnectTo.tsx)
+ * for the focused node, else the selected one.
  */
 
 import type { ReactFlowInstance } from "@xyflow/react";
 import { useCallback, useEffect, type RefObject } from "react";
 import type { ConnectionStart } from "../graph/connectionHints";
+import { singleSelectedId } from "../graph/selection";
 import { matchShortcut, type ShortcutId } from "../graph/shortcuts";
 import type { FlowNode } from "../store/flowModel";
+import { useHelpStore } from "../store/useHelpStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 import { runStale } from "./runActions";
 import type { ClientPoint } from "./useCanvasPointer";
 import { FIT_VIEW_OPTIONS } from "./useViewportMotion";
+
+/** The workflow node "Connect to…" is for: the focused node, else the one selected node. */
+function connectToNodeId(): string | null {
+  const { doc, nodes } = useWorkflowStore.getState();
+  const focused = document.activeElement?.closest?.(".react-flow__node")?.getAttribute("data-id");
+  if (focused && doc?.nodes.some((n) => n.id === focused)) return focused;
+  return singleSelectedId(nodes);
+}
+
+function openConnectTo(): void {
+  // not behind a dialog that holds the page (a shortcut there belongs to it)
+  if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
+  const nodeId = connectToNodeId();
+  if (nodeId) useHelpStore.getState().openConnectTo(nodeId);
+  else {
+    useWorkflowStore.getState().notify({
+      kind: "info",
+      text: "Select one node (or focus it with Tab), then press C to connect it.",
+    });
+  }
+}
 
 /** Typing in a field keeps its own keys (undo, copy, select all...). */
 export function isTyping(target: EventTarget | null): boolean {
@@ -90,10 +115,16 @@ export function useCanvasShortcuts(
         case "help":
           toggleHelp();
           return true;
-        // copy and paste go through the clipboard events; delete is React Flow's
+        case "connectTo":
+          openConnectTo();
+          return true;
+        // copy and paste go through the clipboard events; the rest is React Flow's
         case "copy":
         case "paste":
         case "delete":
+        case "focusNext":
+        case "selectFocused":
+        case "moveSelected":
           return false;
       }
     },

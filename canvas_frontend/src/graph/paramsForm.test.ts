@@ -15,6 +15,7 @@ import {
   rankColumns,
   stableKey,
   type FieldDescriptor,
+  type PortColumns,
 } from "./paramsForm";
 
 const schema = {
@@ -248,6 +249,24 @@ describe("columns", () => {
 
   it("reads a node's own output columns (for sources)", () => {
     expect(outputColumns("b", schemas).map((c) => c.name)).toEqual(["units", "price", "nope"]);
+  });
+
+  it("carries each column's role from the server's schema, in lower case", () => {
+    const withRoles: PortColumns[] = [
+      {
+        nodeId: "a",
+        port: "out",
+        columns: [
+          { name: "cultivar", dtype: "integer", role: "TARGET" },
+          { name: "alcohol", dtype: "float", role: "FEATURE" },
+        ],
+      },
+    ];
+    expect(inputColumns("c", edges, withRoles).columns).toEqual([
+      { name: "cultivar", dtype: "integer", role: "target" },
+      { name: "alcohol", dtype: "float", role: "feature" },
+    ]);
+    expect(outputColumns("a", withRoles)[0]?.role).toBe("target");
   });
 });
 

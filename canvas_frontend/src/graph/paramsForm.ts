@@ -502,12 +502,15 @@ export interface ColumnInfo {
   name: string;
   /** The inferred logical dtype ("integer", "string"...); "" when not known. */
   dtype: string;
+  /** What the column is for ("target", "feature", "id", "ignore"; node_library/roles.py);
+   * absent when not known. */
+  role?: string;
 }
 
 export interface PortColumns {
   nodeId: string;
   port: string;
-  columns?: readonly { name: string; dtype?: string }[] | null;
+  columns?: readonly { name: string; dtype?: string; role?: string }[] | null;
 }
 
 export interface EdgeLike {
@@ -544,11 +547,17 @@ export function inputColumns(
     if (!schema?.columns) known = false;
     for (const column of schema?.columns ?? []) {
       if (!byName.has(column.name)) {
-        byName.set(column.name, { name: column.name, dtype: column.dtype ?? "" });
+        byName.set(column.name, columnInfo(column));
       }
     }
   }
   return { columns: [...byName.values()], known: known && feeds > 0 };
+}
+
+function columnInfo(column: { name: string; dtype?: string; role?: string }): ColumnInfo {
+  const info: ColumnInfo = { name: column.name, dtype: column.dtype ?? "" };
+  if (column.role) info.role = column.role.toLowerCase();
+  return info;
 }
 
 /** The columns matching `query` (see matchScore), best first, in input order among equals. */
@@ -572,7 +581,7 @@ export function outputColumns(nodeId: string, schemas: readonly PortColumns[]): 
     if (schema.nodeId !== nodeId) continue;
     for (const column of schema.columns ?? []) {
       if (!byName.has(column.name)) {
-        byName.set(column.name, { name: column.name, dtype: column.dtype ?? "" });
+        byName.set(column.name, columnInfo(column));
       }
     }
   }

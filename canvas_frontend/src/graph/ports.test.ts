@@ -32,4 +32,9 @@ describe("dataTypeColor", () => {
   it("gives unknown types a neutral colour", () => {
     expect(dataTypeColor("plot")).not.toBe(dataTypeColor("no-such-type"));
   });
+
+  it("gives a model spec its own colour, distinct from a fitted model's", () => {
+    expect(dataTypeColor("model_spec")).not.toBe(dataTypeColor("no-such-type"));
+    expect(dataTypeColor("model_spec")).not.toBe(dataTypeColor("model"));
+  });
 });

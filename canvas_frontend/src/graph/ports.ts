@@ -41,6 +41,9 @@ export const DATA_TYPE_COLORS: Readonly<Record<string, string>> = {
   dataframe: "#2563eb",
   series: "#0891b2",
   model: "#9333ea",
+  // an unfitted model (settings only): a lighter shade of the model colour, as a fitted model
+  // also connects to a spec port
+  model_spec: "#c084fc",
   metrics: "#16a34a",
   plot: "#ea580c",
   json: "#ca8a04",

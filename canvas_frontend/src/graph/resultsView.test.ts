@@ -216,4 +216,14 @@ describe("modelFacts", () => {
     });
     expect(modelFacts(null)).toEqual([]);
   });
+
+  it("shows the boosting rounds a model uses, and when early stopping cut them", () => {
+    const facts = (training: Record<string, number>) =>
+      Object.fromEntries(modelFacts({ model: { training } }))["Boosting rounds"];
+    expect(facts({ rounds_trained: 100, rounds_used: 100 })).toBe("100");
+    expect(facts({ rounds_trained: 57, rounds_used: 47 })).toBe(
+      "47 used of 57 trained (early stopping)",
+    );
+    expect(facts({})).toBeUndefined();
+  });
 });

@@ -205,6 +205,17 @@ export function modelFacts(value: unknown): [string, string][] {
   if (typeof model.training_rows === "number" && model.training_rows > 0) {
     add("Trained on", `${model.training_rows.toLocaleString("en-US")} rows`);
   }
+  // boosting models: the rounds fitted and the rounds predictions use (fewer after early stopping)
+  const training = isRecord(model.training) ? model.training : {};
+  if (typeof training.rounds_used === "number" && typeof training.rounds_trained === "number") {
+    const stopped = training.rounds_used < training.rounds_trained;
+    add(
+      "Boosting rounds",
+      stopped
+        ? `${training.rounds_used} used of ${training.rounds_trained} trained (early stopping)`
+        : String(training.rounds_used),
+    );
+  }
   if (isRecord(model.params)) {
     const params = Object.entries(model.params)
       .filter(([, v]) => v !== null && typeof v !== "object")

@@ -40,6 +40,7 @@ describe("matchShortcut", () => {
     expect(matchShortcut(key("T", { shiftKey: true, altKey: true }))).toBe("tidyUp");
     expect(matchShortcut(key("Enter", { ctrlKey: true }))).toBe("run");
     expect(matchShortcut(key("f"))).toBe("fitView");
+    expect(matchShortcut(key("c"))).toBe("connectTo");
   });
 
   it("matches Shift+1 by the physical key, whatever character the layout makes", () => {
@@ -53,8 +54,9 @@ describe("matchShortcut", () => {
   });
 
   it("leaves plain letters, extra modifiers and native keys alone", () => {
-    expect(matchShortcut(key("c"))).toBeNull();
+    expect(matchShortcut(key("x"))).toBeNull();
     expect(matchShortcut(key("c", { ctrlKey: true, altKey: true }))).toBeNull();
+    expect(matchShortcut(key("C", { shiftKey: true }))).toBeNull();
     expect(matchShortcut(key("f", { ctrlKey: true }))).toBeNull();
     expect(matchShortcut(key("Delete"))).toBeNull(); // React Flow deletes
   });

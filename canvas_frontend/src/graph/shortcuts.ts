@@ -18,7 +18,11 @@ export type ShortcutId =
   | "quickAdd"
   | "tidyUp"
   | "run"
-  | "help";
+  | "help"
+  | "connectTo"
+  | "focusNext"
+  | "selectFocused"
+  | "moveSelected";
 
 export interface Shortcut {
   id: ShortcutId;
@@ -59,6 +63,25 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   { id: "tidyUp", label: "Tidy up (auto-layout)", keys: ["Shift+Alt+T"] },
   { id: "run", label: "Run the stale nodes", keys: ["Mod+Enter"] },
+  {
+    id: "connectTo",
+    label: "Connect the focused or selected node to… (pick from a list)",
+    keys: ["C"],
+    mouse: "Drag from a port to another",
+  },
+  {
+    id: "focusNext",
+    label: "Move the focus to the next node or edge (“Skip to canvas” is the first Tab stop)",
+    keys: ["Tab", "Shift+Tab"],
+    native: true,
+  },
+  {
+    id: "selectFocused",
+    label: "Select the focused node or edge",
+    keys: ["Enter", "Space"],
+    native: true,
+  },
+  { id: "moveSelected", label: "Move the selected nodes", keys: ["Arrow keys"], native: true },
   { id: "help", label: "Show these shortcuts", keys: ["?"] },
 ];
 

@@ -1,9 +1,10 @@
 /**
  * The one node component, drawn from the registry's spec: a title, input ports on the left and
- * output ports on the right, each labeled and coloured by data type; its status (fresh, stale with
- * the reason, missing, queued, running with progress, a ticking time and an estimate of the time
- * left, succeeded with duration, rows in → out and peak memory, failed with the error and
- * "Re-run from here", skipped and why), its validation issues
+ * output ports on the right, each labeled and coloured by data type; its status in the words of
+ * graph/statusWords.ts (up to date, stale with the reason, not run, queued, running with progress,
+ * a ticking time and an estimate of the time left, up to date after this run with duration, rows
+ * in → out and peak memory, failed with the error and "Re-run from here", skipped and why), its
+ * validation issues
  * and whether it is deterministic. Zoomed far out, CSS alone draws it as its title and status
  * colour (styles.css .simple-look). It reads its spec, run state, freshness and issues through
  * narrow selectors, so a status change re-renders this node only; only a running node subscribes
@@ -21,6 +22,7 @@ import { formatMemory, formatStepStats } from "../graph/runStats";
 import { issuesOfNode, summarizeIssues, type IssueLike } from "../graph/issuesByNode";
 import type { PortHint } from "../graph/connectionHints";
 import { dataTypeColor } from "../graph/ports";
+import { nodeStateLabel, nodeStateTitle } from "../graph/statusWords";
 import { useConnectionHint } from "../components/useConnectionHint";
 import type { CanvasFlowNode } from "../store/flowModel";
 import { useRegistryStore } from "../store/useRegistryStore";
@@ -28,24 +30,11 @@ import { errorHeadline, shownState, type NodeRun } from "../store/runState";
 import { selectRunActive, useRunStore, type Freshness } from "../store/useRunStore";
 import { useWorkflowStore } from "../store/useWorkflowStore";
 
-const STATE_TEXT: Readonly<Record<string, string>> = {
-  fresh: "Fresh: the stored result matches the current params and inputs",
-  missing: "Missing: never computed for these params and inputs",
-  queued: "Queued: waiting for its turn in this run",
-  running: "Running",
-  succeeded: "Succeeded in this run",
-  failed: "Failed",
-  skipped: "Skipped",
-};
-
 function stateTitle(state: string, fresh: Freshness | undefined, run: NodeRun | undefined) {
-  if (state === "stale") return `Stale: ${fresh?.reason || "its inputs or params changed"}`;
-  // blocked by its own error or an upstream node's: the reason names which and what to fix
-  if (state === "invalid") return `Cannot run: ${fresh?.reason || "it has errors"}`;
-  if ((state === "failed" || state === "skipped") && run?.message) {
-    return `${STATE_TEXT[state]}: ${run.message}`;
-  }
-  return STATE_TEXT[state] ?? state;
+  // stale: what changed; invalid: its own error or the upstream node to fix first
+  if (state === "stale" || state === "invalid") return nodeStateTitle(state, fresh?.reason);
+  if (state === "failed" || state === "skipped") return nodeStateTitle(state, run?.message);
+  return nodeStateTitle(state);
 }
 
 function PortRow({
@@ -219,7 +208,7 @@ function CanvasNodeView({ id, data, selected }: NodeProps<CanvasFlowNode>) {
           {!deterministic && (
             <span
               className="node-nondeterministic"
-              title="Not deterministic: running it again with the same params can give a different result (its data can change outside the workflow), so “fresh” means the params did not change, not that the data is current"
+              title="Not deterministic: running it again with the same params can give a different result (its data can change outside the workflow), so “up to date” means the params did not change, not that the data is current"
               aria-label="not deterministic"
             >
               ≈
@@ -227,8 +216,12 @@ function CanvasNodeView({ id, data, selected }: NodeProps<CanvasFlowNode>) {
           )}
           <IssueBadge issues={issues} />
           {status && (
-            <span className={`node-badge badge-${status}`} title={stateTitle(status, fresh, run)}>
-              {status}
+            <span
+              className={`node-badge badge-${status}`}
+              data-state={status}
+              title={stateTitle(status, fresh, run)}
+            >
+              {nodeStateLabel(status)}
             </span>
           )}
         </span>

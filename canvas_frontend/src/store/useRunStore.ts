@@ -21,6 +21,11 @@ export interface Freshness {
   reason: string;
   cacheKey: string;
   deterministic: boolean;
+  /** The Dagster run that made the latest stored result, and when (ISO); null before a run. */
+  lastRunId?: string | null;
+  lastRunAt?: string | null;
+  /** The Dagster asset key of the latest stored result. */
+  assetKey?: readonly string[] | null;
 }
 
 /** Why the last launch was refused: the server's message, a hint and the workflow's issues. */
@@ -72,7 +77,10 @@ function sameFreshness(a: Freshness | undefined, b: Freshness): boolean {
     a.state === b.state &&
     a.reason === b.reason &&
     a.cacheKey === b.cacheKey &&
-    a.deterministic === b.deterministic
+    a.deterministic === b.deterministic &&
+    (a.lastRunId ?? null) === (b.lastRunId ?? null) &&
+    (a.lastRunAt ?? null) === (b.lastRunAt ?? null) &&
+    (a.assetKey ?? []).join("/") === (b.assetKey ?? []).join("/")
   );
 }
 
@@ -146,6 +154,9 @@ export const useRunStore = create<RunStore>()((set) => ({
             reason: st.reason,
             cacheKey: st.cacheKey,
             deterministic: st.deterministic,
+            lastRunId: st.lastRunId ?? null,
+            lastRunAt: st.lastRunAt ?? null,
+            assetKey: st.assetKey ?? null,
           };
           const before = s.freshness[st.nodeId];
           return [st.nodeId, before && sameFreshness(before, next) ? before : next];

@@ -15,6 +15,9 @@ export type ApplyGraphOpsInput = {
   workflowId: string | number;
 };
 
+/** What a column is for: the target a model predicts, a feature it learns from (every column's role unless a source or a Set roles node says otherwise), an id naming a row, or a column to ignore. */
+export type ColumnRole = "FEATURE" | "ID" | "IGNORE" | "TARGET";
+
 export type LaunchRunInput = {
   node?: string | null | undefined;
   nodes?: Array<string> | null | undefined;
@@ -47,6 +50,72 @@ export type ScheduleUpdate = {
   cron?: string | null | undefined;
   enabled?: boolean | null | undefined;
   timezone?: string | null | undefined;
+};
+
+export type UploadDataFileMutationVariables = Exact<{
+  file: File;
+  folder?: string;
+}>;
+
+export type UploadDataFileMutation = {
+  uploadDataFile:
+    | { __typename: "InvalidInputError"; message: string; field: string | null; hint: string }
+    | {
+        __typename: "UploadedFile";
+        path: string;
+        name: string;
+        originalName: string;
+        sizeBytes: number;
+        format: string;
+        sourceType: string;
+        sourceParams: unknown;
+      };
+};
+
+export type DataFilesQueryVariables = Exact<{
+  folder: string;
+}>;
+
+export type DataFilesQuery = {
+  dataFiles:
+    | {
+        __typename: "DataFolder";
+        folder: string;
+        parent: string | null;
+        totalEntries: number;
+        entries: Array<{
+          name: string;
+          path: string;
+          isFolder: boolean;
+          sizeBytes: number | null;
+          modified: string;
+          kind: string | null;
+          sourceType: string | null;
+        }>;
+      }
+    | { __typename: "InvalidInputError"; message: string; field: string | null; hint: string };
+};
+
+export type DataFilePreviewQueryVariables = Exact<{
+  path: string;
+  rows?: number;
+}>;
+
+export type DataFilePreviewQuery = {
+  dataFilePreview:
+    | {
+        __typename: "DataFilePreview";
+        path: string;
+        name: string;
+        sizeBytes: number;
+        kind: string;
+        sourceType: string;
+        sourceParams: unknown;
+        rows: unknown;
+        note: string | null;
+        columns: Array<{ name: string; dtype: string }> | null;
+      }
+    | { __typename: "InvalidInputError"; message: string; field: string | null; hint: string };
 };
 
 export type ExpressionLanguageQueryVariables = Exact<{ [key: string]: never }>;
@@ -212,7 +281,7 @@ export type ValidationFieldsFragment = {
   schemas: Array<{
     nodeId: string;
     port: string;
-    columns: Array<{ name: string; dtype: string }> | null;
+    columns: Array<{ name: string; dtype: string; role: ColumnRole }> | null;
   }>;
 };
 
@@ -239,7 +308,7 @@ export type ValidateWorkflowQuery = {
         schemas: Array<{
           nodeId: string;
           port: string;
-          columns: Array<{ name: string; dtype: string }> | null;
+          columns: Array<{ name: string; dtype: string; role: ColumnRole }> | null;
         }>;
       };
 };
@@ -251,6 +320,9 @@ export type NodeStatusFieldsFragment = {
   cacheKey: string;
   deterministic: boolean;
   lastDurationS: number | null;
+  lastRunId: string | null;
+  lastRunAt: string | null;
+  assetKey: Array<string> | null;
 };
 
 type LaunchResultFields_InvalidInputError_Fragment = {
@@ -289,6 +361,9 @@ type LaunchResultFields_RunLaunched_Fragment = {
     cacheKey: string;
     deterministic: boolean;
     lastDurationS: number | null;
+    lastRunId: string | null;
+    lastRunAt: string | null;
+    assetKey: Array<string> | null;
   }>;
 };
 
@@ -332,6 +407,9 @@ export type LaunchRunMutation = {
           cacheKey: string;
           deterministic: boolean;
           lastDurationS: number | null;
+          lastRunId: string | null;
+          lastRunAt: string | null;
+          assetKey: Array<string> | null;
         }>;
       };
 };
@@ -354,6 +432,9 @@ export type NodeStatusesQuery = {
           cacheKey: string;
           deterministic: boolean;
           lastDurationS: number | null;
+          lastRunId: string | null;
+          lastRunAt: string | null;
+          assetKey: Array<string> | null;
         }>;
       }
     | { __typename: "NotFoundError"; message: string };
@@ -671,6 +752,9 @@ export type ReexecuteRunMutation = {
           cacheKey: string;
           deterministic: boolean;
           lastDurationS: number | null;
+          lastRunId: string | null;
+          lastRunAt: string | null;
+          assetKey: Array<string> | null;
         }>;
       };
 };
@@ -1059,7 +1143,7 @@ export type SyncGraphOpsMutation = {
           schemas: Array<{
             nodeId: string;
             port: string;
-            columns: Array<{ name: string; dtype: string }> | null;
+            columns: Array<{ name: string; dtype: string; role: ColumnRole }> | null;
           }>;
         };
       }
@@ -1204,6 +1288,7 @@ export const ValidationFieldsFragmentDoc = new TypedDocumentString(
     columns {
       name
       dtype
+      role
     }
   }
 }
@@ -1227,6 +1312,9 @@ export const NodeStatusFieldsFragmentDoc = new TypedDocumentString(
   cacheKey
   deterministic
   lastDurationS
+  lastRunId
+  lastRunAt
+  assetKey
 }
     `,
   { fragmentName: "NodeStatusFields" },
@@ -1275,6 +1363,9 @@ fragment NodeStatusFields on NodeStatus {
   cacheKey
   deterministic
   lastDurationS
+  lastRunId
+  lastRunAt
+  assetKey
 }`,
   { fragmentName: "LaunchResultFields" },
 ) as unknown as TypedDocumentString<LaunchResultFieldsFragment, unknown>;
@@ -1416,6 +1507,79 @@ export const OpsBatchFieldsFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: "OpsBatchFields" },
 ) as unknown as TypedDocumentString<OpsBatchFieldsFragment, unknown>;
+export const UploadDataFileDocument = new TypedDocumentString(`
+    mutation UploadDataFile($file: Upload!, $folder: String! = "uploads") {
+  uploadDataFile(file: $file, folder: $folder) {
+    __typename
+    ... on UploadedFile {
+      path
+      name
+      originalName
+      sizeBytes
+      format
+      sourceType
+      sourceParams
+    }
+    ... on InvalidInputError {
+      message
+      field
+      hint
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UploadDataFileMutation, UploadDataFileMutationVariables>;
+export const DataFilesDocument = new TypedDocumentString(`
+    query DataFiles($folder: String!) {
+  dataFiles(folder: $folder) {
+    __typename
+    ... on DataFolder {
+      folder
+      parent
+      totalEntries
+      entries {
+        name
+        path
+        isFolder
+        sizeBytes
+        modified
+        kind
+        sourceType
+      }
+    }
+    ... on InvalidInputError {
+      message
+      field
+      hint
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DataFilesQuery, DataFilesQueryVariables>;
+export const DataFilePreviewDocument = new TypedDocumentString(`
+    query DataFilePreview($path: String!, $rows: Int! = 20) {
+  dataFilePreview(path: $path, rows: $rows) {
+    __typename
+    ... on DataFilePreview {
+      path
+      name
+      sizeBytes
+      kind
+      sourceType
+      sourceParams
+      columns {
+        name
+        dtype
+      }
+      rows
+      note
+    }
+    ... on InvalidInputError {
+      message
+      field
+      hint
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DataFilePreviewQuery, DataFilePreviewQueryVariables>;
 export const ExpressionLanguageDocument = new TypedDocumentString(`
     query ExpressionLanguage {
   expressionLanguage {
@@ -1559,6 +1723,7 @@ fragment ValidationFields on ValidationReport {
     columns {
       name
       dtype
+      role
     }
   }
 }`) as unknown as TypedDocumentString<ValidateWorkflowQuery, ValidateWorkflowQueryVariables>;
@@ -1584,6 +1749,9 @@ fragment NodeStatusFields on NodeStatus {
   cacheKey
   deterministic
   lastDurationS
+  lastRunId
+  lastRunAt
+  assetKey
 }
 fragment LaunchResultFields on LaunchRunResult {
   __typename
@@ -1634,6 +1802,9 @@ export const NodeStatusesDocument = new TypedDocumentString(`
   cacheKey
   deterministic
   lastDurationS
+  lastRunId
+  lastRunAt
+  assetKey
 }`) as unknown as TypedDocumentString<NodeStatusesQuery, NodeStatusesQueryVariables>;
 export const RunEventsDocument = new TypedDocumentString(`
     subscription RunEvents($runId: ID!) {
@@ -1866,6 +2037,9 @@ fragment NodeStatusFields on NodeStatus {
   cacheKey
   deterministic
   lastDurationS
+  lastRunId
+  lastRunAt
+  assetKey
 }
 fragment LaunchResultFields on LaunchRunResult {
   __typename
@@ -2282,6 +2456,7 @@ fragment ValidationFields on ValidationReport {
     columns {
       name
       dtype
+      role
     }
   }
 }

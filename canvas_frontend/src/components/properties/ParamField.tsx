@@ -1,12 +1,15 @@
 /**
- * One param in the properties form: its title, its control (FieldControl.tsx), the server's
- * validation issues about it and its description with the default and the bounds.
+ * One param in the properties form: its title, its control (FieldControl.tsx, or the search-space
+ * editor for a tuning node's space), the server's validation issues about it and its description
+ * with the default and the bounds.
  */
 
 import type { IssueLike } from "../../graph/issuesByNode";
 import { columnRole, isExpressionField, type FieldDescriptor } from "../../graph/paramsForm";
+import { DataFilePathActions } from "../DataFilePathActions";
 import { FieldControl, type ColumnsFor } from "./FieldControl";
 import { boundsText, defaultText } from "./fieldText";
+import { SearchSpaceEditor, type SearchSpaceSetting } from "./SearchSpaceEditor";
 
 /** A list of objects or a map: edited in rows, so no one element for the label to point at. */
 function isRowField(field: FieldDescriptor): boolean {
@@ -20,6 +23,7 @@ export function ParamField({
   issues,
   pending,
   columnsFor,
+  searchSpace = null,
   onValue,
 }: {
   field: FieldDescriptor;
@@ -27,11 +31,14 @@ export function ParamField({
   issues: readonly IssueLike[];
   pending: boolean;
   columnsFor: ColumnsFor;
+  /** Set for a search-space param (searchSpaceParam): its editor's setting. */
+  searchSpace?: SearchSpaceSetting | null;
   onValue: (value: unknown) => void;
 }) {
   const id = `param-${field.name}`;
   const bounds = boundsText(field);
-  const dflt = isRowField(field) ? "" : defaultText(field);
+  const rows = isRowField(field) || searchSpace !== null;
+  const dflt = rows ? "" : defaultText(field);
   const title = (
     <>
       {field.title}
@@ -39,23 +46,34 @@ export function ParamField({
     </>
   );
   return (
-    <div className={`field field-${field.kind}`}>
-      {isRowField(field) ? (
+    <div className={`field field-${searchSpace ? "search_space" : field.kind}`}>
+      {rows ? (
         <span className="field-title">{title}</span>
       ) : (
         <label className="field-title" htmlFor={id}>
           {title}
         </label>
       )}
-      <FieldControl
-        field={field}
-        id={id}
-        value={value}
-        issues={issues}
-        pending={pending}
-        columnsFor={columnsFor}
-        onValue={onValue}
-      />
+      {searchSpace ? (
+        <SearchSpaceEditor
+          field={field}
+          id={id}
+          value={value}
+          setting={searchSpace}
+          onValue={onValue}
+        />
+      ) : (
+        <FieldControl
+          field={field}
+          id={id}
+          value={value}
+          issues={issues}
+          pending={pending}
+          columnsFor={columnsFor}
+          onValue={onValue}
+        />
+      )}
+      <DataFilePathActions field={field} />
       {!isExpressionField(field) && issues.length > 0 && (
         <ul className={`field-issues${pending ? " stale" : ""}`}>
           {issues.map((issue, i) => (
@@ -72,7 +90,7 @@ export function ParamField({
         {bounds && ` (${bounds})`}
         {field.kind === "string_list" && columnRole(field) === null && " Comma-separated."}
         {field.kind === "scalar" && ' Quote text that looks like a number: "12".'}
-        {field.kind === "unsupported" && " JSON."}
+        {field.kind === "unsupported" && !searchSpace && " JSON."}
       </div>
     </div>
   );
