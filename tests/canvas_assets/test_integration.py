@@ -1,4 +1,5 @@
-"""End to end through real components: the `mlcanvas` CLI in its own process, a real
+"""End to end through real components: the `mlcanvas` CLI (its main() here, then the installed
+command in its own process), a real
 dagster-webserver showing the compiled lineage and the CLI's materializations, and the
 production configuration (Dagster instance and workflow store on PostgreSQL, artifacts on
 SeaweedFS S3)."""
@@ -16,9 +17,12 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from canvas_assets.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -69,35 +73,60 @@ def _run_id(output: str) -> str:
     return match.group(1)
 
 
-def test_cli_runs_an_example_then_says_every_node_is_fresh(tmp_path: Path) -> None:
-    env = _env(tmp_path / "home")
-    assert "sales_by_region" in mlcanvas(env, "examples").stdout
+def _in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], home: Path
+) -> Callable[..., tuple[int, str, str]]:
+    """`mlcanvas ARGS` run by its main() in this process, under the environment `_env(home)`
+    gives a subprocess: (exit code, stdout, stderr). The subprocess tests below run the installed
+    command itself; here each call saves the seconds of importing everything again."""
+    for name in [k for k in os.environ if k.startswith(("CANVAS_", "DAGSTER_"))]:
+        monkeypatch.delenv(name)
+    for name, value in _env(home).items():
+        if name.startswith(("CANVAS_", "DAGSTER_")):
+            monkeypatch.setenv(name, value)
 
-    first = mlcanvas(env, "run", "sales_by_region")
-    assert first.returncode == 0, first.stderr
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli_main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+def test_cli_runs_an_example_then_says_every_node_is_fresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mlcanvas_main = _in_process(monkeypatch, capsys, tmp_path / "home")
+    assert "sales_by_region" in mlcanvas_main("examples")[1]
+
+    code, first, errors = mlcanvas_main("run", "sales_by_region")
+    assert code == 0, errors
     for node in ("orders", "non_empty", "revenue", "totals", "chart"):
-        assert re.search(rf"^{node}\s+succeeded\s+\d+\.\d+s", first.stdout, re.M), first.stdout
-    assert re.search(r"^totals\s+succeeded\s+\S+\s+4\b", first.stdout, re.M)  # 4 regions
+        assert re.search(rf"^{node}\s+succeeded\s+\d+\.\d+s", first, re.M), first
+    assert re.search(r"^totals\s+succeeded\s+\S+\s+4\b", first, re.M)  # 4 regions
 
-    second = mlcanvas(env, "run", "sales_by_region")
-    assert second.returncode == 0
-    assert "nothing to do" in second.stdout
-    status = mlcanvas(env, "status", "sales_by_region")
-    assert status.stdout.count(" fresh ") == 5, status.stdout
+    code, second, _ = mlcanvas_main("run", "sales_by_region")
+    assert code == 0
+    assert "nothing to do" in second
+    status = mlcanvas_main("status", "sales_by_region")[1]
+    assert status.count(" fresh ") == 5, status
 
 
-def test_cli_validate_reports_issues_and_exits_1(tmp_path: Path) -> None:
+def test_cli_validate_reports_issues_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mlcanvas_main = _in_process(monkeypatch, capsys, tmp_path / "home")
     document = json.loads((REPO / "canvas_assets/examples/sales_by_region.json").read_text())
     document["nodes"][2]["params"]["expression"] = "units * unit_prise"
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(document))
-    result = mlcanvas(_env(tmp_path / "home"), "validate", str(path))
-    assert result.returncode == 1
-    assert "unit_prise" in result.stdout and "unit_price" in result.stdout  # did-you-mean
+    code, out, _ = mlcanvas_main("validate", str(path))
+    assert code == 1
+    assert "unit_prise" in out and "unit_price" in out  # did-you-mean
 
     path.write_text("{not json")
-    result = mlcanvas(_env(tmp_path / "home"), "validate", str(path))
-    assert result.returncode == 1 and "not valid JSON" in result.stderr
+    code, _, errors = mlcanvas_main("validate", str(path))
+    assert code == 1 and "not valid JSON" in errors
 
 
 def _wait_loaded(port: int | str, process: subprocess.Popen[bytes], log: Path) -> None:

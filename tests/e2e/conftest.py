@@ -4,8 +4,8 @@
   `frontend_dir=canvas_frontend/dist` and `local_admin=True` (the browser needs no token), and a
   real engine executing its runs; SQLite and local artifacts, a data folder of its own first and
   the repository's `data/` as data roots. Every test finds it empty: no workflows, schedules,
-  runs, results or data files. The processes are shared by consecutive browser tests (starting
-  an engine costs seconds of CPU) and stopped after the last of them; between two tests
+  runs, results or data files. The processes are shared by the browser tests of a worker
+  (starting an engine costs seconds of CPU) and stopped after its last test; between two tests
   `empty_services` cancels what still runs and empties every store, so no test sees another's state.
 - `chromium` (module scope): Debian's /usr/bin/chromium through Playwright (never a downloaded
   browser). Without Chromium or the `playwright` package the test is skipped, or fails under
@@ -69,15 +69,13 @@ class _Stack:
     engine: EngineProcess
     data: Path
     settings: NodeSettings
+    used: bool = False  # a test had it: the next one finds it emptied
 
     def stop(self) -> None:
         self.uvicorn.should_exit = True
         self.thread.join(timeout=10)
         self.engine.stop_soon()
         self.server.services.store.dispose()
-
-
-_STACK: list[_Stack] = []
 
 
 def _start_stack(root: Path) -> _Stack:
@@ -122,21 +120,27 @@ def _start_stack(root: Path) -> _Stack:
     )
 
 
+@pytest.fixture(scope="session")
+def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Stack]:
+    """The worker's API server and engine, started by its first browser test and stopped after
+    its last test. Not once per run of browser tests: pytest-xdist hands a worker browser and
+    other modules in turn, so the stack was started up to three times per worker (20-50 s each
+    on a busy machine), while between uses it costs an engine's poll of its instance once a
+    second."""
+    stack = _start_stack(tmp_path_factory.mktemp("canvas_stack"))
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
 @pytest.fixture
-def canvas_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CanvasServer]:
-    if not _STACK:
-        _STACK.append(_start_stack(tmp_path_factory.mktemp("canvas_stack")))
-    else:
-        stack = _STACK[0]
+def canvas_server(shared_stack: _Stack) -> Iterator[CanvasServer]:
+    stack = shared_stack
+    if stack.used:
         empty_services(stack.server.services, stack.engine, stack.settings, stack.data)
-    yield _STACK[0].server
-
-
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """Stop the shared stack after the last browser test of a run of them (the next test, if
-    any, is not a browser test): an idle engine still polls its instance."""
-    if _STACK and (nextitem is None or nextitem.path.parent != item.path.parent):
-        _STACK.pop().stop()
+    stack.used = True
+    yield stack.server
 
 
 @pytest.fixture(scope="module")
