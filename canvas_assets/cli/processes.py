@@ -13,6 +13,7 @@ from pathlib import Path
 
 from canvas_assets.cli.database import require_current_schema
 from canvas_assets.examples import seed_examples
+from canvas_assets.runs.engine import set_on_signals
 from canvas_assets.runs.scale_out.settings import CELERY_QUEUE_ENV, DEFAULT_QUEUE
 from canvas_assets.services import CanvasServices
 
@@ -134,10 +135,9 @@ def _up(args: argparse.Namespace) -> int:
     # the API reloads the Dagster UI, and proxies /dagster/ to it, over this socket
     env.update({"DAGSTER_HOME": str(home), DAGSTER_SOCKET_ENV: str(sockets.webserver)})
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        # before any child starts: a child inherits an ignored signal (a shell that starts us in
-        # the background ignores SIGINT), but a handled one is reset to the default on exec
-        signal.signal(signum, lambda *_: stop.set())
+    # before any child starts: a child inherits an ignored signal (a shell that starts us in the
+    # background ignores SIGINT), but a handled one is reset to the default on exec
+    set_on_signals(stop, signal.SIGINT, signal.SIGTERM)
     py = sys.executable
     supervisor = Supervisor(spawn_process(env))
     try:

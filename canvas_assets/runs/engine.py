@@ -131,6 +131,21 @@ def engine_lock(dagster_home: Path) -> Iterator[IO[str]]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def set_on_signals(stop: threading.Event, *signums: int) -> None:
+    """Set `stop` when one of these signals arrives, from a short-lived thread. Not in the
+    handler itself: a handler runs in the main thread between two bytecodes, possibly while that
+    thread holds the event's lock inside `stop.wait()`, and `Event.set` would then wait for that
+    lock forever. An engine hung that way after two SIGTERMs (seen in a test run: the main
+    thread blocked in Event.set called from the handler inside Event.set). Starting a thread
+    takes no lock the main thread can hold while it only waits on `stop`."""
+
+    def handler(signum: int, frame: object) -> None:
+        threading.Thread(target=stop.set, name=f"stop-on-signal-{signum}", daemon=True).start()
+
+    for signum in signums:
+        signal.signal(signum, handler)
+
+
 def wake_engine(dagster_home: Path | str) -> None:
     """Tell the engine of this instance that a run was recorded or asked to cancel (call it
     after the change is written). Best effort: without it the engine still sees the change
@@ -394,8 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     services = CanvasServices.from_env()
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    set_on_signals(stop, signal.SIGTERM, signal.SIGINT)
     try:
         with engine_lock(services.config.dagster_home):
             seconds = warm_up(services)

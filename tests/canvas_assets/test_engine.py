@@ -5,8 +5,12 @@ cancel, a worker killed with SIGKILL and re-execution from failure. The tests sh
 from __future__ import annotations
 
 import os
+import select
 import signal
+import subprocess
+import sys
 import time
+from typing import Any
 
 import dagster as dg
 import pytest
@@ -23,6 +27,7 @@ from tests.canvas_assets.engine_runs import (
     wide_workflow,
 )
 from tests.canvas_assets.toy_nodes import chain_workflow
+from tests.services import REPO
 
 pytestmark = pytest.mark.integration  # starts engines and other product processes
 
@@ -199,3 +204,43 @@ def test_the_engine_warms_the_listed_libraries_and_always_what_runs_execute(
     assert warm_modules() == ("pandas", "polars", *RUN_MODULES)
     monkeypatch.setenv("CANVAS_ENGINE_WARM_MODULES", "")
     assert warm_modules() == RUN_MODULES
+
+
+SIGNALLED = """
+import signal, threading
+from canvas_assets.runs.engine import set_on_signals
+stop = threading.Event()
+set_on_signals(stop, signal.SIGTERM)
+print("ready", flush=True)
+while not stop.wait(0.0005):  # the lock inside wait() is taken thousands of times a second
+    pass
+print("stopped", flush=True)
+"""
+
+
+def _line(stream: Any, timeout: float) -> str:
+    """The next line of a subprocess's output, or "" when none comes within `timeout`."""
+    ready, _, _ = select.select([stream], [], [], timeout)
+    return str(stream.readline()).strip() if ready else ""
+
+
+def test_a_burst_of_sigterms_stops_the_engine_loop_instead_of_hanging_it() -> None:
+    """Setting the event inside the signal handler hung this loop (9 runs in 10 with 300
+    signals: the handler's Event.set waited for the lock the interrupted wait() held);
+    set_on_signals sets it from a thread."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SIGNALLED], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    try:
+        assert _line(process.stdout, 30) == "ready"
+        for _ in range(1000):
+            if process.poll() is not None:
+                break
+            process.send_signal(signal.SIGTERM)
+        assert _line(process.stdout, 10) == "stopped", "the loop hung in the signal handler"
+        assert process.wait(10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
