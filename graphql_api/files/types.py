@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from canvas_assets import DataFileEntry, DataFilePreview, DataFolder, StoredUpload
 from graphql_api.errors import InvalidInputError
-from graphql_api.workflows.types import ColumnInfo
+from graphql_api.workflows.types import ColumnInfo, column_infos
 
 
 @strawberry.type(description="A data file stored under the first data root, ready for a source.")
@@ -42,9 +42,7 @@ class UploadedFile:
             format=stored.format,
             source_type=stored.source_type,
             source_params=JSON(stored.source_params),
-            columns=None
-            if stored.columns is None
-            else [ColumnInfo(name=c.name, dtype=c.dtype.value) for c in stored.columns],
+            columns=column_infos(stored.columns),
         )
 
 
@@ -139,9 +137,7 @@ class DataFilePreviewInfo:
             kind=preview.kind.kind,
             source_type=preview.kind.source_type,
             source_params=JSON(preview.source_params),
-            columns=None
-            if preview.columns is None
-            else [ColumnInfo(name=c.name, dtype=c.dtype.value) for c in preview.columns],
+            columns=column_infos(preview.columns),
             rows=JSON(preview.rows),
             note=preview.note,
         )

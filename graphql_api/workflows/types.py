@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Annotated
@@ -13,7 +14,7 @@ from canvas_assets import NodeStatus as CoreNodeStatus
 from canvas_assets import StoredWorkflow
 from graphql_api.errors import InvalidInputError, Issue, NotFoundError, UserError
 from node_library.graph import Workflow as CoreWorkflow
-from node_library.schema import TableSchema
+from node_library.schema import Column
 from node_library.validation import ValidationResult
 
 
@@ -171,16 +172,17 @@ class ValidationReport:
         schemas = []
         for node_id, ports in result.schemas.items():
             for port, schema in ports.items():
-                schemas.append(PortSchemaInfo(node_id=node_id, port=port, columns=_columns(schema)))
+                columns = column_infos(schema.columns if schema is not None else None)
+                schemas.append(PortSchemaInfo(node_id=node_id, port=port, columns=columns))
         return cls(ok=result.ok, issues=[Issue.of(i) for i in result.issues], schemas=schemas)
 
 
-def _columns(schema: TableSchema | None) -> list[ColumnInfo] | None:
-    if schema is None:
+def column_infos(columns: Iterable[Column] | None) -> list[ColumnInfo] | None:
+    """Columns as the API shows them, roles included (None: known only after a run)."""
+    if columns is None:
         return None
     return [
-        ColumnInfo(name=c.name, dtype=c.dtype.value, role=ColumnRole(c.role.value))
-        for c in schema.columns
+        ColumnInfo(name=c.name, dtype=c.dtype.value, role=ColumnRole(c.role.value)) for c in columns
     ]
 
 
